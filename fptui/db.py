@@ -1,0 +1,160 @@
+"""Opening the database: SQLite by default, by URL so PostgreSQL can follow.
+
+SQLite runs with WAL, foreign keys on, `synchronous=FULL` (a saved card survives a power
+cut) and a busy timeout. A new file is created readable by its owner alone (0600); SQLite
+gives its -wal and -shm files the same permissions. The schema is versioned with
+`PRAGMA user_version`: a new database is created at the latest version; an older one is
+brought forward by the ordered steps in MIGRATIONS, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee as pw
+from platformdirs import user_data_path
+
+from fptui import models
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": 2,  # FULL
+    "busy_timeout": 5000,
+    "cache_size": -32000,  # 32 MB
+}
+
+
+class DatabaseError(RuntimeError):
+    """A database fptui cannot open or use; the message says why and what to do."""
+
+
+def default_path() -> Path:
+    """Where `fptui` keeps its ledger unless `--db` says otherwise."""
+    return user_data_path("fptui", appauthor=False) / "ledger.db"
+
+
+def _url_to_path(url: str) -> Path | None:
+    """The file of an SQLite URL or plain path; None for other databases."""
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :])
+    if "://" in url:
+        return None
+    return Path(url)
+
+
+def _create_private(path: Path) -> None:
+    """Create `path` empty and owner-only before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def connect(url: str | os.PathLike[str]) -> pw.Database:
+    """A connected database for `url` (a path, `sqlite:///path` or a server URL)."""
+    url = os.fspath(url)
+    path = _url_to_path(url)
+    if path is not None:
+        if str(path) != ":memory:":
+            _create_private(path)
+        database: pw.Database = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+    else:
+        from playhouse.db_url import connect as url_connect
+
+        try:
+            database = url_connect(url)
+        except (ImportError, RuntimeError, ValueError) as exc:
+            raise DatabaseError(f"cannot open {url.split('://')[0]} database: {exc}") from None
+    database.connect(reuse_if_open=True)
+    return database
+
+
+def open_database(url: str | os.PathLike[str]) -> pw.Database:
+    """Connect, bind the models to it and bring its schema to the latest version."""
+    database = connect(url)
+    models.database.initialize(database)
+    migrate(database)
+    return database
+
+
+def close_database() -> None:
+    if models.database.obj is not None and not models.database.is_closed():
+        models.database.close()
+
+
+# --- versions ---------------------------------------------------------------------------
+
+
+def get_version(database: pw.Database) -> int:
+    if isinstance(database, pw.SqliteDatabase):
+        return database.execute_sql("PRAGMA user_version").fetchone()[0]
+    if not database.table_exists("setting"):
+        return 0
+    row = models.Setting.get_or_none(models.Setting.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def _set_version(database: pw.Database, version: int) -> None:
+    if isinstance(database, pw.SqliteDatabase):
+        database.execute_sql(f"PRAGMA user_version = {int(version)}")
+    else:
+        models.Setting.replace(key="schema_version", value=str(version)).execute()
+
+
+def _migrator(database: pw.Database):
+    from playhouse.migrate import SchemaMigrator
+
+    return SchemaMigrator.from_database(database)
+
+
+def _v2_search_keys(database: pw.Database) -> None:
+    """v2: stored pinyin search keys on persons, filled in for everyone already there."""
+    from playhouse.migrate import migrate as run
+
+    from fptui.pinyin import search_keys
+
+    m = _migrator(database)
+    person = models.Person
+    run(
+        m.add_column("person", "py_initials", person.py_initials),
+        m.add_column("person", "py_full", person.py_full),
+        m.add_index("person", ("py_initials",)),
+        m.add_index("person", ("py_full",)),
+    )
+    rows = database.execute_sql("SELECT id, name FROM person").fetchall()
+    for pid, name in rows:
+        initials, full = search_keys(name)
+        person.update(py_initials=initials, py_full=full).where(person.id == pid).execute()
+
+
+# MIGRATIONS[v] brings a database from version v to v + 1.
+# Version 1 was the first release's tables (tests/data/schema_v1.sql).
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v2_search_keys}
+LATEST = 1 + len(MIGRATIONS)
+
+
+def migrate(database: pw.Database) -> int:
+    """Bring the schema to LATEST; return the version it was at."""
+    version = get_version(database)
+    if version > LATEST:
+        raise DatabaseError(
+            f"this database has schema version {version}, newer than this fptui "
+            f"understands ({LATEST}); install a newer fptui"
+        )
+    if version == 0:
+        if database.get_tables():
+            raise DatabaseError("this file is not an fptui ledger (it has other tables)")
+        with database.atomic():
+            database.create_tables(models.MODELS)
+            _set_version(database, LATEST)
+        return 0
+    for step in range(version, LATEST):
+        with database.atomic():
+            MIGRATIONS[step](database)
+            _set_version(database, step + 1)
+    return version

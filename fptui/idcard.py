@@ -1,0 +1,115 @@
+"""Resident ID numbers (GB 11643-1999), through python-stdnum's `stdnum.cn.ric`.
+
+stdnum checks the length, the check character (ISO 7064 MOD 11-2), the date and whether
+the division code existed in the birth year. This module adds what fptui needs around
+it: one reason code per kind of fault (so the form can say which), the sex from the
+sequence number, legacy 15-digit numbers, masking for lists, and building numbers for
+the synthetic demo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+
+class IdCardError(ValueError):
+    """An ID number that is not valid; `reason` is a key of `messages.idcard` in schemas."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class IdInfo:
+    number: str
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+    division: str
+    upgraded: bool = False  # True when made from a 15-digit legacy number
+
+
+def compact(number: str) -> str:
+    return ric.compact(number.replace("x", "X"))
+
+
+def check_char(first17: str) -> str:
+    """The check character for the first 17 digits."""
+    return ric.calc_check_digit(first17 + "0")
+
+
+def upgrade_15(number: str) -> str:
+    """The 18-character form of a 15-digit legacy number (born 19YY, no check character)."""
+    number = compact(number)
+    if len(number) != 15 or not number.isdigit():
+        raise IdCardError("legacy_format")
+    first17 = number[:6] + "19" + number[6:]
+    return first17 + check_char(first17)
+
+
+def parse(number: str, *, allow_legacy: bool = True) -> IdInfo:
+    """Validate `number` and return what it says; raise IdCardError with the reason."""
+    number = compact(number)
+    upgraded = False
+    if len(number) == 15:
+        if not allow_legacy:
+            raise IdCardError("legacy_refused")
+        number = upgrade_15(number)
+        upgraded = True
+    if len(number) != 18:
+        raise IdCardError("length")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise IdCardError("format")
+    try:
+        birth = ric.get_birth_date(number)
+    except stdnum_errors.ValidationError:
+        raise IdCardError("date") from None
+    if number[17] != check_char(number[:17]):
+        raise IdCardError("checksum")
+    try:
+        ric.get_birth_place(number)
+    except stdnum_errors.ValidationError:
+        raise IdCardError("division") from None
+    sex = "M" if int(number[16]) % 2 else "F"
+    return IdInfo(number, birth, sex, number[:6], upgraded)
+
+
+def is_valid(number: str) -> bool:
+    try:
+        parse(number, allow_legacy=False)
+    except IdCardError:
+        return False
+    return True
+
+
+def disagreements(number: str, sex: str | None, birth_date: dt.date | None) -> list[str]:
+    """Which of the recorded sex and date of birth the number contradicts ("sex", "birth_date")."""
+    info = parse(number)
+    found = []
+    if sex and info.sex != sex:
+        found.append("sex")
+    if birth_date and info.birth_date != birth_date:
+        found.append("birth_date")
+    return found
+
+
+def mask(number: str | None) -> str:
+    """First 6 and last 4 characters, the rest starred: how lists show an ID number."""
+    if not number:
+        return ""
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def make(division: str, birth_date: dt.date, sequence: int, sex: str) -> str:
+    """A valid number for the demo: `sequence` (0-499) is made odd for men, even for women."""
+    seq = sequence * 2 + (1 if sex == "M" else 0)
+    if not 0 <= seq <= 999:
+        raise ValueError("sequence out of range")
+    first17 = f"{division}{birth_date:%Y%m%d}{seq:03d}"
+    return first17 + check_char(first17)

@@ -1,0 +1,536 @@
+"""THE write path: every change to the ledger goes through a function here.
+
+Each function is named after what the cadre does, cleans its input by the schema form
+(`validate.clean`, the same rules the screens use), and makes its change in one
+transaction together with an audit record per row touched (who, when, what, before,
+after). A refused change raises `InvalidInput` naming the field and the rule, and the
+database is left as it was. What an event does to its person (the residence and marital
+states it needs and sets, the columns it copies) is read from its form in
+schemas/forms/events.toml, not written here.
+
+Calls nest: inside `batch()` many changes share one commit (the demo and imports).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import getpass
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+from playhouse.shortcuts import model_to_dict
+
+from fptui import clock
+from fptui.models import Area, Audit, Event, Household, Person, database
+from fptui.pinyin import search_keys
+from fptui.schema import Form, Text, current
+from fptui.validate import InvalidInput, clean, refuse
+
+_user: contextvars.ContextVar[str] = contextvars.ContextVar("fptui_user", default="")
+
+PERSON = Text("人员", "Person")
+HOUSEHOLD = Text("户", "Household")
+
+
+def set_user(name: str) -> None:
+    """Who the following changes are recorded as made by."""
+    _user.set(name)
+
+
+def current_user() -> str:
+    name = _user.get()
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "unknown"
+    return name[:40]
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Run many ledger changes in one transaction: all are saved, or none."""
+    with database.atomic():
+        yield
+
+
+# --- audit ------------------------------------------------------------------------------
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
+def _snapshot(row: pw.Model) -> dict[str, Any]:
+    return model_to_dict(row, recurse=False)
+
+
+def _audit(action: str, row: pw.Model, before: dict[str, Any] | None) -> None:
+    after = _snapshot(row)
+    Audit.create(
+        at=clock.now(),
+        user=current_user(),
+        action=action,
+        table=row._meta.table_name,
+        record_id=row.id,
+        before=_dumps(before) if before is not None else None,
+        after=_dumps(after),
+    )
+
+
+# --- lookups ----------------------------------------------------------------------------
+
+
+def _person(person_id: Any, label: Text = PERSON, key: str = "person") -> Person:
+    try:
+        return Person.get_by_id(int(getattr(person_id, "id", person_id)))
+    except (Person.DoesNotExist, TypeError, ValueError):
+        raise refuse(key, label, "ledger", "not_found") from None
+
+
+def _household(household_id: Any) -> Household:
+    try:
+        return Household.get_by_id(int(getattr(household_id, "id", household_id)))
+    except (Household.DoesNotExist, TypeError, ValueError):
+        raise refuse("household", HOUSEHOLD, "ledger", "not_found") from None
+
+
+def _columns(model: type[pw.Model], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Form values as column values: blanks become the column's default."""
+    out = {}
+    for key, value in values.items():
+        column = model._meta.fields[key]
+        if value is None and not column.null:
+            value = column.default if column.default is not None else ""
+        out[key] = value
+    return out
+
+
+# --- areas ------------------------------------------------------------------------------
+
+
+def add_area(kind: str, code: str, name: str, parent: Area | int | None = None) -> Area:
+    """Add a county, township, village or group (set-up, not a cadre's daily work)."""
+    kinds = {"county": None, "township": "county", "village": "township", "group": "village"}
+    label = Text("区划", "Area")
+    if kind not in kinds:
+        raise refuse("kind", label, "field", "not_a_choice", options=", ".join(kinds))
+    if not name.strip():
+        raise refuse("name", label, "field", "required")
+    if kind == "village" and not (len(code) == 12 and code.isdigit()):
+        raise refuse(
+            "code",
+            Text("村代码", "Village code"),
+            "field",
+            "pattern",
+            hint=Text("12位数字", "12 digits"),
+        )
+    with database.atomic():
+        parent_row = Area.get_or_none(Area.id == getattr(parent, "id", parent))
+        if kinds[kind] is not None and (parent_row is None or parent_row.kind != kinds[kind]):
+            raise refuse("parent", label, "ledger", "not_found")
+        area = Area.create(kind=kind, code=code, name=name.strip(), parent=parent_row)
+        _audit("add_area", area, None)
+    return area
+
+
+def _village_and_group(values: dict[str, Any], form: Form) -> None:
+    if "village" in values and values["village"] is not None:
+        village = Area.get_or_none(Area.id == values["village"])
+        if village is None or village.kind != "village":
+            raise refuse("village", form.field("village").label, "ledger", "not_a_village")
+    if values.get("group") is not None:
+        group = Area.get_or_none(Area.id == values["group"])
+        village_id = values.get("village")
+        if group is None or group.kind != "group" or group.parent_id != village_id:
+            raise refuse("group", form.field("group").label, "ledger", "group_not_in_village")
+
+
+# --- households and persons -------------------------------------------------------------
+
+
+def add_household(values: Mapping[str, Any]) -> Household:
+    form = current().forms["household"]
+    data = clean(form, values)
+    with database.atomic():
+        _village_and_group(data, form)
+        _unique_number(data["village"], data["number"], None, form)
+        household = Household.create(**_columns(Household, data), created_on=clock.today())
+        _audit("add_household", household, None)
+    return household
+
+
+def edit_household(household_id: Any, values: Mapping[str, Any]) -> Household:
+    form = current().forms["household"]
+    data = clean(form, values, partial=True)
+    with database.atomic():
+        household = _household(household_id)
+        before = _snapshot(household)
+        merged = {"village": household.village_id, "group": household.group_id, **data}
+        _village_and_group(merged, form)
+        if "number" in data:
+            _unique_number(merged["village"], data["number"], household.id, form)
+        for key, value in _columns(Household, data).items():
+            setattr(household, key, value)
+        household.save()
+        _audit("edit_household", household, before)
+    return household
+
+
+def _unique_number(village_id: int, number: str, own_id: int | None, form: Form) -> None:
+    query = Household.select().where(
+        (Household.village == village_id) & (Household.number == number)
+    )
+    if own_id is not None:
+        query = query.where(Household.id != own_id)
+    if query.exists():
+        raise refuse("number", form.field("number").label, "ledger", "duplicate_household")
+
+
+def set_head(household_id: Any, person_id: Any) -> Household:
+    with database.atomic():
+        household = _household(household_id)
+        person = _person(person_id, Text("户主", "Head"), "head")
+        if person.household_id != household.id:
+            raise refuse("head", Text("户主", "Head"), "ledger", "not_in_household")
+        before = _snapshot(household)
+        household.head = person
+        household.save()
+        _audit("set_head", household, before)
+    return household
+
+
+def _unique_id_number(number: str | None, own_id: int | None, form: Form) -> None:
+    if not number:
+        return
+    query = Person.select().where(Person.id_number == number)
+    if own_id is not None:
+        query = query.where(Person.id != own_id)
+    if query.exists():
+        raise refuse("id_number", form.field("id_number").label, "idcard", "duplicate")
+
+
+def _insert_person(household: Household, data: dict[str, Any], action: str) -> Person:
+    form = current().forms["person"]
+    _unique_id_number(data.get("id_number"), None, form)
+    initials, full = search_keys(data["name"])
+    person = Person.create(
+        household=household, **_columns(Person, data), py_initials=initials, py_full=full
+    )
+    _audit(action, person, None)
+    if data.get("relation") == "head" and household.head_id is None:
+        before = _snapshot(household)
+        household.head = person
+        household.save()
+        _audit("set_head", household, before)
+    return person
+
+
+def add_person(household_id: Any, values: Mapping[str, Any]) -> Person:
+    """Add a person already living in the household when the ledger is opened.
+
+    A newcomer arrives by an event instead (birth, move in, incoming migrant), so the
+    monthly balance can account for them.
+    """
+    data = clean(current().forms["person"], values)
+    with database.atomic():
+        return _insert_person(_household(household_id), data, "add_person")
+
+
+def edit_person(person_id: Any, values: Mapping[str, Any]) -> Person:
+    """Correct a person's card. Residence changes only through events."""
+    form = current().forms["person"]
+    for key in values:
+        if form.has(key) and not form.field(key).editable:
+            raise refuse(key, form.field(key).label, "ledger", "event_only")
+    with database.atomic():
+        person = _person(person_id)
+        given = dict(values)
+        if given.get("id_number"):
+            # Compare a new ID number with the card's sex and date of birth too.
+            given.setdefault("sex", person.sex)
+            given.setdefault("birth_date", person.birth_date)
+        data = clean(form, given, partial=True)
+        if "id_number" in data:
+            _unique_id_number(data["id_number"], person.id, form)
+        before = _snapshot(person)
+        for key, value in _columns(Person, data).items():
+            setattr(person, key, value)
+        if "name" in data:
+            person.py_initials, person.py_full = search_keys(person.name)
+        person.save()
+        _audit("edit_person", person, before)
+    return person
+
+
+# --- events -----------------------------------------------------------------------------
+
+
+def _check_subject(person: Person, form: Form, date: dt.date) -> None:
+    choices = current().choices
+    if form.residence_from and person.residence not in form.residence_from:
+        current_state = choices["residence"]
+        raise refuse(
+            "person",
+            PERSON,
+            "ledger",
+            "wrong_residence",
+            current=Text(
+                current_state.label_of(person.residence),
+                current_state.label_of(person.residence, "en"),
+            ),
+        )
+    if form.sex and person.sex != form.sex:
+        raise refuse(
+            "person", PERSON, "ledger", "must_be_female" if form.sex == "F" else "must_be_male"
+        )
+    if form.marital_from and person.marital_status not in form.marital_from:
+        rule = (
+            "already_married"
+            if person.marital_status in ("first", "remarried")
+            else ("not_married")
+        )
+        raise refuse("person", PERSON, "ledger", rule)
+    if date < person.birth_date:
+        raise refuse("date", form.field("date").label, "date", "before_birth")
+
+
+def _apply(person: Person, form: Form, data: dict[str, Any], action: str) -> None:
+    """Set on `person` what the event form says it changes, with its audit record."""
+    before = _snapshot(person)
+    for column, value in form.sets.items():
+        setattr(person, column, value)
+    for column, source in form.copies.items():
+        if data.get(source) is not None:
+            setattr(person, column, data[source])
+    if form.marital_to and person.marital_status in form.marital_to:
+        person.marital_status = form.marital_to[person.marital_status]
+    person.save()
+    _audit(action, person, before)
+
+
+def _mirror_spouse(person: Person, form: Form, data: dict[str, Any], date: dt.date) -> None:
+    spouse_id = data.get("spouse") or person.spouse_id
+    if not spouse_id:
+        return
+    spouse = _person(
+        spouse_id, form.field("spouse").label if form.has("spouse") else PERSON, "spouse"
+    )
+    if spouse.id == person.id:
+        raise refuse("spouse", form.field("spouse").label, "ledger", "same_person")
+    if spouse.marital_status not in form.marital_from:
+        return
+    before = _snapshot(spouse)
+    if person.marital_status in ("first", "remarried"):
+        spouse.spouse = person
+        spouse.marriage_date = date
+    spouse.marital_status = form.marital_to[spouse.marital_status]
+    spouse.save()
+    _audit(f"{form.key}_spouse", spouse, before)
+
+
+def _save_event(
+    form: Form, person: Person | None, household: Household, data: dict[str, Any]
+) -> Event:
+    details = {k: v for k, v in data.items() if k != "date" and v is not None}
+    event = Event.create(
+        kind=form.key,
+        person=person,
+        household=household,
+        village=household.village_id,
+        happened_on=data["date"],
+        entered_on=clock.today(),
+        entered_by=current_user(),
+        data=_dumps(details),
+    )
+    _audit(f"record_{form.key}", event, None)
+    return event
+
+
+def _child_relation(mother: Person) -> str:
+    if mother.relation in ("head", "spouse"):
+        return "child"
+    if mother.relation in ("son", "daughter", "child_in_law"):
+        return "grandchild"
+    return "other"
+
+
+def _birth(form: Form, data: dict[str, Any], household_id: Any = None) -> Event:
+    mother = _person(data["mother"], form.field("mother").label, "mother")
+    if mother.sex != "F":
+        raise refuse("mother", form.field("mother").label, "ledger", "must_be_female")
+    if mother.residence not in ("here", "out", "in_migrant"):
+        raise _wrong_residence("mother", form.field("mother").label, mother)
+    if data["date"] <= mother.birth_date:
+        raise refuse("date", form.field("date").label, "ledger", "before_mother_birth")
+    if data.get("father"):
+        father = _person(data["father"], form.field("father").label, "father")
+        if father.sex != "M":
+            raise refuse("father", form.field("father").label, "ledger", "must_be_male")
+    household = _household(household_id) if household_id else mother.household
+    data["birth_order"] = Person.select().where(Person.mother == mother.id).count() + 1
+    relation = _child_relation(mother)
+    if relation == "child":
+        relation = "son" if data["sex"] == "M" else "daughter"
+    child = _insert_person(
+        household,
+        {
+            "name": data["name"],
+            "sex": data["sex"],
+            "birth_date": data["date"],
+            "id_number": data.get("id_number"),
+            "relation": relation,
+            "residence": "in_migrant" if mother.residence == "in_migrant" else "here",
+            "mother": mother.id,
+            "father": data.get("father"),
+            "note": data.get("note") or "",
+        },
+        "record_birth_child",
+    )
+    return _save_event(form, child, household, data)
+
+
+def _wrong_residence(key: str, label: Text, person: Person) -> InvalidInput:
+    states = current().choices["residence"]
+    return refuse(
+        key,
+        label,
+        "ledger",
+        "wrong_residence",
+        current=Text(states.label_of(person.residence), states.label_of(person.residence, "en")),
+    )
+
+
+def record_event(
+    kind: str,
+    values: Mapping[str, Any],
+    *,
+    person: Any = None,
+    household: Any = None,
+) -> Event:
+    """Record an event of `kind` (a form of events.toml) in one transaction.
+
+    `person` is the subject of a "person" event; `household` receives a new person
+    (move in, incoming migrant) or, for a birth, overrides the mother's household.
+    """
+    schemas = current()
+    form = schemas.forms.get(kind)
+    if form is None or not form.subject:
+        raise refuse(
+            "kind",
+            Text("事件类型", "Event kind"),
+            "field",
+            "not_a_choice",
+            options=", ".join(schemas.event_kinds),
+        )
+    values = dict(values)
+    person_values = {k: values.pop(k) for k in form.person_fields if k in values}
+    data = clean(form, values)
+    with database.atomic():
+        if form.subject == "birth":
+            return _birth(form, data, household)
+        if form.subject == "new_person":
+            target = _household(household)
+            person_form = schemas.forms["person"]
+            pdata = clean(person_form, person_values)
+            if data["date"] < pdata["birth_date"]:
+                raise refuse("date", form.field("date").label, "date", "before_birth")
+            pdata.update(form.sets)
+            subject = _insert_person(target, pdata, f"record_{kind}_person")
+        else:
+            subject = _person(person)
+            _check_subject(subject, form, data["date"])
+            target = subject.household
+            _apply(subject, form, data, f"record_{kind}_person")
+            if form.mirror_spouse:
+                _mirror_spouse(subject, form, data, data["date"])
+        event = _save_event(form, subject, target, data)
+        if kind == "pregnancy_outcome" and data["outcome"] == "live_birth":
+            birth = {
+                "mother": subject.id,
+                "father": data.get("father"),
+                "date": data["date"],
+                "name": data["child_name"],
+                "sex": data["child_sex"],
+                "place": data.get("place"),
+            }
+            _birth(schemas.forms["birth"], clean(schemas.forms["birth"], birth))
+        return event
+
+
+# Named after what the cadre does; each is `record_event` of one form.
+
+
+def record_birth(values: Mapping[str, Any], household: Any = None) -> Event:
+    """A child born to `values["mother"]`: the child joins the household with its birth order."""
+    return record_event("birth", values, household=household)
+
+
+def record_death(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("death", values, person=person)
+
+
+def record_marriage(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("marriage", values, person=person)
+
+
+def record_divorce(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("divorce", values, person=person)
+
+
+def record_widowhood(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("widowhood", values, person=person)
+
+
+def record_move_in(household: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("move_in", values, household=household)
+
+
+def record_move_out(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("move_out", values, person=person)
+
+
+def record_go_out(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("go_out", values, person=person)
+
+
+def record_return(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("return", values, person=person)
+
+
+def register_migrant(household: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("migrant_in", values, household=household)
+
+
+def record_migrant_left(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("migrant_left", values, person=person)
+
+
+def register_pregnancy(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("pregnancy", values, person=person)
+
+
+def record_pregnancy_outcome(person: Any, values: Mapping[str, Any]) -> Event:
+    """The outcome; a live birth also records the birth of the child."""
+    return record_event("pregnancy_outcome", values, person=person)
+
+
+def record_contraception(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("contraception", values, person=person)
+
+
+def confirm_benefit(person: Any, values: Mapping[str, Any]) -> Event:
+    return record_event("benefit", values, person=person)

@@ -1,0 +1,140 @@
+"""The tables, and nothing else: no rules, no writes (those live in ledger.py).
+
+All models bind to `database`, a proxy that `db.open_database` points at SQLite or
+PostgreSQL. Free-form details of an event (its form's fields) are kept as JSON text in
+`Event.data`, so a township can add a field to an event form without a migration.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+database = pw.DatabaseProxy()
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Area(BaseModel):
+    """County > township > village > group. A village carries its 12-digit code."""
+
+    kind = pw.CharField(max_length=12)  # county | township | village | group
+    code = pw.CharField(max_length=12)
+    name = pw.CharField(max_length=60)
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("parent", "code"), True),)
+
+
+class Household(BaseModel):
+    village = pw.ForeignKeyField(Area, backref="households", on_delete="RESTRICT")
+    group = pw.ForeignKeyField(Area, null=True, on_delete="RESTRICT")
+    number = pw.CharField(max_length=20)
+    head = pw.DeferredForeignKey("Person", null=True, on_delete="SET NULL")
+    address = pw.CharField(max_length=120, default="")
+    registration = pw.CharField(max_length=12, default="registered")
+    phone = pw.CharField(max_length=20, default="")
+    one_child = pw.BooleanField(default=False)
+    special_family = pw.BooleanField(default=False)
+    created_on = pw.DateField()
+
+    class Meta:
+        indexes = ((("village", "number"), True),)
+
+
+class Person(BaseModel):
+    household = pw.ForeignKeyField(Household, backref="members", on_delete="RESTRICT")
+    name = pw.CharField(max_length=40)
+    sex = pw.CharField(max_length=1)  # M | F
+    birth_date = pw.DateField()
+    id_number = pw.CharField(max_length=18, null=True, index=True)
+    ethnicity = pw.CharField(max_length=12, default="han")
+    relation = pw.CharField(max_length=16, default="other")
+    marital_status = pw.CharField(max_length=12, default="never")
+    marriage_date = pw.DateField(null=True)
+    spouse = pw.ForeignKeyField("self", null=True, backref="+", on_delete="SET NULL")
+    residence = pw.CharField(max_length=12, default="here", index=True)
+    out_place = pw.CharField(max_length=80, default="")
+    out_contact = pw.CharField(max_length=40, default="")
+    phone = pw.CharField(max_length=20, default="")
+    mother = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    father = pw.ForeignKeyField("self", null=True, backref="+", on_delete="SET NULL")
+    death_date = pw.DateField(null=True)
+    disability_grade = pw.IntegerField(null=True)
+    note = pw.CharField(max_length=200, default="")
+    # Search keys, stored so a search never converts names row by row (schema v2).
+    py_initials = pw.CharField(max_length=40, default="", index=True)
+    py_full = pw.CharField(max_length=160, default="", index=True)
+
+
+class Event(BaseModel):
+    """A ledger change, dated when it happened and when it was entered."""
+
+    kind = pw.CharField(max_length=24, index=True)
+    person = pw.ForeignKeyField(Person, null=True, backref="events", on_delete="RESTRICT")
+    household = pw.ForeignKeyField(Household, backref="events", on_delete="RESTRICT")
+    village = pw.ForeignKeyField(Area, on_delete="RESTRICT")
+    happened_on = pw.DateField(index=True)
+    entered_on = pw.DateField()
+    entered_by = pw.CharField(max_length=40)
+    data = pw.TextField(default="{}")  # JSON of the event form's own fields
+
+
+class FollowUp(BaseModel):
+    person = pw.ForeignKeyField(Person, backref="followups", on_delete="RESTRICT")
+    household = pw.ForeignKeyField(Household, backref="followups", on_delete="RESTRICT")
+    kind = pw.CharField(max_length=24)
+    due_on = pw.DateField(index=True)
+    window_start = pw.DateField(null=True)
+    status = pw.CharField(max_length=10, default="open", index=True)  # open|done|cancelled
+    source_event = pw.ForeignKeyField(Event, null=True, on_delete="SET NULL")
+    done_on = pw.DateField(null=True)
+    done_by = pw.CharField(max_length=40, default="")
+    outcome = pw.CharField(max_length=24, default="")
+    note = pw.CharField(max_length=200, default="")
+
+
+class Audit(BaseModel):
+    """Who changed what, when, with the record before and after (JSON)."""
+
+    at = pw.DateTimeField()
+    user = pw.CharField(max_length=40)
+    action = pw.CharField(max_length=32)
+    table = pw.CharField(max_length=24)
+    record_id = pw.IntegerField()
+    before = pw.TextField(null=True)
+    after = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("table", "record_id"), False),)
+
+
+class MonthClose(BaseModel):
+    village = pw.ForeignKeyField(Area, on_delete="RESTRICT")
+    month = pw.CharField(max_length=7)  # YYYY-MM
+    closed_at = pw.DateTimeField()
+    closed_by = pw.CharField(max_length=40)
+
+    class Meta:
+        indexes = ((("village", "month"), True),)
+
+
+class Setting(BaseModel):
+    key = pw.CharField(max_length=60, primary_key=True)
+    value = pw.TextField()
+
+
+MODELS: list[type[BaseModel]] = [
+    Area,
+    Household,
+    Person,
+    Event,
+    FollowUp,
+    Audit,
+    MonthClose,
+    Setting,
+]

@@ -1,0 +1,387 @@
+"""Read schemas/*.toml into the typed objects of `model.py`, refusing anything malformed.
+
+Every refusal is a SchemaError that names the file, the dotted key and what was
+expected, so a township editing its rules finds the mistake without reading code.
+Unknown keys are refused too: a misspelt `requird = true` must not pass silently.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from fptui.schema.model import (
+    FIELD_TYPES,
+    SUBJECTS,
+    ChoiceList,
+    Field,
+    Form,
+    Option,
+    Schemas,
+    Text,
+)
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+
+
+class SchemaError(ValueError):
+    def __init__(self, file: Path | str, key: str, expected: str) -> None:
+        self.file, self.key, self.expected = str(file), key, expected
+        super().__init__(f"{self.file}: {key}: {expected}")
+
+
+# What domain.toml must hold: section -> key -> type.
+DOMAIN_SPEC: dict[str, dict[str, type]] = {
+    "marriage": {"legal_age_male": int, "legal_age_female": int},
+    "birth": {"mother_age_min": int, "mother_age_max": int},
+    "entry": {"timely_days": int},
+    "statistics": {"year_start_month": int, "annualise_part_year": bool},
+    "ids": {"allow_legacy_15": bool},
+}
+MESSAGE_GROUPS = ("field", "date", "idcard", "ledger")
+
+
+class _Reader:
+    """Checks values of one file, naming `file` and the dotted key in every error."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    def fail(self, key: str, expected: str) -> SchemaError:
+        return SchemaError(self.file, key, expected)
+
+    def table(self, value: Any, key: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a table, got {_kind(value)}")
+        return value
+
+    def only(self, value: dict[str, Any], key: str, allowed: set[str]) -> None:
+        for k in value:
+            if k not in allowed:
+                raise self.fail(
+                    f"{key}.{k}" if key else k,
+                    f"unknown key; expected one of {', '.join(sorted(allowed))}",
+                )
+
+    def get(
+        self, tbl: dict[str, Any], key: str, where: str, typ: type | tuple, default: Any = ...
+    ):
+        if key not in tbl:
+            if default is ...:
+                raise self.fail(f"{where}.{key}", "missing")
+            return default
+        value = tbl[key]
+        ok = isinstance(value, typ) and not (typ in (int, float, (int, float)) and value is True)
+        if typ is not bool and isinstance(value, bool):
+            ok = False
+        if not ok:
+            name = typ.__name__ if isinstance(typ, type) else " or ".join(t.__name__ for t in typ)
+            raise self.fail(
+                f"{where}.{key}", f"expected {_NAMES.get(name, name)}, got {_kind(value)}"
+            )
+        return value
+
+    def text(
+        self, tbl: dict[str, Any], key: str, where: str, required: bool = True
+    ) -> Text | None:
+        if key not in tbl and not required:
+            return None
+        value = self.table(self.get(tbl, key, where, dict), f"{where}.{key}")
+        self.only(value, f"{where}.{key}", {"zh", "en"})
+        zh = self.get(value, "zh", f"{where}.{key}", str)
+        en = self.get(value, "en", f"{where}.{key}", str, "")
+        if not zh.strip():
+            raise self.fail(f"{where}.{key}.zh", "expected a non-empty text")
+        return Text(zh, en)
+
+    def str_list(self, tbl: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = self.get(tbl, key, where, list, [])
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                raise self.fail(f"{where}.{key}[{i}]", f"expected a string, got {_kind(item)}")
+        return tuple(value)
+
+    def str_map(self, tbl: dict[str, Any], key: str, where: str, values: type = str) -> dict:
+        value = self.table(self.get(tbl, key, where, dict, {}), f"{where}.{key}")
+        for k, v in value.items():
+            if not isinstance(v, values):
+                raise self.fail(f"{where}.{key}.{k}", f"expected a string, got {_kind(v)}")
+        return dict(value)
+
+
+_NAMES = {
+    "str": "a string",
+    "int": "an integer",
+    "bool": "true or false",
+    "dict": "a table",
+    "list": "a list",
+    "int or float": "a number",
+}
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise SchemaError(path, "(file)", "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(path, "(syntax)", f"not valid TOML: {exc}") from None
+
+
+def _load_choices(path: Path) -> dict[str, ChoiceList]:
+    r = _Reader(path)
+    lists = {}
+    for name, raw in _read_toml(path).items():
+        tbl = r.table(raw, name)
+        r.only(tbl, name, {"label", "options"})
+        options = []
+        seen: set[str] = set()
+        raw_opts = r.get(tbl, "options", name, list)
+        if not raw_opts:
+            raise r.fail(f"{name}.options", "expected at least one option")
+        for i, raw_opt in enumerate(raw_opts):
+            where = f"{name}.options[{i}]"
+            opt = r.table(raw_opt, where)
+            r.only(opt, where, {"key", "zh", "en", "letter"})
+            key = r.get(opt, "key", where, str)
+            if key in seen:
+                raise r.fail(f"{where}.key", f"duplicate option key {key!r}")
+            seen.add(key)
+            zh = r.get(opt, "zh", where, str)
+            options.append(
+                Option(
+                    key,
+                    Text(zh, r.get(opt, "en", where, str, "")),
+                    r.get(opt, "letter", where, str, ""),
+                )
+            )
+        lists[name] = ChoiceList(name, r.text(tbl, "label", name), tuple(options))
+    return lists
+
+
+_FIELD_KEYS = {
+    "key",
+    "type",
+    "label",
+    "required",
+    "choices",
+    "max_length",
+    "min",
+    "max",
+    "pattern",
+    "pattern_hint",
+    "allow_future",
+    "default",
+    "required_if",
+    "fills",
+    "editable",
+    "must_be_yes",
+}
+_FORM_KEYS = {
+    "title",
+    "fields",
+    "subject",
+    "residence_from",
+    "sex",
+    "sets",
+    "copies",
+    "marital_from",
+    "marital_to",
+    "mirror_spouse",
+    "person_fields",
+}
+
+
+def _load_field(r: _Reader, raw: Any, where: str, choices: dict[str, ChoiceList]) -> Field:
+    tbl = r.table(raw, where)
+    r.only(tbl, where, _FIELD_KEYS)
+    key = r.get(tbl, "key", where, str)
+    ftype = r.get(tbl, "type", where, str)
+    if ftype not in FIELD_TYPES:
+        raise r.fail(f"{where}.type", f"expected one of {', '.join(FIELD_TYPES)}, got {ftype!r}")
+    choice = r.get(tbl, "choices", where, str, None)
+    if ftype == "choice":
+        if choice is None:
+            raise r.fail(f"{where}.choices", "missing: a choice field names its choice list")
+        if choice not in choices:
+            raise r.fail(f"{where}.choices", f"no choice list {choice!r} in choices.toml")
+    pattern = r.get(tbl, "pattern", where, str, None)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise r.fail(f"{where}.pattern", f"not a valid regular expression: {exc}") from None
+    number = (int, float)
+    return Field(
+        key=key,
+        type=ftype,
+        label=r.text(tbl, "label", where),
+        required=r.get(tbl, "required", where, bool, False),
+        choices=choice,
+        max_length=r.get(tbl, "max_length", where, int, None),
+        min=r.get(tbl, "min", where, number, None),
+        max=r.get(tbl, "max", where, number, None),
+        pattern=pattern,
+        pattern_hint=r.text(tbl, "pattern_hint", where, required=False),
+        allow_future=r.get(tbl, "allow_future", where, bool, False),
+        default=tbl.get("default"),
+        required_if=r.str_map(tbl, "required_if", where),
+        fills=r.str_map(tbl, "fills", where),
+        editable=r.get(tbl, "editable", where, bool, True),
+        must_be_yes=r.get(tbl, "must_be_yes", where, bool, False),
+    )
+
+
+def _load_forms(path: Path, choices: dict[str, ChoiceList]) -> dict[str, Form]:
+    r = _Reader(path)
+    data = _read_toml(path)
+    r.only(data, "", {"forms"})
+    forms = {}
+    for name, raw in r.table(data.get("forms", {}), "forms").items():
+        where = f"forms.{name}"
+        tbl = r.table(raw, where)
+        r.only(tbl, where, _FORM_KEYS)
+        raw_fields = r.get(tbl, "fields", where, list, [])
+        fields = tuple(
+            _load_field(r, f, f"{where}.fields[{i}]", choices) for i, f in enumerate(raw_fields)
+        )
+        keys = [f.key for f in fields]
+        for i, k in enumerate(keys):
+            if k in keys[:i]:
+                raise r.fail(f"{where}.fields[{i}].key", f"duplicate field key {k!r}")
+        subject = r.get(tbl, "subject", where, str, None)
+        if subject is not None and subject not in SUBJECTS:
+            raise r.fail(f"{where}.subject", f"expected one of {', '.join(SUBJECTS)}")
+        if subject and "date" not in keys:
+            raise r.fail(f"{where}.fields", "an event form needs a `date` field")
+        copies = r.str_map(tbl, "copies", where)
+        for column, source in copies.items():
+            if source not in keys:
+                raise r.fail(f"{where}.copies.{column}", f"no field {source!r} in this form")
+        forms[name] = Form(
+            key=name,
+            title=r.text(tbl, "title", where),
+            fields=fields,
+            subject=subject,
+            residence_from=r.str_list(tbl, "residence_from", where),
+            sex=r.get(tbl, "sex", where, str, None),
+            sets=r.table(r.get(tbl, "sets", where, dict, {}), f"{where}.sets"),
+            copies=copies,
+            marital_from=r.str_list(tbl, "marital_from", where),
+            marital_to=r.str_map(tbl, "marital_to", where),
+            mirror_spouse=r.get(tbl, "mirror_spouse", where, bool, False),
+            person_fields=r.str_list(tbl, "person_fields", where),
+        )
+    return forms
+
+
+def _check_references(forms: dict[str, Form], choices: dict[str, ChoiceList], dir_: Path) -> None:
+    """Cross-file rules: states named in events exist; person_fields exist on the person form."""
+    residence = choices["residence"].keys if "residence" in choices else ()
+    marital = choices["marital_status"].keys if "marital_status" in choices else ()
+    person = forms.get("person")
+    for name, form in forms.items():
+        file = dir_ / "forms"
+        for i, state in enumerate(form.residence_from):
+            if state not in residence:
+                raise SchemaError(
+                    file,
+                    f"forms.{name}.residence_from[{i}]",
+                    f"no residence state {state!r} in choices.toml",
+                )
+        for state in (*form.marital_from, *form.marital_to, *form.marital_to.values()):
+            if state not in marital:
+                raise SchemaError(
+                    file,
+                    f"forms.{name}.marital_to",
+                    f"no marital status {state!r} in choices.toml",
+                )
+        for key in form.person_fields:
+            if person is None or not person.has(key):
+                raise SchemaError(
+                    file, f"forms.{name}.person_fields", f"the person form has no field {key!r}"
+                )
+
+
+def _load_domain(path: Path) -> dict[str, dict[str, Any]]:
+    r = _Reader(path)
+    data = _read_toml(path)
+    r.only(data, "", set(DOMAIN_SPEC))
+    out: dict[str, dict[str, Any]] = {}
+    for section, spec in DOMAIN_SPEC.items():
+        tbl = r.table(r.get(data, section, "", dict) if section in data else {}, section)
+        if section not in data:
+            raise r.fail(section, "missing section")
+        r.only(tbl, section, set(spec))
+        out[section] = {key: r.get(tbl, key, section, typ) for key, typ in spec.items()}
+    month = out["statistics"]["year_start_month"]
+    if not 1 <= month <= 12:
+        raise r.fail("statistics.year_start_month", f"expected a month 1 to 12, got {month}")
+    return out
+
+
+def _load_messages(path: Path) -> dict[str, dict[str, Text]]:
+    r = _Reader(path)
+    data = _read_toml(path)
+    r.only(data, "", set(MESSAGE_GROUPS))
+    out = {}
+    for group in MESSAGE_GROUPS:
+        tbl = r.table(r.get(data, group, "", dict), group)
+        out[group] = {key: r.text(tbl, key, group) for key in tbl}
+    return out
+
+
+def load(directory: Path | str | None = None) -> Schemas:
+    """Load every schema file under `directory` (default: the shipped `schemas/`)."""
+    dir_ = Path(directory) if directory else DEFAULT_DIR
+    choices = _load_choices(dir_ / "choices.toml")
+    forms: dict[str, Form] = {}
+    form_files = sorted((dir_ / "forms").glob("*.toml"))
+    if not form_files:
+        raise SchemaError(dir_ / "forms", "(folder)", "expected form files *.toml")
+    for path in form_files:
+        for name, form in _load_forms(path, choices).items():
+            if name in forms:
+                raise SchemaError(path, f"forms.{name}", "defined in another form file too")
+            forms[name] = form
+    for required in ("household", "person", "birth"):
+        if required not in forms:
+            raise SchemaError(dir_ / "forms", f"forms.{required}", "missing form")
+    _check_references(forms, choices, dir_)
+    return Schemas(
+        forms=forms,
+        choices=choices,
+        domain=_load_domain(dir_ / "domain.toml"),
+        messages=_load_messages(dir_ / "messages.toml"),
+    )
+
+
+_current: Schemas | None = None
+
+
+def current() -> Schemas:
+    """The schemas in use (loaded once from the default folder unless `use` set others)."""
+    global _current
+    if _current is None:
+        _current = load()
+    return _current
+
+
+def use(schemas: Schemas | None) -> None:
+    """Make `schemas` the ones in use (None: reload the default folder on next use)."""
+    global _current
+    _current = schemas

@@ -1,0 +1,217 @@
+"""Turn what was typed (or passed) into clean values, by the rules of a schema form.
+
+The TUI form and `ledger.py` call the same `clean`, so a value the screen accepts is
+one the write path accepts, and each refusal is a FieldError naming the field, the rule
+and a message in Chinese and English from schemas/messages.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fptui import dates, idcard
+from fptui.schema import Field, Form, Schemas, Text, current
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+_PHONE_HINT = Text("6-20位数字，可含空格或-", "6 to 20 digits, spaces or - allowed")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    group: str  # message group in messages.toml: field, date, idcard, ledger
+    rule: str
+    label: Text
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str = "zh", schemas: Schemas | None = None) -> str:
+        schemas = schemas or current()
+        params = {k: (v(lang) if isinstance(v, Text) else v) for k, v in self.params.items()}
+        return schemas.message(self.group, self.rule, lang, label=self.label(lang), **params)
+
+
+class InvalidInput(ValueError):
+    """One or more refused values; nothing was written."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__(self.text("zh"))
+
+    def text(self, lang: str = "zh") -> str:
+        return (
+            "；".join(e.message(lang) for e in self.errors)
+            if lang == "zh"
+            else "; ".join(e.message(lang) for e in self.errors)
+        )
+
+    @property
+    def fields(self) -> list[str]:
+        return [e.field for e in self.errors]
+
+
+def refuse(field_key: str, label: Text, group: str, rule: str, **params: Any) -> InvalidInput:
+    """An InvalidInput with one error, for rules the write path checks itself."""
+    return InvalidInput([FieldError(field_key, group, rule, label, params)])
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _options_hint(schemas: Schemas, f: Field) -> Text:
+    opts = schemas.choices[f.choices or "yes_no"].options
+    zh = " ".join(f"{i}{o.label.zh}" for i, o in enumerate(opts, 1))
+    en = ", ".join(f"{i} {o.label.en}" for i, o in enumerate(opts, 1))
+    return Text(zh, en)
+
+
+def clean_field(f: Field, raw: Any, schemas: Schemas, today: dt.date | None = None) -> Any:
+    """The clean value of one non-blank raw value, or raise InvalidInput for this field."""
+
+    def bad(group: str, rule: str, **params: Any) -> InvalidInput:
+        return refuse(f.key, f.label, group, rule, **params)
+
+    t = f.type
+    if t in ("text", "phone"):
+        value = str(raw).strip()
+        if f.max_length is not None and len(value) > f.max_length:
+            raise bad("field", "too_long", max_length=f.max_length)
+        if t == "phone" and not _PHONE.match(value):
+            raise bad("field", "pattern", hint=_PHONE_HINT)
+        if f.pattern and not re.search(f.pattern, value):
+            raise bad("field", "pattern", hint=f.pattern_hint or Text(f.pattern, f.pattern))
+        return value
+    if t in ("int", "person", "village", "group"):
+        if hasattr(raw, "id"):
+            raw = raw.id
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            raise bad("field", "not_integer")
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise bad("field", "not_integer") from None
+    elif t == "decimal":
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise bad("field", "not_number") from None
+        if not value.is_finite():
+            raise bad("field", "not_number")
+    elif t == "date":
+        if isinstance(raw, dt.date):
+            value = raw
+            if not f.allow_future and value > (today or dt.date.max):
+                raise bad("date", "future")
+        else:
+            try:
+                value = dates.parse_date(str(raw), allow_future=f.allow_future, today=today)
+            except dates.DateError as exc:
+                raise bad("date", exc.reason) from None
+        return value
+    elif t in ("choice", "bool"):
+        if t == "bool" and isinstance(raw, bool):
+            value = raw
+        else:
+            opt = schemas.choices[f.choices or "yes_no"].find(str(raw))
+            if opt is None:
+                raise bad("field", "not_a_choice", options=_options_hint(schemas, f))
+            value = opt.key == "yes" if t == "bool" else opt.key
+        if f.must_be_yes and value is not True:
+            raise bad("field", "must_be_yes")
+        return value
+    elif t == "idcard":
+        try:
+            return idcard.parse(
+                str(raw), allow_legacy=schemas.domain["ids"]["allow_legacy_15"]
+            ).number
+        except idcard.IdCardError as exc:
+            raise bad("idcard", exc.reason) from None
+    else:  # pragma: no cover - the loader admits only FIELD_TYPES
+        raise ValueError(f"unknown field type {t}")
+    if f.min is not None and value < f.min:
+        raise bad("field", "below_min", min=f.min)
+    if f.max is not None and value > f.max:
+        raise bad("field", "above_max", max=f.max)
+    return value
+
+
+def clean(
+    form: Form,
+    values: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    schemas: Schemas | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Clean `values` by `form`; raise InvalidInput listing every refused field.
+
+    With `partial` (an edit), only the given fields are checked and no defaults are
+    added; a required field given blank is still refused.
+    """
+    schemas = schemas or current()
+    from fptui import clock
+
+    today = today or clock.today()
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {}
+    known = {f.key for f in form.fields}
+    for key in values:
+        if key not in known:
+            errors.append(FieldError(key, "field", "unknown_field", Text(key, key)))
+    for f in form.fields:
+        if partial and f.key not in values:
+            continue
+        raw = values.get(f.key)
+        if _is_blank(raw):
+            out[f.key] = None if partial or f.default is None else f.default
+            continue
+        try:
+            out[f.key] = clean_field(f, raw, schemas, today)
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+    for f in form.fields:
+        if f.key in out and out[f.key] is None:
+            needed = f.required or (
+                f.required_if and all(out.get(k) == v for k, v in f.required_if.items())
+            )
+            if needed:
+                errors.append(FieldError(f.key, "field", "required", f.label))
+        if f.type == "idcard" and out.get(f.key) and f.fills:
+            errors.extend(_fill_from_id(form, f, out, schemas, partial))
+    if errors:
+        order = {f.key: i for i, f in enumerate(form.fields)}
+        errors.sort(key=lambda e: order.get(e.field, -1))
+        raise InvalidInput(errors)
+    return out
+
+
+def _fill_from_id(
+    form: Form, f: Field, out: dict[str, Any], schemas: Schemas, partial: bool
+) -> list[FieldError]:
+    """Fill blank sex / birth date from the ID number, or report where they disagree."""
+    info = idcard.parse(out[f.key])
+    errors = []
+    for attr, target in f.fills.items():
+        id_value = getattr(info, attr)
+        if target not in out and partial:
+            continue
+        given = out.get(target)
+        if given is None:
+            if form.has(target):
+                out[target] = id_value
+        elif given != id_value:
+            if attr == "sex":
+                sexes = schemas.choices["sex"]
+                shown = {
+                    "id_value": Text(sexes.label_of(id_value), sexes.label_of(id_value, "en")),
+                    "value": Text(sexes.label_of(given), sexes.label_of(given, "en")),
+                }
+            else:
+                shown = {"id_value": id_value.isoformat(), "value": given.isoformat()}
+            errors.append(FieldError(f.key, "idcard", f"{attr}_disagrees", f.label, shown))
+    return errors
