@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
@@ -70,12 +71,20 @@ def parse(number: str, *, allow_legacy: bool = True) -> IdInfo:
         raise IdCardError("date") from None
     if number[17] != check_char(number[:17]):
         raise IdCardError("checksum")
-    try:
-        ric.get_birth_place(number)
-    except stdnum_errors.ValidationError:
-        raise IdCardError("division") from None
+    if not _division_valid(number[:6], birth.year):
+        raise IdCardError("division")
     sex = "M" if int(number[16]) % 2 else "F"
     return IdInfo(number, birth, sex, number[:6], upgraded)
+
+
+@lru_cache(maxsize=8192)
+def _division_valid(division: str, year: int) -> bool:
+    """Whether stdnum's table has `division` in use in `year` (its look-up is slow: cached)."""
+    try:
+        ric.get_birth_place(f"{division}{year:04d}0101" + "0000")
+    except stdnum_errors.ValidationError:
+        return False
+    return True
 
 
 def is_valid(number: str) -> bool:

@@ -16,6 +16,7 @@ class BaseModel(pw.Model):
     class Meta:
         database = database
         legacy_table_names = False
+        only_save_dirty = True
 
 
 class Area(BaseModel):

@@ -1,0 +1,68 @@
+"""Shared fixtures: a fresh ledger on disk with a small area tree and a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from fptui import clock, db, idcard, ledger, schema
+from fptui.models import Area, Audit, Event, Household, Person
+
+TODAY = dt.date(2026, 3, 10)
+
+
+@dataclass
+class Village:
+    county: Area
+    township: Area
+    village: Area
+    group: Area
+    other_village: Area
+
+
+@pytest.fixture
+def ledger_db(tmp_path) -> Iterator[Village]:
+    """An empty ledger with one county, township, two villages and a group; today 2026-03-10."""
+    schema.use(None)
+    db.open_database(tmp_path / "ledger.db")
+    ledger.set_user("tester")
+    with clock.frozen(TODAY):
+        county = ledger.add_area("county", "140121", "清徐县")
+        township = ledger.add_area("township", "140121101", "东于镇", county)
+        village = ledger.add_area("village", "140121101201", "王家庄村", township)
+        group = ledger.add_area("group", "1", "第1村民小组", village)
+        other = ledger.add_area("village", "140121101202", "东营村", township)
+        yield Village(county, township, village, group, other)
+    db.close_database()
+    ledger.set_user("")
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of the ledger's tables, to show a refused change wrote nothing."""
+    return {
+        model.__name__: list(model.select().order_by(model.id).tuples())
+        for model in (Area, Household, Person, Event, Audit)
+    }
+
+
+@pytest.fixture
+def family(ledger_db: Village) -> dict:
+    """A household with a married couple (the wife has no children yet)."""
+    household = ledger.add_household(
+        {"village": ledger_db.village.id, "group": ledger_db.group.id, "number": "0001"}
+    )
+    husband = ledger.add_person(
+        household,
+        {"name": "王强", "sex": "M", "birth_date": "1994-02-01", "relation": "head",
+         "marital_status": "first", "marriage_date": "2019-01-01",
+         "id_number": idcard.make("140121", dt.date(1994, 2, 1), 0, "M")},
+    )  # fmt: skip
+    wife = ledger.add_person(
+        household,
+        {"name": "李秀英", "sex": "F", "birth_date": "1996-05-01", "relation": "spouse",
+         "marital_status": "first", "marriage_date": "2019-01-01"},
+    )  # fmt: skip
+    return {"household": Household.get_by_id(household.id), "husband": husband, "wife": wife}
