@@ -296,26 +296,57 @@ class _Simulation:
     def day_in(self, first: dt.date, last: dt.date) -> dt.date:
         return first + dt.timedelta(days=self.rng.randrange((last - first).days + 1))
 
-    def living(self, *states: str) -> list[_P]:
-        return [p for p in self.b.people.values() if p.residence in states]
-
     def sample(self, pool: list[_P], rate: float) -> list[_P]:
         n = int(len(pool) * rate) + (1 if self.rng.random() < (len(pool) * rate) % 1 else 0)
         return self.rng.sample(pool, min(n, len(pool)))
 
+    def pools(self, first: dt.date) -> dict[str, list[_P]]:
+        """Who each kind of event can happen to this month, in one pass over the people."""
+        pools: dict[str, list[_P]] = {k: [] for k in (
+            "alive", "mothers", "fertile", "single", "married", "workers", "here", "out",
+            "migrants", "elders")}  # fmt: skip
+        for p in self.b.people.values():
+            if p.residence not in ("here", "out", "in_migrant"):
+                continue
+            age = age_on(p.birth, first)
+            wed = p.marital in ("first", "remarried")
+            pools["alive"].append(p)
+            if p.sex == "F" and wed and 20 <= age <= 49 and not p.pregnant:
+                pools["fertile"].append(p)
+                if age <= 40 and (p.last_birth is None or (first - p.last_birth).days > 600):
+                    pools["mothers"].append(p)
+            if p.residence == "in_migrant":
+                pools["migrants"].append(p)
+                continue
+            if p.residence == "out":
+                pools["out"].append(p)
+                continue
+            pools["here"].append(p)
+            if p.marital == "never" and 22 <= age <= 32:
+                pools["single"].append(p)
+            if wed:
+                pools["married"].append(p)
+            if 18 <= age <= 50:
+                pools["workers"].append(p)
+            if age >= 60:
+                pools["elders"].append(p)
+        return pools
+
     def plan_month(self, first: dt.date, last: dt.date) -> None:
         rng = self.rng
-        people = self.living("here", "out", "in_migrant")
-        women = [p for p in people if p.sex == "F" and p.marital in ("first", "remarried")
-                 and 20 <= age_on(p.birth, first) <= 40 and not p.pregnant
-                 and (p.last_birth is None or (first - p.last_birth).days > 600)]  # fmt: skip
-        for mother in self.sample(women, 0.0075):
+        pools = self.pools(first)
+        people = pools["alive"]
+
+        def each(pool: str, rate: float, action: Any) -> None:
+            for p in self.sample(pools[pool], rate):
+                self.at(self.day_in(first, last), lambda d, p=p: action(p, d))
+
+        for mother in self.sample(pools["mothers"], 0.0075):
             mother.pregnant = True
             due = last + dt.timedelta(days=rng.randrange(150, 215))
             if rng.random() < 0.75:
-                self.at(
-                    self.day_in(first, last), lambda d, m=mother, e=due: self.pregnancy(m, d, e)
-                )
+                day = self.day_in(first, last)
+                self.at(day, lambda d, m=mother, e=due: self.pregnancy(m, d, e))
             outcome = "live_birth" if rng.random() < 0.93 else "miscarriage"
             self.pending.append((due, mother.id, outcome))
         still = []
@@ -329,33 +360,20 @@ class _Simulation:
         deaths = max(0, round(len(people) * 0.0065 / 12 + rng.random() - 0.5))
         for p in {p.id: p for p in rng.choices(people, weights, k=deaths)}.values():
             self.at(self.day_in(first, last), lambda d, p=p: self.death(p, d))
-        single = [p for p in self.living("here") if p.marital == "never"
-                  and 22 <= age_on(p.birth, first) <= 32]  # fmt: skip
-        for p in self.sample(single, 0.012):
-            self.at(self.day_in(first, last), lambda d, p=p: self.marriage(p, d))
-        married = [p for p in self.living("here") if p.marital in ("first", "remarried")]
-        for p in self.sample(married, 0.0002):
-            self.at(self.day_in(first, last), lambda d, p=p: self.simple(p, "divorce", d))
-        workers = [p for p in self.living("here") if 18 <= age_on(p.birth, first) <= 50]
-        for p in self.sample(workers, 0.004):
-            self.at(self.day_in(first, last), lambda d, p=p: self.go_out(p, d))
-        for p in self.sample(self.living("out"), 0.02):
-            self.at(self.day_in(first, last), lambda d, p=p: self.simple(p, "return", d))
-        for p in self.sample(self.living("here", "out"), 0.0006):
-            self.at(self.day_in(first, last), lambda d, p=p: self.move_out(p, d))
-        for p in self.sample(self.living("in_migrant"), 0.015):
-            self.at(self.day_in(first, last), lambda d, p=p: self.simple(p, "migrant_left", d))
+        each("single", 0.012, self.marriage)
+        each("married", 0.0002, lambda p, d: self.simple(p, "divorce", d))
+        each("workers", 0.004, self.go_out)
+        each("out", 0.02, lambda p, d: self.simple(p, "return", d))
+        pools["settled"] = pools["here"] + pools["out"]
+        each("settled", 0.0006, self.move_out)
+        each("migrants", 0.015, lambda p, d: self.simple(p, "migrant_left", d))
         arrivals = max(0, round(len(people) * 0.0008 + rng.random() - 0.5))
         for _ in range(arrivals):
             self.at(self.day_in(first, last), self.migrant_arrives)
-        fertile = [p for p in people if p.sex == "F" and p.marital in ("first", "remarried")
-                   and 20 <= age_on(p.birth, first) <= 49 and not p.pregnant]  # fmt: skip
-        for p in self.sample(fertile, 0.004):
-            self.at(self.day_in(first, last), lambda d, p=p: self.contraception(p, d))
+        pools["fertile"] = [p for p in pools["fertile"] if not p.pregnant]
+        each("fertile", 0.004, self.contraception)
         if first.month == 2:
-            elders = [p for p in self.living("here") if age_on(p.birth, first) >= 60]
-            for p in self.sample(elders, 0.05):
-                self.at(self.day_in(first, last), lambda d, p=p: self.benefit(p, d))
+            each("elders", 0.05, self.benefit)
 
     # --- one event each ---------------------------------------------------------------
 

@@ -1,0 +1,128 @@
+"""Opening the database: pragmas, owner-only file, versions and migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from fptui import db
+from fptui.models import Audit, Event, Person
+
+V1 = Path(__file__).parent / "data" / "schema_v1.sql"
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    db.close_database()
+
+
+def columns(path: Path) -> dict[str, list[str]]:
+    con = sqlite3.connect(path)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    out = {t: [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+    out["(indexes)"] = sorted(
+        r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")
+    )
+    con.close()
+    return out
+
+
+def test_a_new_database_is_owner_only_and_at_the_latest_version(tmp_path):
+    path = tmp_path / "sub" / "ledger.db"
+    database = db.open_database(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(f"{path}-wal").st_mode) == 0o600
+    assert db.get_version(database) == db.LATEST
+    assert set(database.get_tables()) >= {"area", "household", "person", "event", "audit",
+                                          "follow_up", "month_close", "setting"}  # fmt: skip
+
+
+def test_sqlite_runs_with_wal_foreign_keys_full_sync_and_a_busy_timeout(tmp_path):
+    database = db.open_database(tmp_path / "l.db")
+
+    def pragma(name: str):
+        return database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("synchronous") == 2
+    assert pragma("busy_timeout") == 5000
+
+
+def test_sqlite_urls_and_plain_paths_open_the_same_file(tmp_path):
+    path = tmp_path / "l.db"
+    db.open_database(f"sqlite:///{path}")
+    db.close_database()
+    assert db.get_version(db.open_database(path)) == db.LATEST
+
+
+def test_an_unknown_server_url_says_it_cannot_open_it(tmp_path):
+    with pytest.raises(db.DatabaseError, match="cannot open"):
+        db.connect("nosuchdb://user@host/ledger")
+
+
+def test_a_version_1_database_is_migrated_keeping_every_row(tmp_path):
+    old = tmp_path / "old.db"
+    con = sqlite3.connect(old)
+    con.executescript(V1.read_text(encoding="utf-8"))
+    con.close()
+    fresh = tmp_path / "fresh.db"
+    db.open_database(fresh)
+    db.close_database()
+
+    database = db.open_database(old)
+    assert db.get_version(database) == db.LATEST
+    people = {p.name: (p.py_initials, p.py_full, p.residence) for p in Person.select()}
+    assert people == {"张三丰": ("zsf", "zhangsanfeng", "here"),
+                      "吕小绿": ("lxl", "lvxiaolv", "out")}  # fmt: skip
+    assert Event.select().count() == 1 and Audit.select().count() == 1
+    db.close_database()
+    assert columns(old) == columns(fresh)
+
+
+def test_a_failed_migration_leaves_the_old_version_intact(tmp_path, monkeypatch):
+    old = tmp_path / "old.db"
+    con = sqlite3.connect(old)
+    con.executescript(V1.read_text(encoding="utf-8"))
+    con.close()
+
+    def broken(database):
+        database.execute_sql('ALTER TABLE person ADD COLUMN "half" TEXT')
+        raise RuntimeError("power cut")
+
+    monkeypatch.setitem(db.MIGRATIONS, 1, broken)
+    with pytest.raises(RuntimeError):
+        db.open_database(old)
+    db.close_database()
+    con = sqlite3.connect(old)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "half" not in [r[1] for r in con.execute("PRAGMA table_info(person)")]
+    con.close()
+
+
+def test_a_database_newer_than_this_fptui_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {db.LATEST + 1}")
+    con.close()
+    with pytest.raises(db.DatabaseError, match="newer"):
+        db.open_database(path)
+
+
+def test_a_file_of_another_program_is_not_taken_over(tmp_path):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE notes (x)")
+    con.close()
+    with pytest.raises(db.DatabaseError, match="not an fptui ledger"):
+        db.open_database(path)
+
+
+def test_the_default_database_lives_in_the_per_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert db.default_path() == tmp_path / "fptui" / "ledger.db"

@@ -1,0 +1,132 @@
+"""The demo township: reproducible, realistic enough, and carrying its faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+
+import pytest
+
+from fptui import cli, db, demo, idcard
+from fptui.dates import age_on
+from fptui.models import Area, Audit, Event, FollowUp, Household, Person, Setting
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def township(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    summary = demo.build(path, persons=1500, seed=7, today=TODAY)
+    yield path, summary
+    db.close_database()
+
+
+def rows(path, table: str) -> list[tuple]:
+    con = sqlite3.connect(path)
+    out = con.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+    con.close()
+    return out
+
+
+def test_the_same_seed_builds_the_same_township(township, tmp_path):
+    path, _ = township
+    again = demo.build(tmp_path / "again.db", persons=1500, seed=7, today=TODAY)
+    db.close_database()
+    for table in ("area", "household", "person", "event"):
+        assert rows(path, table) == rows(again.path, table), table
+    other = demo.build(tmp_path / "other.db", persons=1500, seed=8, today=TODAY)
+    db.close_database()
+    assert rows(path, "person") != rows(other.path, "person")
+
+
+def test_size_villages_and_groups(township):
+    path, summary = township
+    db.open_database(path)
+    assert summary.villages == 3
+    assert 1500 <= summary.persons <= 1800
+    assert Area.select().where(Area.kind == "village").count() == 3
+    assert all(len(v.code) == 12 for v in Area.select().where(Area.kind == "village"))
+    assert Area.select().where(Area.kind == "group").count() >= 9
+    assert Household.select().where(Household.registration == "migrant").count() > 0
+
+
+def test_age_and_sex_structure_is_plausible(township):
+    path, _ = township
+    db.open_database(path)
+    alive = list(Person.select().where(Person.residence.in_(["here", "out", "in_migrant"])))
+    ages = [age_on(p.birth_date, TODAY) for p in alive]
+    men = sum(p.sex == "M" for p in alive) / len(alive)
+    assert 0.45 < men < 0.56
+    assert 0.10 < sum(a < 15 for a in ages) / len(ages) < 0.30
+    assert 0.10 < sum(a >= 65 for a in ages) / len(ages) < 0.35
+    assert max(ages) < 105
+
+
+def test_synthetic_id_numbers_are_valid_and_agree_with_the_card(township):
+    path, summary = township
+    db.open_database(path)
+    faulty = set()
+    for line in summary.faults:
+        if "ID" in line:
+            faulty |= {int(n) for n in re.findall(r"\d+", line.split("(")[1])}
+    checked = 0
+    for p in Person.select().where(Person.id_number.is_null(False)):
+        if p.id in faulty:
+            continue
+        info = idcard.parse(p.id_number, allow_legacy=False)
+        assert (info.sex, info.birth_date) == (p.sex, p.birth_date), p.id
+        checked += 1
+    assert checked > 1000
+
+
+def test_two_years_of_every_kind_of_event_entered_mostly_on_time(township):
+    path, summary = township
+    db.open_database(path)
+    kinds = set(summary.by_kind)
+    assert kinds >= {"birth", "death", "marriage", "go_out", "return", "move_out", "move_in",
+                     "migrant_in", "migrant_left", "pregnancy", "contraception",
+                     "benefit"}  # fmt: skip
+    events = list(Event.select())
+    assert min(e.happened_on for e in events) >= dt.date(2024, 11, 1)
+    assert all(e.happened_on <= e.entered_on <= TODAY for e in events)
+    late = sum((e.entered_on - e.happened_on).days > 7 for e in events) / len(events)
+    assert 0.03 < late < 0.30
+    assert Person.select().where(Person.residence == "out").count() > 0
+    pregnant_now = Event.select().where(
+        Event.kind == "pregnancy", Event.happened_on > TODAY - dt.timedelta(days=150)
+    )
+    assert pregnant_now.count() > 0  # pregnancies still under way today
+    assert FollowUp.select().count() == 0  # follow-up rules arrive with their own issue
+
+
+def test_deliberate_faults_are_made_and_recorded(township):
+    path, summary = township
+    db.open_database(path)
+    recorded = json.loads(Setting.get_by_id("demo_faults").value)
+    assert recorded == summary.faults and len(recorded) == 7
+    invalid = [p for p in Person.select().where(Person.id_number.is_null(False))
+               if not idcard.is_valid(p.id_number)]  # fmt: skip
+    assert len(invalid) == 1
+    numbers = [p.id_number for p in Person.select().where(Person.id_number.is_null(False))]
+    assert len(numbers) - len(set(numbers)) == 1
+    headless = Household.select().where(Household.head.is_null())
+    assert headless.count() >= 1
+
+
+def test_every_change_has_an_audit_record(township):
+    path, _ = township
+    db.open_database(path)
+    assert Audit.select().where(Audit.table == "event").count() == Event.select().count()
+    assert Audit.select().where(Audit.user == "demo").count() == Audit.select().count()
+
+
+def test_fptui_demo_no_open_prints_a_summary(tmp_path, capsys):
+    path = tmp_path / "cli.db"
+    assert cli.main(["demo", "--db", str(path), "--persons", "300", "--no-open"]) == 0
+    out = capsys.readouterr().out
+    assert str(path) in out and "persons" in out and "deliberate faults 7" in out
+    db.close_database()
+    assert cli.main(["demo", "--persons", "10", "--no-open", "--db", str(path)]) == 2
