@@ -492,8 +492,9 @@ def _apply(person: Person, form: Form, data: dict[str, Any], action: str) -> Non
             setattr(person, column, data[source])
     if form.marital_to and person.marital_status in form.marital_to:
         person.marital_status = form.marital_to[person.marital_status]
-    person.save()
-    _audit(action, person, before)
+    if _snapshot(person) != before:  # a pregnancy or a benefit leaves the card as it was
+        person.save()
+        _audit(action, person, before)
 
 
 def _mirror_spouse(person: Person, form: Form, data: dict[str, Any], date: dt.date) -> None:

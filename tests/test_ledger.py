@@ -476,3 +476,65 @@ def test_add_area_checks_kind_parent_and_village_code(ledger_db):
             rule="not_found")  # fmt: skip
     refused(ledger.add_area, "hamlet", "2", "x", None, field="kind", rule="not_a_choice")
     refused(ledger.add_area, "group", "2", " ", ledger_db.village, field="name", rule="required")
+
+
+def _prepare(family, kind):
+    """Subject and values for one valid event of `kind` in the `family` fixture."""
+    wife, husband, household = family["wife"].id, family["husband"].id, family["household"].id
+    new_person = {"name": "周敏", "sex": "F", "birth_date": "2000-01-01"}
+    table = {
+        "birth": (None, None, {"mother": wife, "name": "王乐", "sex": "F", "date": "3-1"}),
+        "death": (husband, None, {"date": "3-1"}),
+        "marriage": (None, None, None),
+        "divorce": (husband, None, {"date": "3-1"}),
+        "widowhood": (wife, None, {"date": "3-1"}),
+        "move_in": (None, household, {"date": "3-1", "from_place": "太原", **new_person}),
+        "move_out": (husband, None, {"date": "3-1", "to_place": "北京"}),
+        "go_out": (husband, None, {"date": "3-1", "destination": "太原", "contact": "微信"}),
+        "return": (None, None, None),
+        "migrant_in": (None, household, {"date": "3-1", "origin": "内蒙古", **new_person}),
+        "migrant_left": (None, None, None),
+        "pregnancy": (wife, None, {"date": "3-1", "edd": "2026-09-01"}),
+        "pregnancy_outcome": (wife, None, {"date": "3-1", "outcome": "miscarriage"}),
+        "contraception": (wife, None, {"date": "3-1", "method": "condom",
+                                       "informed_choice": "是"}),
+        "benefit": (husband, None, {"date": "3-1", "scheme": "reward", "year": "2026",
+                                    "amount": "960"}),
+    }  # fmt: skip
+    person, target, values = table[kind]
+    if kind == "marriage":
+        person = ledger.add_person(household, {"name": "王刚", "sex": "M",
+                                               "birth_date": "1990-01-01"}).id  # fmt: skip
+        values = {"date": "3-1", "spouse_name": "赵敏"}
+    elif kind == "return":
+        ledger.record_go_out(husband, {"date": "2-1", "destination": "太原", "contact": "微信"})
+        person, values = husband, {"date": "3-1"}
+    elif kind == "migrant_left":
+        event = ledger.register_migrant(household, {"date": "2-1", "origin": "内蒙古",
+                                                    **new_person})  # fmt: skip
+        person, values = event.person_id, {"date": "3-1"}
+    return person, target, values
+
+
+@pytest.mark.parametrize("kind", sorted(ledger.current().event_kinds))
+def test_every_event_kind_writes_its_event_and_audit_records_in_one_go(family, kind):
+    person, target, values = _prepare(family, kind)
+    before_audits = Audit.select().count()
+    before_events = Event.select().count()
+    event = ledger.record_event(kind, values, person=person, household=target)
+    assert Event.select().count() == before_events + 1
+    assert (event.kind, event.happened_on) == (kind, dt.date(2026, 3, 1))
+    new = list(Audit.select().where(Audit.id > 0).order_by(Audit.id))[before_audits:]
+    assert [a.action for a in new if a.table == "event"] == [f"record_{kind}"]
+    assert all(a.user == "tester" and a.after for a in new)
+    changed = [a for a in new if a.table == "person"]
+    form = ledger.current().forms[kind]
+    if form.sets or form.marital_to or form.subject in ("birth", "new_person"):
+        assert changed, "the person the event changed has an audit record too"
+        assert all(a.before != a.after for a in changed)
+    else:
+        assert changed == [], "an event that changes no card leaves no person audit"
+    with pytest.raises(InvalidInput) as caught:
+        ledger.record_event(kind, {**values, "date": "2099-01-01"}, person=person,
+                            household=target)  # fmt: skip
+    assert "date" in caught.value.fields
