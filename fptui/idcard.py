@@ -10,6 +10,7 @@ the synthetic demo.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,8 +35,16 @@ class IdInfo:
     upgraded: bool = False  # True when made from a 15-digit legacy number
 
 
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
 def compact(number: str) -> str:
-    return ric.compact(number.replace("x", "X"))
+    """Without separators, upper case, full-width digits and Ｘ (typed in a Chinese input
+    method) made ASCII."""
+    return ric.compact(number.translate(_FULLWIDTH).replace("x", "X"))
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 
 def check_char(first17: str) -> str:
@@ -46,7 +55,7 @@ def check_char(first17: str) -> str:
 def upgrade_15(number: str) -> str:
     """The 18-character form of a 15-digit legacy number (born 19YY, no check character)."""
     number = compact(number)
-    if len(number) != 15 or not number.isdigit():
+    if len(number) != 15 or not (number.isascii() and number.isdigit()):
         raise IdCardError("legacy_format")
     first17 = number[:6] + "19" + number[6:]
     return first17 + check_char(first17)
@@ -63,7 +72,7 @@ def parse(number: str, *, allow_legacy: bool = True) -> IdInfo:
         upgraded = True
     if len(number) != 18:
         raise IdCardError("length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _SHAPE.match(number):
         raise IdCardError("format")
     try:
         birth = ric.get_birth_date(number)

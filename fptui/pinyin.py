@@ -6,6 +6,7 @@ is a plain indexed LIKE, never a conversion per row.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
@@ -14,10 +15,15 @@ from pypinyin import Style, lazy_pinyin
 @lru_cache(maxsize=65536)
 def search_keys(name: str) -> tuple[str, str]:
     """(initials, full pinyin) of `name`, lower case, no tones, ü written v."""
-    name = name.strip()
-    if not name:
-        return "", ""
-    full = lazy_pinyin(name, style=Style.NORMAL, v_to_u=False, errors="default")
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
-    clean = [p.lower() for p in full if p.strip()]
-    return "".join(i.lower()[:1] for i in initials if i.strip()), "".join(clean)
+    syllables = lazy_pinyin(name.strip(), style=Style.NORMAL, errors=_words)
+    syllables = [s.lower() for s in syllables if s]
+    return "".join(s[0] for s in syllables), "".join(syllables)
+
+
+def _words(text: str) -> list[str]:
+    """What is not Chinese: its Latin words and digits, each its own syllable; spaces and
+    marks such as the middle dot of 阿依古丽·买买提 dropped."""
+    return _WORD.findall(text)
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")

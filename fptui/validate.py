@@ -174,15 +174,17 @@ def clean(
             out[f.key] = clean_field(f, raw, schemas, today)
         except InvalidInput as exc:
             errors.extend(exc.errors)
+    for f in form.fields:  # first: what an ID number fills in may meet a required rule
+        if f.type == "idcard" and out.get(f.key) and f.fills:
+            errors.extend(_fill_from_id(form, f, out, schemas, partial, today))
+    refused = {e.field for e in errors}
     for f in form.fields:
-        if f.key in out and out[f.key] is None:
+        if f.key in out and out[f.key] is None and f.key not in refused:
             needed = f.required or (
                 f.required_if and all(out.get(k) == v for k, v in f.required_if.items())
             )
             if needed:
                 errors.append(FieldError(f.key, "field", "required", f.label))
-        if f.type == "idcard" and out.get(f.key) and f.fills:
-            errors.extend(_fill_from_id(form, f, out, schemas, partial))
     if errors:
         order = {f.key: i for i, f in enumerate(form.fields)}
         errors.sort(key=lambda e: order.get(e.field, -1))
@@ -191,9 +193,13 @@ def clean(
 
 
 def _fill_from_id(
-    form: Form, f: Field, out: dict[str, Any], schemas: Schemas, partial: bool
+    form: Form, f: Field, out: dict[str, Any], schemas: Schemas, partial: bool, today: dt.date
 ) -> list[FieldError]:
-    """Fill blank sex / birth date from the ID number, or report where they disagree."""
+    """Fill blank sex / birth date from the ID number, or report where they disagree.
+
+    A filled value meets the target field's own rules, as if typed: an ID number that
+    says born next year is refused like a typed birth date of next year.
+    """
     info = idcard.parse(out[f.key])
     errors = []
     for attr, target in f.fills.items():
@@ -202,8 +208,10 @@ def _fill_from_id(
             continue
         given = out.get(target)
         if given is None:
-            if form.has(target):
-                out[target] = id_value
+            try:
+                out[target] = clean_field(form.field(target), id_value, schemas, today)
+            except InvalidInput as exc:
+                errors.extend(exc.errors)
         elif given != id_value:
             if attr == "sex":
                 sexes = schemas.choices["sex"]

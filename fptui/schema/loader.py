@@ -70,7 +70,7 @@ class _Reader:
     ):
         if key not in tbl:
             if default is ...:
-                raise self.fail(f"{where}.{key}", "missing")
+                raise self.fail(_join(where, key), "missing")
             return default
         value = tbl[key]
         ok = isinstance(value, typ) and not (typ in (int, float, (int, float)) and value is True)
@@ -79,7 +79,7 @@ class _Reader:
         if not ok:
             name = typ.__name__ if isinstance(typ, type) else " or ".join(t.__name__ for t in typ)
             raise self.fail(
-                f"{where}.{key}", f"expected {_NAMES.get(name, name)}, got {_kind(value)}"
+                _join(where, key), f"expected {_NAMES.get(name, name)}, got {_kind(value)}"
             )
         return value
 
@@ -121,6 +121,10 @@ _NAMES = {
 }
 
 
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
 def _kind(value: Any) -> str:
     return {
         bool: "a boolean",
@@ -150,6 +154,7 @@ def _load_choices(path: Path) -> dict[str, ChoiceList]:
         r.only(tbl, name, {"label", "options"})
         options = []
         seen: set[str] = set()
+        letters: set[str] = set()
         raw_opts = r.get(tbl, "options", name, list)
         if not raw_opts:
             raise r.fail(f"{name}.options", "expected at least one option")
@@ -162,11 +167,15 @@ def _load_choices(path: Path) -> dict[str, ChoiceList]:
                 raise r.fail(f"{where}.key", f"duplicate option key {key!r}")
             seen.add(key)
             zh = r.get(opt, "zh", where, str)
+            letter = r.get(opt, "letter", where, str, "")
+            if letter and letter.lower() in letters:
+                raise r.fail(f"{where}.letter", f"letter {letter!r} is already another option's")
+            letters.add(letter.lower())
             options.append(
                 Option(
                     key,
                     Text(zh, r.get(opt, "en", where, str, "")),
-                    r.get(opt, "letter", where, str, ""),
+                    letter,
                 )
             )
         lists[name] = ChoiceList(name, r.text(tbl, "label", name), tuple(options))
@@ -226,6 +235,12 @@ def _load_field(r: _Reader, raw: Any, where: str, choices: dict[str, ChoiceList]
         except re.error as exc:
             raise r.fail(f"{where}.pattern", f"not a valid regular expression: {exc}") from None
     number = (int, float)
+    fills = r.str_map(tbl, "fills", where)
+    for attr in fills:
+        if attr not in ("sex", "birth_date"):
+            raise r.fail(f"{where}.fills.{attr}", "expected sex or birth_date (what an ID says)")
+    if ftype == "bool" and "default" in tbl:
+        r.get(tbl, "default", where, bool)
     return Field(
         key=key,
         type=ftype,
@@ -240,7 +255,7 @@ def _load_field(r: _Reader, raw: Any, where: str, choices: dict[str, ChoiceList]
         allow_future=r.get(tbl, "allow_future", where, bool, False),
         default=tbl.get("default"),
         required_if=r.str_map(tbl, "required_if", where),
-        fills=r.str_map(tbl, "fills", where),
+        fills=fills,
         editable=r.get(tbl, "editable", where, bool, True),
         must_be_yes=r.get(tbl, "must_be_yes", where, bool, False),
     )
@@ -263,6 +278,14 @@ def _load_forms(path: Path, choices: dict[str, ChoiceList]) -> dict[str, Form]:
         for i, k in enumerate(keys):
             if k in keys[:i]:
                 raise r.fail(f"{where}.fields[{i}].key", f"duplicate field key {k!r}")
+        for i, f in enumerate(fields):
+            for attr, target in f.fills.items():
+                if target not in keys:
+                    raise r.fail(f"{where}.fields[{i}].fills.{attr}", f"no field {target!r} here")
+            for other in f.required_if:
+                if other not in keys:
+                    raise r.fail(f"{where}.fields[{i}].required_if.{other}",
+                                 f"no field {other!r} in this form")  # fmt: skip
         subject = r.get(tbl, "subject", where, str, None)
         if subject is not None and subject not in SUBJECTS:
             raise r.fail(f"{where}.subject", f"expected one of {', '.join(SUBJECTS)}")
@@ -289,32 +312,43 @@ def _load_forms(path: Path, choices: dict[str, ChoiceList]) -> dict[str, Form]:
     return forms
 
 
-def _check_references(forms: dict[str, Form], choices: dict[str, ChoiceList], dir_: Path) -> None:
-    """Cross-file rules: states named in events exist; person_fields exist on the person form."""
-    residence = choices["residence"].keys if "residence" in choices else ()
-    marital = choices["marital_status"].keys if "marital_status" in choices else ()
+def _check_references(
+    forms: dict[str, Form], choices: dict[str, ChoiceList], files: dict[str, Path]
+) -> None:
+    """Cross-file rules: the states and sexes events name exist in choices.toml, and
+    person_fields exist on the person form. Errors name the form's own file."""
+
+    def option(list_name: str, value: Any, file: Path, key: str) -> None:
+        known = choices[list_name].keys if list_name in choices else ()
+        if value not in known:
+            raise SchemaError(
+                file, key, f"no {list_name} option {value!r} in choices.toml "
+                f"(expected one of {', '.join(known)})"
+            )  # fmt: skip
+
     person = forms.get("person")
     for name, form in forms.items():
-        file = dir_ / "forms"
+        file, where = files[name], f"forms.{name}"
         for i, state in enumerate(form.residence_from):
-            if state not in residence:
-                raise SchemaError(
-                    file,
-                    f"forms.{name}.residence_from[{i}]",
-                    f"no residence state {state!r} in choices.toml",
-                )
-        for state in (*form.marital_from, *form.marital_to, *form.marital_to.values()):
-            if state not in marital:
-                raise SchemaError(
-                    file,
-                    f"forms.{name}.marital_to",
-                    f"no marital status {state!r} in choices.toml",
-                )
+            option("residence", state, file, f"{where}.residence_from[{i}]")
+        for i, state in enumerate(form.marital_from):
+            option("marital_status", state, file, f"{where}.marital_from[{i}]")
+        for before, after in form.marital_to.items():
+            option("marital_status", before, file, f"{where}.marital_to")
+            option("marital_status", after, file, f"{where}.marital_to.{before}")
+        for column in ("residence", "marital_status", "sex"):
+            if column in form.sets:
+                option(column, form.sets[column], file, f"{where}.sets.{column}")
+        if form.sex is not None:
+            option("sex", form.sex, file, f"{where}.sex")
         for key in form.person_fields:
             if person is None or not person.has(key):
                 raise SchemaError(
-                    file, f"forms.{name}.person_fields", f"the person form has no field {key!r}"
+                    file, f"{where}.person_fields", f"the person form has no field {key!r}"
                 )
+        for i, f in enumerate(form.fields):
+            if f.type == "choice" and f.default is not None:
+                option(f.choices or "", f.default, file, f"{where}.fields[{i}].default")
 
 
 def _load_domain(path: Path) -> dict[str, dict[str, Any]]:
@@ -350,6 +384,7 @@ def load(directory: Path | str | None = None) -> Schemas:
     dir_ = Path(directory) if directory else DEFAULT_DIR
     choices = _load_choices(dir_ / "choices.toml")
     forms: dict[str, Form] = {}
+    files: dict[str, Path] = {}
     form_files = sorted((dir_ / "forms").glob("*.toml"))
     if not form_files:
         raise SchemaError(dir_ / "forms", "(folder)", "expected form files *.toml")
@@ -358,10 +393,11 @@ def load(directory: Path | str | None = None) -> Schemas:
             if name in forms:
                 raise SchemaError(path, f"forms.{name}", "defined in another form file too")
             forms[name] = form
+            files[name] = path
     for required in ("household", "person", "birth"):
         if required not in forms:
             raise SchemaError(dir_ / "forms", f"forms.{required}", "missing form")
-    _check_references(forms, choices, dir_)
+    _check_references(forms, choices, files)
     return Schemas(
         forms=forms,
         choices=choices,
