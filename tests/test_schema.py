@@ -1319,3 +1319,18 @@ def test_a_birth_date_filled_from_the_id_number_cannot_be_in_the_future(shipped)
     assert idcard.is_valid(number)
     error = only_error(shipped, "person", {"name": "张三", "id_number": number})
     assert error.rule == "future"
+
+
+def test_a_message_fptui_shows_must_be_in_messages_toml(copy):
+    path = copy / "messages.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(
+        "\n".join(x for x in lines if not x.startswith("too_long =")) + "\n", encoding="utf-8"
+    )
+    assert_refusal(load_error(copy), path, "field.too_long", "missing")
+
+
+def test_a_misspelt_message_placeholder_is_refused(copy):
+    path = copy / "messages.toml"
+    edit(path, '"{label}：必填"', '"{lable}：必填"')
+    assert_refusal(load_error(copy), path, "field.required.zh", "unknown placeholder {lable}")

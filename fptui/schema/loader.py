@@ -8,6 +8,7 @@ Unknown keys are refused too: a misspelt `requird = true` must not pass silently
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,21 @@ DOMAIN_SPEC: dict[str, dict[str, type]] = {
     "statistics": {"year_start_month": int, "annualise_part_year": bool},
     "ids": {"allow_legacy_15": bool},
 }
-MESSAGE_GROUPS = ("field", "date", "idcard", "ledger")
+# The messages fptui shows, by group: each must be in messages.toml.
+MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
+    "field": ("required", "too_long", "not_integer", "not_number", "below_min", "above_max",
+              "pattern", "not_a_choice", "must_be_yes", "unknown_field"),
+    "date": ("format", "impossible", "future", "before_birth"),
+    "idcard": ("length", "format", "date", "checksum", "division", "legacy_format",
+               "legacy_refused", "sex_disagrees", "birth_date_disagrees", "duplicate"),
+    "ledger": ("not_found", "duplicate_household", "not_a_village", "group_not_in_village",
+               "wrong_residence", "must_be_female", "must_be_male", "already_married",
+               "not_married", "before_mother_birth", "event_only", "same_person",
+               "not_in_household"),
+}  # fmt: skip
+# The placeholders a message may use: the field's label and the rules' own values.
+MESSAGE_PARAMS = {"label", "max_length", "min", "max", "hint", "options", "current",
+                  "id_value", "value"}  # fmt: skip
 
 
 class _Reader:
@@ -373,9 +388,27 @@ def _load_messages(path: Path) -> dict[str, dict[str, Text]]:
     data = _read_toml(path)
     r.only(data, "", set(MESSAGE_GROUPS))
     out = {}
-    for group in MESSAGE_GROUPS:
+    for group, rules in MESSAGE_GROUPS.items():
         tbl = r.table(r.get(data, group, "", dict), group)
         out[group] = {key: r.text(tbl, key, group) for key in tbl}
+        for rule in rules:
+            if rule not in out[group]:
+                raise r.fail(f"{group}.{rule}", "missing: fptui shows this message")
+        for rule, text in out[group].items():
+            for lang in ("zh", "en"):
+                try:
+                    names = {n for _, n, _, _ in string.Formatter().parse(text(lang)) if n}
+                except ValueError as exc:
+                    raise r.fail(
+                        f"{group}.{rule}.{lang}", f"not a valid template: {exc}"
+                    ) from None
+                unknown = names - MESSAGE_PARAMS
+                if unknown:
+                    raise r.fail(
+                        f"{group}.{rule}.{lang}",
+                        f"unknown placeholder {{{sorted(unknown)[0]}}}; expected "
+                        + ", ".join(f"{{{n}}}" for n in sorted(MESSAGE_PARAMS)),
+                    )
     return out
 
 
