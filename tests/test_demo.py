@@ -130,3 +130,19 @@ def test_fptui_demo_no_open_prints_a_summary(tmp_path, capsys):
     assert str(path) in out and "persons" in out and "deliberate faults 7" in out
     db.close_database()
     assert cli.main(["demo", "--persons", "10", "--no-open", "--db", str(path)]) == 2
+
+
+def test_fptui_with_a_db_path_creates_and_opens_that_ledger(tmp_path, capsys):
+    path = tmp_path / "mine.db"
+    assert cli.main(["--db", str(path)]) == 0
+    db.close_database()
+    assert path.exists() and "ledger ready" in capsys.readouterr().out
+
+
+def test_fptui_refuses_a_file_that_is_not_a_ledger(tmp_path, capsys):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE notes (x)")
+    con.close()
+    assert cli.main(["--db", str(path)]) == 2
+    assert "not an fptui ledger" in capsys.readouterr().err
