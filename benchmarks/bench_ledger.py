@@ -22,8 +22,10 @@ from fptui.models import Person
 def generate(directory: Path, persons: int) -> Path:
     summary = demo.build(directory / f"demo{persons}.db", persons=persons, seed=1)
     db.close_database()
-    print(f"demo generation, {persons:>7,} persons asked ({summary.persons:,} made, "
-          f"{summary.events:,} events): {summary.seconds:6.1f} s")  # fmt: skip
+    print(
+        f"demo generation, {persons:>7,} persons asked ({summary.persons:,} made, "
+        f"{summary.events:,} events): {summary.seconds:6.1f} s"
+    )
     return summary.path
 
 
@@ -33,14 +35,25 @@ def record_events(path: Path, count: int) -> None:
     rng = random.Random(5)
     total = Person.select().count()
     here = [p for (p,) in Person.select(Person.id).where(Person.residence == "here").tuples()]
-    women = [p for (p,) in Person.select(Person.id).where(
-        Person.residence == "here", Person.sex == "F",
-        Person.marital_status.in_(["first", "remarried"])).tuples()]  # fmt: skip
+    women = [
+        p
+        for (p,) in Person.select(Person.id)
+        .where(
+            Person.residence == "here",
+            Person.sex == "F",
+            Person.marital_status.in_(["first", "remarried"]),
+        )
+        .tuples()
+    ]
     timings = []
     for i in range(count):
         if i % 3 == 2:
-            values = {"mother": rng.choice(women), "name": "测试婴儿", "sex": "F",
-                      "date": clock.today()}  # fmt: skip
+            values = {
+                "mother": rng.choice(women),
+                "name": "测试婴儿",
+                "sex": "F",
+                "date": clock.today(),
+            }
             started = time.perf_counter()
             ledger.record_birth(values)
         else:

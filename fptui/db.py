@@ -130,9 +130,22 @@ def _v2_search_keys(database: pw.Database) -> None:
         person.update(py_initials=initials, py_full=full).where(person.id == pid).execute()
 
 
+def _v3_household_search(database: pw.Database) -> None:
+    """v3: each household's search text (search.py), built for every household there."""
+    from playhouse.migrate import migrate as run
+
+    run(_migrator(database).add_column("household", "search", models.Household.search))
+    from fptui.ledger import reindex_households
+
+    reindex_households()
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _v2_search_keys}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
+    1: _v2_search_keys,
+    2: _v3_household_search,
+}
 LATEST = 1 + len(MIGRATIONS)
 
 

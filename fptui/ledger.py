@@ -17,7 +17,7 @@ import contextvars
 import datetime as dt
 import getpass
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -28,7 +28,9 @@ from playhouse.shortcuts import model_to_dict
 from fptui import clock
 from fptui.models import Area, Event, Household, Person, database
 from fptui.pinyin import search_keys
+from fptui.queries import birth_order_for
 from fptui.schema import Form, Text, current
+from fptui.search import search_text
 from fptui.validate import FieldError, InvalidInput, clean, refuse
 
 _user: contextvars.ContextVar[str] = contextvars.ContextVar("fptui_user", default="")
@@ -74,8 +76,15 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
 
 
+_DERIVED = ("search", "py_initials", "py_full")  # kept by the write path, not audited
+
+
 def _snapshot(row: pw.Model) -> dict[str, Any]:
-    return model_to_dict(row, recurse=False)
+    return model_to_dict(
+        row,
+        recurse=False,
+        exclude=[row._meta.fields[f] for f in _DERIVED if f in row._meta.fields],
+    )
 
 
 def _audit(action: str, row: pw.Model, before: dict[str, Any] | None) -> None:
@@ -95,11 +104,18 @@ def _write_audits(
         f'INSERT INTO audit (at, "user", action, "table", record_id, before, after) '
         f"VALUES ({', '.join([mark] * 7)})",
         [
-            (at, user, action, table, record_id,
-             _dumps(before) if before is not None else None, _dumps(after))
+            (
+                at,
+                user,
+                action,
+                table,
+                record_id,
+                _dumps(before) if before is not None else None,
+                _dumps(after),
+            )
             for action, table, record_id, before, after in records
         ],
-    )  # fmt: skip
+    )
 
 
 # --- lookups ----------------------------------------------------------------------------
@@ -127,8 +143,7 @@ def _by_id(model: type[pw.Model], pk: Any) -> pw.Model | None:
     row = database.execute_sql(_SELECT_BY_ID[model], (pk,)).fetchone()
     if row is None:
         return None
-    instance = model(__no_default__=1, **{
-        f.name: f.python_value(v) for f, v in zip(fields, row)})  # fmt: skip
+    instance = model(__no_default__=1, **{f.name: f.python_value(v) for f, v in zip(fields, row)})
     instance._dirty.clear()
     return instance
 
@@ -156,6 +171,32 @@ def _columns(model: type[pw.Model], values: Mapping[str, Any]) -> dict[str, Any]
             value = column.default if column.default is not None else ""
         out[key] = value
     return out
+
+
+# --- search texts -------------------------------------------------------------------
+
+
+def reindex_households(household_ids: Iterable[int] | None = None) -> None:
+    """Rebuild the search text of these households (all when None), from their members."""
+    members = Person.select(
+        Person.household, Person.name, Person.py_initials, Person.py_full, Person.id_number
+    ).order_by(Person.household, Person.id)
+    households = Household.select(Household.id, Household.number)
+    if household_ids is not None:
+        ids = list(household_ids)
+        members = members.where(Person.household.in_(ids))
+        households = households.where(Household.id.in_(ids))
+    by_household: dict[int, list[tuple]] = {}
+    for household_id, *member in members.tuples().iterator():
+        by_household.setdefault(household_id, []).append(tuple(member))
+    mark = database.param
+    database.cursor().executemany(
+        f"UPDATE household SET search = {mark} WHERE id = {mark}",
+        [
+            (search_text(number, by_household.get(hid, [])), hid)
+            for hid, number in households.tuples().iterator()
+        ],
+    )
 
 
 # --- areas ------------------------------------------------------------------------------
@@ -207,7 +248,11 @@ def add_household(values: Mapping[str, Any]) -> Household:
     with database.atomic():
         _village_and_group(data, form)
         _unique_number(data["village"], data["number"], None, form)
-        household = Household.create(**_columns(Household, data), created_on=clock.today())
+        household = Household.create(
+            **_columns(Household, data),
+            created_on=clock.today(),
+            search=search_text(data["number"], []),
+        )
         _audit("add_household", household, None)
     return household
 
@@ -225,6 +270,8 @@ def edit_household(household_id: Any, values: Mapping[str, Any]) -> Household:
         for key, value in _columns(Household, data).items():
             setattr(household, key, value)
         household.save()
+        if "number" in data:
+            reindex_households([household.id])
         _audit("edit_household", household, before)
     return household
 
@@ -270,6 +317,7 @@ def _insert_person(household: Household, data: dict[str, Any], action: str) -> P
         household=household, **_columns(Person, data), py_initials=initials, py_full=full
     )
     _audit(action, person, None)
+    reindex_households([household.id])
     if data.get("relation") == "head" and household.head_id is None:
         before = _snapshot(household)
         household.head = person
@@ -311,6 +359,8 @@ def edit_person(person_id: Any, values: Mapping[str, Any]) -> Person:
         if "name" in data:
             person.py_initials, person.py_full = search_keys(person.name)
         person.save()
+        if "name" in data or "id_number" in data:
+            reindex_households([person.household_id])
         _audit("edit_person", person, before)
     return person
 
@@ -333,15 +383,16 @@ def open_ledger(village: Any, households: list[Mapping[str, Any]]) -> tuple[int,
     for h_index, raw in enumerate(households):
         raw = dict(raw)
         members = raw.pop("members", [])
+        hdata: dict[str, Any] = {}
         try:
             hdata = clean(hform, {**raw, "village": village_id})
-        except InvalidInput as exc:
+        except InvalidInput as exc:  # its members are checked all the same
             errors += [_within(e, f"households[{h_index}]") for e in exc.errors]
-            continue
         people = []
         for m_index, member in enumerate(members):
             member = dict(member)
-            refs = {k: member.pop(k) for k in _REFS if member.get(k) is not None}
+            refs = {k: member.pop(k) for k in _REFS if k in member}
+            refs = {k: v for k, v in refs.items() if v is not None}
             for key, ref in refs.items():
                 if not isinstance(ref, int) or not 0 <= ref < len(members) or ref == m_index:
                     where = f"households[{h_index}].members[{m_index}].{key}"
@@ -391,14 +442,22 @@ def open_ledger(village: Any, households: list[Mapping[str, Any]]) -> tuple[int,
                 f"WHERE id = {mark}",
                 links,
             )
+        position = {hid: i for i, hid in enumerate(hids)}
         for hid, index in heads.items():
-            hrows[hids.index(hid)]["head"] = pids[index]
-        head_rows = [(pids[i], hid) for hid, i in heads.items()]
-        if head_rows:
-            mark = database.param
-            database.cursor().executemany(
-                f"UPDATE household SET head_id = {mark} WHERE id = {mark}", head_rows
+            hrows[position[hid]]["head"] = pids[index]
+        members: dict[int, list[tuple]] = {}
+        for row in prows:
+            members.setdefault(row["household"], []).append(
+                (row["name"], row.pop("py_initials"), row.pop("py_full"), row["id_number"])
             )
+        mark = database.param
+        database.cursor().executemany(
+            f"UPDATE household SET head_id = {mark}, search = {mark} WHERE id = {mark}",
+            [
+                (row.get("head"), search_text(row["number"], members.get(hid, [])), hid)
+                for hid, row in zip(hids, hrows)
+            ],
+        )
         _write_audits(
             [("open_ledger", "household", i, None, {**r, "id": i}) for i, r in zip(hids, hrows)]
             + [("open_ledger", "person", i, None, {**r, "id": i}) for i, r in zip(pids, prows)]
@@ -454,29 +513,13 @@ def _within(error: Any, where: str) -> Any:
 
 
 def _check_subject(person: Person, form: Form, date: dt.date) -> None:
-    choices = current().choices
     if form.residence_from and person.residence not in form.residence_from:
-        current_state = choices["residence"]
-        raise refuse(
-            "person",
-            PERSON,
-            "ledger",
-            "wrong_residence",
-            current=Text(
-                current_state.label_of(person.residence),
-                current_state.label_of(person.residence, "en"),
-            ),
-        )
+        raise _wrong_residence("person", PERSON, person)
     if form.sex and person.sex != form.sex:
-        raise refuse(
-            "person", PERSON, "ledger", "must_be_female" if form.sex == "F" else "must_be_male"
-        )
+        rule = "must_be_female" if form.sex == "F" else "must_be_male"
+        raise refuse("person", PERSON, "ledger", rule)
     if form.marital_from and person.marital_status not in form.marital_from:
-        rule = (
-            "already_married"
-            if person.marital_status in ("first", "remarried")
-            else ("not_married")
-        )
+        rule = "already_married" if person.marital_status in MARRIED else "not_married"
         raise refuse("person", PERSON, "ledger", rule)
     if date < person.birth_date:
         raise refuse("date", form.field("date").label, "date", "before_birth")
@@ -492,29 +535,54 @@ def _apply(person: Person, form: Form, data: dict[str, Any], action: str) -> Non
             setattr(person, column, data[source])
     if form.marital_to and person.marital_status in form.marital_to:
         person.marital_status = form.marital_to[person.marital_status]
+        if person.marital_status not in MARRIED:
+            person.spouse = None
     if _snapshot(person) != before:  # a pregnancy or a benefit leaves the card as it was
         person.save()
         _audit(action, person, before)
 
 
-def _mirror_spouse(person: Person, form: Form, data: dict[str, Any], date: dt.date) -> None:
-    spouse_id = data.get("spouse") or person.spouse_id
-    if not spouse_id:
-        return
-    spouse = _person(
-        spouse_id, form.field("spouse").label if form.has("spouse") else PERSON, "spouse"
-    )
-    if spouse.id == person.id:
-        raise refuse("spouse", form.field("spouse").label, "ledger", "same_person")
-    if spouse.marital_status not in form.marital_from:
-        return
+MARRIED = ("first", "remarried")  # the marital states with a current spouse
+
+
+def _spouse_for(person: Person, form: Form, data: dict[str, Any]) -> Person | None:
+    """The spouse an event changes too, checked before anything is written.
+
+    A marriage names its spouse in the form (someone of this ledger who may marry); a
+    divorce reaches the current spouse through the person's link.
+    """
+    if not form.mirror_spouse:
+        return None
+    if form.has("spouse"):
+        if not data.get("spouse"):
+            return None
+        label = form.field("spouse").label
+        spouse = _person(data["spouse"], label, "spouse")
+        if spouse.id == person.id:
+            raise refuse("spouse", label, "ledger", "same_person")
+        if spouse.residence not in (form.residence_from or (spouse.residence,)):
+            raise _wrong_residence("spouse", label, spouse)
+        if spouse.marital_status not in form.marital_from:
+            rule = "already_married" if spouse.marital_status in MARRIED else "not_married"
+            raise refuse("spouse", label, "ledger", rule)
+        return spouse
+    spouse = _by_id(Person, person.spouse_id) if person.spouse_id else None
+    if spouse is None or spouse.marital_status not in form.marital_from:
+        return None  # a link the ledger already shows as ended
+    return spouse
+
+
+def _mirror_spouse(person: Person, spouse: Person, form: Form, date: dt.date) -> None:
+    """Give the spouse the same marital change, and the link both ways (or none)."""
     before = _snapshot(spouse)
-    if person.marital_status in ("first", "remarried"):
-        spouse.spouse = person
-        spouse.marriage_date = date
     spouse.marital_status = form.marital_to[spouse.marital_status]
+    if spouse.marital_status in MARRIED:
+        spouse.spouse = person.id
+        spouse.marriage_date = date
+    else:
+        spouse.spouse = None
     spouse.save()
-    _audit(f"{form.key}_spouse", spouse, before)
+    _audit(f"record_{form.key}_spouse", spouse, before)
 
 
 def _save_event(
@@ -535,6 +603,13 @@ def _save_event(
     return event
 
 
+def _parent(person_id: Any, label: Text, key: str, sex: str) -> Person:
+    parent = _person(person_id, label, key)
+    if parent.sex != sex:
+        raise refuse(key, label, "ledger", "must_be_female" if sex == "F" else "must_be_male")
+    return parent
+
+
 def _child_relation(mother: Person) -> str:
     if mother.relation in ("head", "spouse"):
         return "child"
@@ -544,19 +619,15 @@ def _child_relation(mother: Person) -> str:
 
 
 def _birth(form: Form, data: dict[str, Any], household_id: Any = None) -> Event:
-    mother = _person(data["mother"], form.field("mother").label, "mother")
-    if mother.sex != "F":
-        raise refuse("mother", form.field("mother").label, "ledger", "must_be_female")
+    mother = _parent(data["mother"], form.field("mother").label, "mother", "F")
     if mother.residence not in ("here", "out", "in_migrant"):
         raise _wrong_residence("mother", form.field("mother").label, mother)
     if data["date"] <= mother.birth_date:
         raise refuse("date", form.field("date").label, "ledger", "before_mother_birth")
     if data.get("father"):
-        father = _person(data["father"], form.field("father").label, "father")
-        if father.sex != "M":
-            raise refuse("father", form.field("father").label, "ledger", "must_be_male")
+        _parent(data["father"], form.field("father").label, "father", "M")
     household = _household(household_id) if household_id else mother.household
-    data["birth_order"] = Person.select().where(Person.mother == mother.id).count() + 1
+    data["birth_order"] = birth_order_for(mother.id)
     relation = _child_relation(mother)
     if relation == "child":
         relation = "son" if data["sex"] == "M" else "daughter"
@@ -628,10 +699,13 @@ def record_event(
         else:
             subject = _person(person)
             _check_subject(subject, form, data["date"])
+            spouse = _spouse_for(subject, form, data)
+            if data.get("father"):
+                _parent(data["father"], form.field("father").label, "father", "M")
             target = subject.household
             _apply(subject, form, data, f"record_{kind}_person")
-            if form.mirror_spouse:
-                _mirror_spouse(subject, form, data, data["date"])
+            if spouse is not None:
+                _mirror_spouse(subject, spouse, form, data["date"])
         event = _save_event(form, subject, target, data)
         if kind == "pregnancy_outcome" and data["outcome"] == "live_birth":
             birth = {

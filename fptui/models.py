@@ -42,6 +42,8 @@ class Household(BaseModel):
     one_child = pw.BooleanField(default=False)
     special_family = pw.BooleanField(default=False)
     created_on = pw.DateField()
+    # Derived: number and members' names, pinyin and ID numbers (schema v3, search.py).
+    search = pw.TextField(default="")
 
     class Meta:
         indexes = ((("village", "number"), True),)

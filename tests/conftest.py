@@ -56,13 +56,25 @@ def family(ledger_db: Village) -> dict:
     )
     husband = ledger.add_person(
         household,
-        {"name": "王强", "sex": "M", "birth_date": "1994-02-01", "relation": "head",
-         "marital_status": "first", "marriage_date": "2019-01-01",
-         "id_number": idcard.make("140121", dt.date(1994, 2, 1), 0, "M")},
-    )  # fmt: skip
+        {
+            "name": "王强",
+            "sex": "M",
+            "birth_date": "1994-02-01",
+            "relation": "head",
+            "marital_status": "first",
+            "marriage_date": "2019-01-01",
+            "id_number": idcard.make("140121", dt.date(1994, 2, 1), 0, "M"),
+        },
+    )
     wife = ledger.add_person(
         household,
-        {"name": "李秀英", "sex": "F", "birth_date": "1996-05-01", "relation": "spouse",
-         "marital_status": "first", "marriage_date": "2019-01-01"},
-    )  # fmt: skip
+        {
+            "name": "李秀英",
+            "sex": "F",
+            "birth_date": "1996-05-01",
+            "relation": "spouse",
+            "marital_status": "first",
+            "marriage_date": "2019-01-01",
+        },
+    )
     return {"household": Household.get_by_id(household.id), "husband": husband, "wife": wife}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fptui import db
-from fptui.models import Audit, Event, Person
+from fptui.models import Audit, Event, Household, Person
 
 V1 = Path(__file__).parent / "data" / "schema_v1.sql"
 
@@ -24,7 +24,7 @@ def _close():
 def columns(path: Path) -> dict[str, list[str]]:
     con = sqlite3.connect(path)
     tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    out = {t: [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')] for t in tables}
+    out = {t: sorted(r[1] for r in con.execute(f'PRAGMA table_info("{t}")')) for t in tables}
     out["(indexes)"] = sorted(
         r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")
     )
@@ -38,8 +38,16 @@ def test_a_new_database_is_owner_only_and_at_the_latest_version(tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(f"{path}-wal").st_mode) == 0o600
     assert db.get_version(database) == db.LATEST
-    assert set(database.get_tables()) >= {"area", "household", "person", "event", "audit",
-                                          "follow_up", "month_close", "setting"}  # fmt: skip
+    assert set(database.get_tables()) >= {
+        "area",
+        "household",
+        "person",
+        "event",
+        "audit",
+        "follow_up",
+        "month_close",
+        "setting",
+    }
 
 
 def test_sqlite_runs_with_wal_foreign_keys_full_sync_and_a_busy_timeout(tmp_path):
@@ -78,9 +86,12 @@ def test_a_version_1_database_is_migrated_keeping_every_row(tmp_path):
     database = db.open_database(old)
     assert db.get_version(database) == db.LATEST
     people = {p.name: (p.py_initials, p.py_full, p.residence) for p in Person.select()}
-    assert people == {"张三丰": ("zsf", "zhangsanfeng", "here"),
-                      "吕小绿": ("lxl", "lvxiaolv", "out")}  # fmt: skip
+    assert people == {
+        "张三丰": ("zsf", "zhangsanfeng", "here"),
+        "吕小绿": ("lxl", "lvxiaolv", "out"),
+    }
     assert Event.select().count() == 1 and Audit.select().count() == 1
+    assert Household.get_by_id(1).search == " #0001 张三丰 zsf zhangsanfeng 吕小绿 lxl lvxiaolv "
     db.close_database()
     assert columns(old) == columns(fresh)
 

@@ -86,9 +86,20 @@ def test_two_years_of_every_kind_of_event_entered_mostly_on_time(township):
     path, summary = township
     db.open_database(path)
     kinds = set(summary.by_kind)
-    assert kinds >= {"birth", "death", "marriage", "go_out", "return", "move_out", "move_in",
-                     "migrant_in", "migrant_left", "pregnancy", "contraception",
-                     "benefit"}  # fmt: skip
+    assert kinds >= {
+        "birth",
+        "death",
+        "marriage",
+        "go_out",
+        "return",
+        "move_out",
+        "move_in",
+        "migrant_in",
+        "migrant_left",
+        "pregnancy",
+        "contraception",
+        "benefit",
+    }
     events = list(Event.select())
     assert min(e.happened_on for e in events) >= dt.date(2024, 11, 1)
     assert all(e.happened_on <= e.entered_on <= TODAY for e in events)
@@ -107,8 +118,11 @@ def test_deliberate_faults_are_made_and_recorded(township):
     db.open_database(path)
     recorded = json.loads(Setting.get_by_id("demo_faults").value)
     assert recorded == summary.faults and len(recorded) == 7
-    invalid = [p for p in Person.select().where(Person.id_number.is_null(False))
-               if not idcard.is_valid(p.id_number)]  # fmt: skip
+    invalid = [
+        p
+        for p in Person.select().where(Person.id_number.is_null(False))
+        if not idcard.is_valid(p.id_number)
+    ]
     assert len(invalid) == 1
     numbers = [p.id_number for p in Person.select().where(Person.id_number.is_null(False))]
     assert len(numbers) - len(set(numbers)) == 1
@@ -132,11 +146,15 @@ def test_fptui_demo_no_open_prints_a_summary(tmp_path, capsys):
     assert cli.main(["demo", "--persons", "10", "--no-open", "--db", str(path)]) == 2
 
 
-def test_fptui_with_a_db_path_creates_and_opens_that_ledger(tmp_path, capsys):
+def test_fptui_with_a_db_path_creates_and_opens_that_ledger(tmp_path, monkeypatch):
+    from fptui.tui import app
+
+    opened = []
+    monkeypatch.setattr(app, "run", lambda database, lang: opened.append((database, lang)) or 0)
     path = tmp_path / "mine.db"
-    assert cli.main(["--db", str(path)]) == 0
+    assert cli.main(["--db", str(path), "--lang", "en"]) == 0
     db.close_database()
-    assert path.exists() and "ledger ready" in capsys.readouterr().out
+    assert path.exists() and opened == [(str(path), "en")]
 
 
 def test_fptui_refuses_a_file_that_is_not_a_ledger(tmp_path, capsys):

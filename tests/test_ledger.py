@@ -35,12 +35,22 @@ def refused(fn, *args, field: str, rule: str, **kwargs) -> InvalidInput:
 
 def test_add_household_writes_the_row_and_its_audit_record(ledger_db):
     household = ledger.add_household(
-        {"village": ledger_db.village.id, "group": "1" and ledger_db.group.id, "number": "0007",
-         "address": "王家庄7号", "one_child": "y", "phone": "13800000000"}
-    )  # fmt: skip
+        {
+            "village": ledger_db.village.id,
+            "group": "1" and ledger_db.group.id,
+            "number": "0007",
+            "address": "王家庄7号",
+            "one_child": "y",
+            "phone": "13800000000",
+        }
+    )
     row = Household.get_by_id(household.id)
     assert (row.number, row.address, row.one_child, row.registration) == (
-        "0007", "王家庄7号", True, "registered")  # fmt: skip
+        "0007",
+        "王家庄7号",
+        True,
+        "registered",
+    )
     assert row.created_on == TODAY
     (audit,) = audits("add_household")
     assert audit.user == "tester" and audit.table == "household" and audit.before is None
@@ -50,8 +60,12 @@ def test_add_household_writes_the_row_and_its_audit_record(ledger_db):
 
 def test_household_number_must_be_unique_in_its_village_only(ledger_db):
     ledger.add_household({"village": ledger_db.village.id, "number": "0001"})
-    error = refused(ledger.add_household, {"village": ledger_db.village.id, "number": "0001"},
-                    field="number", rule="duplicate_household")  # fmt: skip
+    error = refused(
+        ledger.add_household,
+        {"village": ledger_db.village.id, "number": "0001"},
+        field="number",
+        rule="duplicate_household",
+    )
     assert "户号" in error.text("zh") and "Household number" in error.text("en")
     ledger.add_household({"village": ledger_db.other_village.id, "number": "0001"})
 
@@ -76,9 +90,12 @@ def test_add_household_refuses_bad_values(ledger_db, values, field, rule):
 
 
 def test_a_household_group_must_belong_to_its_village(ledger_db):
-    refused(ledger.add_household,
-            {"village": ledger_db.other_village.id, "group": ledger_db.group.id, "number": "1"},
-            field="group", rule="group_not_in_village")  # fmt: skip
+    refused(
+        ledger.add_household,
+        {"village": ledger_db.other_village.id, "group": ledger_db.group.id, "number": "1"},
+        field="group",
+        rule="group_not_in_village",
+    )
 
 
 def test_edit_household_changes_only_given_fields_and_audits_before_and_after(family):
@@ -88,13 +105,19 @@ def test_edit_household_changes_only_given_fields_and_audits_before_and_after(fa
     assert row.address == "新址" and row.number == "0001"
     (audit,) = audits("edit_household")
     assert json.loads(audit.before)["address"] == "" and json.loads(audit.after)["address"] == (
-        "新址")  # fmt: skip
+        "新址"
+    )
 
 
 def test_edit_household_refuses_a_number_already_taken(family, ledger_db):
     other = ledger.add_household({"village": ledger_db.village.id, "number": "0002"})
-    refused(ledger.edit_household, other.id, {"number": "0001"}, field="number",
-            rule="duplicate_household")  # fmt: skip
+    refused(
+        ledger.edit_household,
+        other.id,
+        {"number": "0001"},
+        field="number",
+        rule="duplicate_household",
+    )
     refused(ledger.edit_household, 999, {"address": "x"}, field="household", rule="not_found")
 
 
@@ -133,46 +156,73 @@ def test_add_person_stores_pinyin_search_keys_and_fills_sex_and_birth_from_the_i
         ({"name": "王", "sex": "M", "birth_date": "yesterday"}, "birth_date", "format"),
         ({"name": "王", "id_number": "11010519491231002Y"}, "id_number", "format"),
         ({"name": "王", "id_number": "110105194912310021"}, "id_number", "checksum"),
-        ({"name": "王", "sex": "M", "id_number": "11010519491231002X"}, "id_number",
-         "sex_disagrees"),
-        ({"name": "王", "birth_date": "1950-01-01", "id_number": "11010519491231002X"},
-         "id_number", "birth_date_disagrees"),
-        ({"name": "王", "sex": "M", "birth_date": "1990-01-01", "disability_grade": "5"},
-         "disability_grade", "above_max"),
+        (
+            {"name": "王", "sex": "M", "id_number": "11010519491231002X"},
+            "id_number",
+            "sex_disagrees",
+        ),
+        (
+            {"name": "王", "birth_date": "1950-01-01", "id_number": "11010519491231002X"},
+            "id_number",
+            "birth_date_disagrees",
+        ),
+        (
+            {"name": "王", "sex": "M", "birth_date": "1990-01-01", "disability_grade": "5"},
+            "disability_grade",
+            "above_max",
+        ),
     ],
-)  # fmt: skip
+)
 def test_add_person_refuses_bad_values(family, values, field, rule):
     refused(ledger.add_person, family["household"].id, values, field=field, rule=rule)
 
 
 def test_add_person_reports_every_bad_field_at_once(family):
-    error = refused(ledger.add_person, family["household"].id,
-                    {"name": "", "sex": "9", "birth_date": "2099-1-1"}, field="name",
-                    rule="required")  # fmt: skip
+    error = refused(
+        ledger.add_person,
+        family["household"].id,
+        {"name": "", "sex": "9", "birth_date": "2099-1-1"},
+        field="name",
+        rule="required",
+    )
     assert error.fields == ["name", "sex", "birth_date"]
     assert error.text("zh") == "姓名：必填；性别：请选择 1男 2女；出生日期：不能晚于今天"
 
 
 def test_an_id_number_recorded_for_another_person_is_refused(family):
     taken = family["husband"].id_number
-    refused(ledger.add_person, family["household"].id, {"name": "王二", "id_number": taken},
-            field="id_number", rule="duplicate")  # fmt: skip
-    twin = ledger.add_person(family["household"].id, {"name": "王双", "sex": "M",
-                                                       "birth_date": "1994-02-01"})  # fmt: skip
-    refused(ledger.edit_person, twin.id, {"id_number": taken}, field="id_number",
-            rule="duplicate")  # fmt: skip
+    refused(
+        ledger.add_person,
+        family["household"].id,
+        {"name": "王二", "id_number": taken},
+        field="id_number",
+        rule="duplicate",
+    )
+    twin = ledger.add_person(
+        family["household"].id, {"name": "王双", "sex": "M", "birth_date": "1994-02-01"}
+    )
+    refused(ledger.edit_person, twin.id, {"id_number": taken}, field="id_number", rule="duplicate")
 
 
 def test_add_person_to_a_missing_household_is_refused(ledger_db):
-    refused(ledger.add_person, 42, {"name": "王", "sex": "M", "birth_date": "1990-1-1"},
-            field="household", rule="not_found")  # fmt: skip
+    refused(
+        ledger.add_person,
+        42,
+        {"name": "王", "sex": "M", "birth_date": "1990-1-1"},
+        field="household",
+        rule="not_found",
+    )
 
 
 def test_edit_person_corrects_the_card_and_refreshes_search_keys(family):
     ledger.edit_person(family["wife"].id, {"name": "吕秀英", "phone": "13912345678"})
     row = Person.get_by_id(family["wife"].id)
     assert (row.name, row.py_initials, row.py_full, row.phone) == (
-        "吕秀英", "lxy", "lvxiuying", "13912345678")  # fmt: skip
+        "吕秀英",
+        "lxy",
+        "lvxiuying",
+        "13912345678",
+    )
     audit = audits("edit_person")[-1]
     assert json.loads(audit.before)["name"] == "李秀英"
     assert json.loads(audit.after)["name"] == "吕秀英"
@@ -180,16 +230,26 @@ def test_edit_person_corrects_the_card_and_refreshes_search_keys(family):
 
 def test_edit_person_checks_a_new_id_number_against_the_card(family):
     wrong_sex = idcard.make("140121", dt.date(1996, 5, 1), 4, "M")
-    refused(ledger.edit_person, family["wife"].id, {"id_number": wrong_sex}, field="id_number",
-            rule="sex_disagrees")  # fmt: skip
+    refused(
+        ledger.edit_person,
+        family["wife"].id,
+        {"id_number": wrong_sex},
+        field="id_number",
+        rule="sex_disagrees",
+    )
     right = idcard.make("140121", dt.date(1996, 5, 1), 4, "F")
     ledger.edit_person(family["wife"].id, {"id_number": right})
     assert Person.get_by_id(family["wife"].id).id_number == right
 
 
 def test_residence_changes_only_through_an_event(family):
-    refused(ledger.edit_person, family["wife"].id, {"residence": "dead"}, field="residence",
-            rule="event_only")  # fmt: skip
+    refused(
+        ledger.edit_person,
+        family["wife"].id,
+        {"residence": "dead"},
+        field="residence",
+        rule="event_only",
+    )
     refused(ledger.edit_person, family["wife"].id, {"name": ""}, field="name", rule="required")
     refused(ledger.edit_person, 999, {"name": "x"}, field="person", rule="not_found")
 
@@ -199,18 +259,33 @@ def test_residence_changes_only_through_an_event(family):
 
 def test_birth_adds_the_child_to_the_household_with_birth_order_from_the_mother(family):
     wife, husband = family["wife"], family["husband"]
-    first = ledger.record_birth({"mother": wife.id, "father": husband.id, "name": "王小明",
-                                 "sex": "1", "date": "2026-03-01", "place": "县医院"})  # fmt: skip
-    second = ledger.record_birth({"mother": wife.id, "name": "王小红", "sex": "女",
-                                  "date": "3-9"})  # fmt: skip
+    first = ledger.record_birth(
+        {
+            "mother": wife.id,
+            "father": husband.id,
+            "name": "王小明",
+            "sex": "1",
+            "date": "2026-03-01",
+            "place": "县医院",
+        }
+    )
+    second = ledger.record_birth({"mother": wife.id, "name": "王小红", "sex": "女", "date": "3-9"})
     assert json.loads(first.data)["birth_order"] == 1
     assert json.loads(second.data)["birth_order"] == 2
     child = Person.get_by_id(second.person_id)
     assert (child.household_id, child.mother_id, child.relation, child.residence) == (
-        family["household"].id, wife.id, "daughter", "here")  # fmt: skip
+        family["household"].id,
+        wife.id,
+        "daughter",
+        "here",
+    )
     assert child.birth_date == dt.date(2026, 3, 9)
     assert (second.kind, second.happened_on, second.entered_on, second.entered_by) == (
-        "birth", dt.date(2026, 3, 9), TODAY, "tester")  # fmt: skip
+        "birth",
+        dt.date(2026, 3, 9),
+        TODAY,
+        "tester",
+    )
     actions = [a.action for a in audits()[-2:]]
     assert actions == ["record_birth_child", "record_birth"]
 
@@ -236,9 +311,12 @@ def test_birth_refuses_bad_values(family, change, field, rule):
 
 def test_a_dead_mother_cannot_give_birth(family):
     ledger.record_death(family["wife"].id, {"date": "2026-03-02"})
-    refused(ledger.record_birth, {"mother": family["wife"].id, "name": "x", "sex": "M",
-                                  "date": "2026-03-03"}, field="mother",
-            rule="wrong_residence")  # fmt: skip
+    refused(
+        ledger.record_birth,
+        {"mother": family["wife"].id, "name": "x", "sex": "M", "date": "2026-03-03"},
+        field="mother",
+        rule="wrong_residence",
+    )
 
 
 # --- the other events -------------------------------------------------------------------
@@ -252,13 +330,23 @@ def test_death_sets_status_and_date(family):
     person_audit = audits("record_death_person")[-1]
     assert json.loads(person_audit.before)["residence"] == "here"
     assert json.loads(person_audit.after)["residence"] == "dead"
-    refused(ledger.record_death, family["husband"].id, {"date": "2026-03-06"}, field="person",
-            rule="wrong_residence")  # fmt: skip
+    refused(
+        ledger.record_death,
+        family["husband"].id,
+        {"date": "2026-03-06"},
+        field="person",
+        rule="wrong_residence",
+    )
 
 
 def test_an_event_before_the_person_was_born_is_refused(family):
-    refused(ledger.record_death, family["wife"].id, {"date": "1990-01-01"}, field="date",
-            rule="before_birth")  # fmt: skip
+    refused(
+        ledger.record_death,
+        family["wife"].id,
+        {"date": "1990-01-01"},
+        field="date",
+        rule="before_birth",
+    )
 
 
 def test_marriage_divorce_and_remarriage_move_marital_status_for_both_spouses(family):
@@ -270,22 +358,34 @@ def test_marriage_divorce_and_remarriage_move_marital_status_for_both_spouses(fa
     assert (man.marital_status, woman.marital_status) == ("first", "first")
     assert (man.spouse_id, woman.spouse_id) == (woman.id, man.id)
     assert man.marriage_date == woman.marriage_date == dt.date(2026, 1, 10)
-    refused(ledger.record_marriage, man.id, {"date": "2026-02-01"}, field="person",
-            rule="already_married")  # fmt: skip
+    refused(
+        ledger.record_marriage,
+        man.id,
+        {"date": "2026-02-01"},
+        field="person",
+        rule="already_married",
+    )
     ledger.record_divorce(man.id, {"date": "2026-02-01"})
     assert Person.get_by_id(man.id).marital_status == "divorced"
     assert Person.get_by_id(woman.id).marital_status == "divorced"
-    refused(ledger.record_divorce, man.id, {"date": "2026-02-02"}, field="person",
-            rule="not_married")  # fmt: skip
+    refused(
+        ledger.record_divorce, man.id, {"date": "2026-02-02"}, field="person", rule="not_married"
+    )
     ledger.record_marriage(man.id, {"date": "2026-03-01", "spouse_name": "赵敏"})
     assert Person.get_by_id(man.id).marital_status == "remarried"
 
 
 def test_a_person_cannot_marry_themself(family):
-    man = ledger.add_person(family["household"], {"name": "王刚", "sex": "M",
-                                                  "birth_date": "1998-01-01"})  # fmt: skip
-    refused(ledger.record_marriage, man.id, {"date": "2026-01-10", "spouse": man.id},
-            field="spouse", rule="same_person")  # fmt: skip
+    man = ledger.add_person(
+        family["household"], {"name": "王刚", "sex": "M", "birth_date": "1998-01-01"}
+    )
+    refused(
+        ledger.record_marriage,
+        man.id,
+        {"date": "2026-01-10", "spouse": man.id},
+        field="spouse",
+        rule="same_person",
+    )
 
 
 def test_widowhood_ends_a_marriage(family):
@@ -295,18 +395,34 @@ def test_widowhood_ends_a_marriage(family):
 
 
 def test_move_in_adds_a_person_living_here(family):
-    event = ledger.record_move_in(family["household"].id, {
-        "date": "2026-03-02", "from_place": "太原", "name": "周敏", "sex": "F",
-        "birth_date": "2000-01-01", "relation": "child_in_law"})  # fmt: skip
+    event = ledger.record_move_in(
+        family["household"].id,
+        {
+            "date": "2026-03-02",
+            "from_place": "太原",
+            "name": "周敏",
+            "sex": "F",
+            "birth_date": "2000-01-01",
+            "relation": "child_in_law",
+        },
+    )
     person = Person.get_by_id(event.person_id)
     assert (person.residence, person.household_id) == ("here", family["household"].id)
     assert json.loads(event.data) == {"from_place": "太原"}
-    refused(ledger.record_move_in, family["household"].id,
-            {"date": "2026-03-02", "from_place": "太原", "name": "周敏", "sex": "F"},
-            field="birth_date", rule="required")  # fmt: skip
-    refused(ledger.record_move_in, family["household"].id,
-            {"date": "2026-03-02", "name": "周敏", "sex": "F", "birth_date": "2000-01-01"},
-            field="from_place", rule="required")  # fmt: skip
+    refused(
+        ledger.record_move_in,
+        family["household"].id,
+        {"date": "2026-03-02", "from_place": "太原", "name": "周敏", "sex": "F"},
+        field="birth_date",
+        rule="required",
+    )
+    refused(
+        ledger.record_move_in,
+        family["household"].id,
+        {"date": "2026-03-02", "name": "周敏", "sex": "F", "birth_date": "2000-01-01"},
+        field="from_place",
+        rule="required",
+    )
 
 
 def test_move_out_go_out_and_return(family):
@@ -314,28 +430,44 @@ def test_move_out_go_out_and_return(family):
     ledger.record_go_out(wife, {"date": "2026-01-05", "destination": "太原", "contact": "微信"})
     row = Person.get_by_id(wife)
     assert (row.residence, row.out_place, row.out_contact) == ("out", "太原", "微信")
-    refused(ledger.record_go_out, wife, {"date": "2026-01-06", "destination": "x",
-                                         "contact": "y"}, field="person",
-            rule="wrong_residence")  # fmt: skip
+    refused(
+        ledger.record_go_out,
+        wife,
+        {"date": "2026-01-06", "destination": "x", "contact": "y"},
+        field="person",
+        rule="wrong_residence",
+    )
     ledger.record_return(wife, {"date": "2026-02-05"})
     row = Person.get_by_id(wife)
     assert (row.residence, row.out_place, row.out_contact) == ("here", "", "")
     ledger.record_move_out(wife, {"date": "2026-03-01", "to_place": "北京"})
     assert Person.get_by_id(wife).residence == "moved_away"
-    refused(ledger.record_return, wife, {"date": "2026-03-02"}, field="person",
-            rule="wrong_residence")  # fmt: skip
+    refused(
+        ledger.record_return, wife, {"date": "2026-03-02"}, field="person", rule="wrong_residence"
+    )
 
 
 def test_incoming_migrant_registered_and_left(ledger_db):
-    household = ledger.add_household({"village": ledger_db.village.id, "number": "0100",
-                                      "registration": "migrant"})  # fmt: skip
+    household = ledger.add_household(
+        {"village": ledger_db.village.id, "number": "0100", "registration": "migrant"}
+    )
     number = idcard.make("150121", dt.date(1990, 6, 1), 7, "M")
-    event = ledger.register_migrant(household.id, {"date": "2026-02-01", "origin": "内蒙古",
-                                                   "name": "孟和", "id_number": number,
-                                                   "relation": "head"})  # fmt: skip
+    event = ledger.register_migrant(
+        household.id,
+        {
+            "date": "2026-02-01",
+            "origin": "内蒙古",
+            "name": "孟和",
+            "id_number": number,
+            "relation": "head",
+        },
+    )
     person = Person.get_by_id(event.person_id)
-    assert (person.residence, person.sex, person.birth_date) == ("in_migrant", "M",
-                                                                 dt.date(1990, 6, 1))  # fmt: skip
+    assert (person.residence, person.sex, person.birth_date) == (
+        "in_migrant",
+        "M",
+        dt.date(1990, 6, 1),
+    )
     assert Household.get_by_id(household.id).head_id == person.id
     ledger.record_migrant_left(person.id, {"date": "2026-03-01", "to_place": "包头"})
     assert Person.get_by_id(person.id).residence == "left"
@@ -344,14 +476,30 @@ def test_incoming_migrant_registered_and_left(ledger_db):
 def test_pregnancy_and_a_live_birth_outcome_record_the_child(family):
     wife = family["wife"].id
     ledger.register_pregnancy(wife, {"date": "2025-08-01", "edd": "2026-03-05"})
-    refused(ledger.register_pregnancy, family["husband"].id,
-            {"date": "2025-08-01", "edd": "2026-03-05"}, field="person",
-            rule="must_be_female")  # fmt: skip
-    refused(ledger.record_pregnancy_outcome, wife, {"date": "2026-03-03", "outcome": "1"},
-            field="child_name", rule="required")  # fmt: skip
-    ledger.record_pregnancy_outcome(wife, {"date": "2026-03-03", "outcome": "live_birth",
-                                           "child_name": "王乐", "child_sex": "F",
-                                           "father": family["husband"].id})  # fmt: skip
+    refused(
+        ledger.register_pregnancy,
+        family["husband"].id,
+        {"date": "2025-08-01", "edd": "2026-03-05"},
+        field="person",
+        rule="must_be_female",
+    )
+    refused(
+        ledger.record_pregnancy_outcome,
+        wife,
+        {"date": "2026-03-03", "outcome": "1"},
+        field="child_name",
+        rule="required",
+    )
+    ledger.record_pregnancy_outcome(
+        wife,
+        {
+            "date": "2026-03-03",
+            "outcome": "live_birth",
+            "child_name": "王乐",
+            "child_sex": "F",
+            "father": family["husband"].id,
+        },
+    )
     kinds = [e.kind for e in Event.select().order_by(Event.id)]
     assert kinds == ["pregnancy", "pregnancy_outcome", "birth"]
     child = Person.get(Person.name == "王乐")
@@ -361,54 +509,85 @@ def test_pregnancy_and_a_live_birth_outcome_record_the_child(family):
 def test_an_edd_may_be_in_the_future_but_a_registration_date_may_not(family):
     wife = family["wife"].id
     ledger.register_pregnancy(wife, {"date": "2026-03-01", "edd": "2026-10-01"})
-    refused(ledger.register_pregnancy, wife, {"date": "2026-04-01", "edd": "2026-10-01"},
-            field="date", rule="future")  # fmt: skip
+    refused(
+        ledger.register_pregnancy,
+        wife,
+        {"date": "2026-04-01", "edd": "2026-10-01"},
+        field="date",
+        rule="future",
+    )
 
 
 def test_contraception_is_recorded_only_as_the_clients_informed_choice(family):
     wife = family["wife"].id
-    refused(ledger.record_contraception, wife, {"date": "2026-03-01", "method": "iud",
-                                                "informed_choice": "n"}, field="informed_choice",
-            rule="must_be_yes")  # fmt: skip
-    event = ledger.record_contraception(wife, {"date": "2026-03-01", "method": "1",
-                                               "informed_choice": "y"})  # fmt: skip
+    refused(
+        ledger.record_contraception,
+        wife,
+        {"date": "2026-03-01", "method": "iud", "informed_choice": "n"},
+        field="informed_choice",
+        rule="must_be_yes",
+    )
+    event = ledger.record_contraception(
+        wife, {"date": "2026-03-01", "method": "1", "informed_choice": "y"}
+    )
     assert json.loads(event.data) == {"informed_choice": True, "method": "iud"}
 
 
 def test_benefit_confirmation_keeps_scheme_year_and_amount(family):
-    event = ledger.confirm_benefit(family["husband"].id, {"date": "2026-02-01",
-                                                          "scheme": "reward", "year": "2026",
-                                                          "amount": "960.00"})  # fmt: skip
+    event = ledger.confirm_benefit(
+        family["husband"].id,
+        {"date": "2026-02-01", "scheme": "reward", "year": "2026", "amount": "960.00"},
+    )
     assert json.loads(event.data) == {"amount": "960.00", "scheme": "reward", "year": 2026}
-    refused(ledger.confirm_benefit, family["husband"].id,
-            {"date": "2026-02-01", "scheme": "reward", "year": "2026", "amount": "-5"},
-            field="amount", rule="below_min")  # fmt: skip
-    refused(ledger.confirm_benefit, family["husband"].id,
-            {"date": "2026-02-01", "scheme": "reward", "year": "20x6", "amount": "5"},
-            field="year", rule="not_integer")  # fmt: skip
+    refused(
+        ledger.confirm_benefit,
+        family["husband"].id,
+        {"date": "2026-02-01", "scheme": "reward", "year": "2026", "amount": "-5"},
+        field="amount",
+        rule="below_min",
+    )
+    refused(
+        ledger.confirm_benefit,
+        family["husband"].id,
+        {"date": "2026-02-01", "scheme": "reward", "year": "20x6", "amount": "5"},
+        field="year",
+        rule="not_integer",
+    )
 
 
 def test_an_unknown_event_kind_is_refused(family):
-    refused(ledger.record_event, "fine", {"date": "2026-01-01"}, person=family["wife"].id,
-            field="kind", rule="not_a_choice")  # fmt: skip
+    refused(
+        ledger.record_event,
+        "fine",
+        {"date": "2026-01-01"},
+        person=family["wife"].id,
+        field="kind",
+        rule="not_a_choice",
+    )
 
 
 def test_the_entry_date_is_today_and_the_user_is_recorded(family):
     with clock.frozen(dt.date(2026, 3, 20)):
         ledger.set_user("李会计")
-        event = ledger.record_go_out(family["husband"].id, {"date": "2026-03-01",
-                                                            "destination": "太原",
-                                                            "contact": "13800000000"})  # fmt: skip
+        event = ledger.record_go_out(
+            family["husband"].id,
+            {"date": "2026-03-01", "destination": "太原", "contact": "13800000000"},
+        )
     assert (event.happened_on, event.entered_on, event.entered_by) == (
-        dt.date(2026, 3, 1), dt.date(2026, 3, 20), "李会计")  # fmt: skip
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 20),
+        "李会计",
+    )
     assert audits("record_go_out")[-1].user == "李会计"
 
 
 def test_a_failure_inside_a_batch_rolls_back_every_change_of_the_batch(family):
     before = snapshot()
     with pytest.raises(InvalidInput), ledger.batch():
-        ledger.record_go_out(family["husband"].id, {"date": "2026-03-01", "destination": "太原",
-                                                    "contact": "13800000000"})  # fmt: skip
+        ledger.record_go_out(
+            family["husband"].id,
+            {"date": "2026-03-01", "destination": "太原", "contact": "13800000000"},
+        )
         ledger.record_death(family["husband"].id, {"date": "2026-04-02"})
     assert snapshot() == before
 
@@ -418,35 +597,70 @@ def test_a_failure_inside_a_batch_rolls_back_every_change_of_the_batch(family):
 
 def test_open_ledger_loads_households_with_links_and_audits_each_row(ledger_db):
     households = [
-        {"number": "0001", "group": ledger_db.group.id, "members": [
-            {"name": "王大", "sex": "M", "birth_date": "1970-01-01", "relation": "head",
-             "marital_status": "first", "spouse_ref": 1},
-            {"name": "李二", "sex": "F", "birth_date": "1972-01-01", "relation": "spouse",
-             "marital_status": "first", "spouse_ref": 0},
-            {"name": "王三", "sex": "M", "birth_date": "1995-01-01", "relation": "son",
-             "mother_ref": 1, "father_ref": 0},
-        ]},
-        {"number": "0002", "members": [
-            {"name": "赵四", "sex": "F", "birth_date": "1950-01-01", "relation": "head",
-             "marital_status": "widowed"}]},
-    ]  # fmt: skip
+        {
+            "number": "0001",
+            "group": ledger_db.group.id,
+            "members": [
+                {
+                    "name": "王大",
+                    "sex": "M",
+                    "birth_date": "1970-01-01",
+                    "relation": "head",
+                    "marital_status": "first",
+                    "spouse_ref": 1,
+                },
+                {
+                    "name": "李二",
+                    "sex": "F",
+                    "birth_date": "1972-01-01",
+                    "relation": "spouse",
+                    "marital_status": "first",
+                    "spouse_ref": 0,
+                },
+                {
+                    "name": "王三",
+                    "sex": "M",
+                    "birth_date": "1995-01-01",
+                    "relation": "son",
+                    "mother_ref": 1,
+                    "father_ref": 0,
+                },
+            ],
+        },
+        {
+            "number": "0002",
+            "members": [
+                {
+                    "name": "赵四",
+                    "sex": "F",
+                    "birth_date": "1950-01-01",
+                    "relation": "head",
+                    "marital_status": "widowed",
+                }
+            ],
+        },
+    ]
     assert ledger.open_ledger(ledger_db.village, households) == (2, 4)
     son = Person.get(Person.name == "王三")
     father = Person.get(Person.name == "王大")
     assert (son.mother.name, son.father.name, father.spouse.name) == ("李二", "王大", "李二")
     assert Household.get(Household.number == "0001").head_id == father.id
     assert Audit.select().where(Audit.action == "open_ledger").count() == 6
-    assert json.loads(Audit.get(Audit.record_id == son.id, Audit.table == "person").after)[
-        "mother"] == son.mother_id  # fmt: skip
+    assert (
+        json.loads(Audit.get(Audit.record_id == son.id, Audit.table == "person").after)["mother"]
+        == son.mother_id
+    )
 
 
 def test_open_ledger_reports_every_bad_value_and_writes_nothing(ledger_db):
     households = [
-        {"number": "0001", "members": [{"name": "王大", "sex": "M", "birth_date": "1970-1-1",
-                                        "mother_ref": 5}]},
+        {
+            "number": "0001",
+            "members": [{"name": "王大", "sex": "M", "birth_date": "1970-1-1", "mother_ref": 5}],
+        },
         {"number": "", "members": []},
         {"number": "0003", "members": [{"name": "", "sex": "M", "birth_date": "1970-1-1"}]},
-    ]  # fmt: skip
+    ]
     before = snapshot()
     with pytest.raises(InvalidInput) as caught:
         ledger.open_ledger(ledger_db.village, households)
@@ -461,19 +675,35 @@ def test_open_ledger_reports_every_bad_value_and_writes_nothing(ledger_db):
 def test_open_ledger_refuses_duplicate_numbers_and_ids(ledger_db):
     number = idcard.make("140121", dt.date(1970, 1, 1), 1, "M")
     person = {"name": "王大", "id_number": number}
-    refused(ledger.open_ledger, ledger_db.village, [{"number": "1", "members": [person]},
-                                                    {"number": "1", "members": []}],
-            field="number", rule="duplicate_household")  # fmt: skip
-    refused(ledger.open_ledger, ledger_db.village, [{"number": "1", "members": [person]},
-                                                    {"number": "2", "members": [person]}],
-            field="id_number", rule="duplicate")  # fmt: skip
+    refused(
+        ledger.open_ledger,
+        ledger_db.village,
+        [{"number": "1", "members": [person]}, {"number": "1", "members": []}],
+        field="number",
+        rule="duplicate_household",
+    )
+    refused(
+        ledger.open_ledger,
+        ledger_db.village,
+        [{"number": "1", "members": [person]}, {"number": "2", "members": [person]}],
+        field="id_number",
+        rule="duplicate",
+    )
 
 
 def test_add_area_checks_kind_parent_and_village_code(ledger_db):
-    refused(ledger.add_area, "village", "12345", "坏村", ledger_db.township, field="code",
-            rule="pattern")  # fmt: skip
-    refused(ledger.add_area, "group", "2", "二组", ledger_db.township, field="parent",
-            rule="not_found")  # fmt: skip
+    refused(
+        ledger.add_area,
+        "village",
+        "12345",
+        "坏村",
+        ledger_db.township,
+        field="code",
+        rule="pattern",
+    )
+    refused(
+        ledger.add_area, "group", "2", "二组", ledger_db.township, field="parent", rule="not_found"
+    )
     refused(ledger.add_area, "hamlet", "2", "x", None, field="kind", rule="not_a_choice")
     refused(ledger.add_area, "group", "2", " ", ledger_db.village, field="name", rule="required")
 
@@ -496,22 +726,30 @@ def _prepare(family, kind):
         "migrant_left": (None, None, None),
         "pregnancy": (wife, None, {"date": "3-1", "edd": "2026-09-01"}),
         "pregnancy_outcome": (wife, None, {"date": "3-1", "outcome": "miscarriage"}),
-        "contraception": (wife, None, {"date": "3-1", "method": "condom",
-                                       "informed_choice": "是"}),
-        "benefit": (husband, None, {"date": "3-1", "scheme": "reward", "year": "2026",
-                                    "amount": "960"}),
-    }  # fmt: skip
+        "contraception": (
+            wife,
+            None,
+            {"date": "3-1", "method": "condom", "informed_choice": "是"},
+        ),
+        "benefit": (
+            husband,
+            None,
+            {"date": "3-1", "scheme": "reward", "year": "2026", "amount": "960"},
+        ),
+    }
     person, target, values = table[kind]
     if kind == "marriage":
-        person = ledger.add_person(household, {"name": "王刚", "sex": "M",
-                                               "birth_date": "1990-01-01"}).id  # fmt: skip
+        person = ledger.add_person(
+            household, {"name": "王刚", "sex": "M", "birth_date": "1990-01-01"}
+        ).id
         values = {"date": "3-1", "spouse_name": "赵敏"}
     elif kind == "return":
         ledger.record_go_out(husband, {"date": "2-1", "destination": "太原", "contact": "微信"})
         person, values = husband, {"date": "3-1"}
     elif kind == "migrant_left":
-        event = ledger.register_migrant(household, {"date": "2-1", "origin": "内蒙古",
-                                                    **new_person})  # fmt: skip
+        event = ledger.register_migrant(
+            household, {"date": "2-1", "origin": "内蒙古", **new_person}
+        )
         person, values = event.person_id, {"date": "3-1"}
     return person, target, values
 
@@ -535,6 +773,7 @@ def test_every_event_kind_writes_its_event_and_audit_records_in_one_go(family, k
     else:
         assert changed == [], "an event that changes no card leaves no person audit"
     with pytest.raises(InvalidInput) as caught:
-        ledger.record_event(kind, {**values, "date": "2099-01-01"}, person=person,
-                            household=target)  # fmt: skip
+        ledger.record_event(
+            kind, {**values, "date": "2099-01-01"}, person=person, household=target
+        )
     assert "date" in caught.value.fields

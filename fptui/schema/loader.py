@@ -43,19 +43,59 @@ DOMAIN_SPEC: dict[str, dict[str, type]] = {
 }
 # The messages fptui shows, by group: each must be in messages.toml.
 MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
-    "field": ("required", "too_long", "not_integer", "not_number", "below_min", "above_max",
-              "pattern", "not_a_choice", "must_be_yes", "unknown_field"),
+    "field": (
+        "required",
+        "too_long",
+        "not_integer",
+        "not_number",
+        "below_min",
+        "above_max",
+        "pattern",
+        "not_a_choice",
+        "must_be_yes",
+        "unknown_field",
+    ),
     "date": ("format", "impossible", "future", "before_birth"),
-    "idcard": ("length", "format", "date", "checksum", "division", "legacy_format",
-               "legacy_refused", "sex_disagrees", "birth_date_disagrees", "duplicate"),
-    "ledger": ("not_found", "duplicate_household", "not_a_village", "group_not_in_village",
-               "wrong_residence", "must_be_female", "must_be_male", "already_married",
-               "not_married", "before_mother_birth", "event_only", "same_person",
-               "not_in_household"),
-}  # fmt: skip
+    "idcard": (
+        "length",
+        "format",
+        "date",
+        "checksum",
+        "division",
+        "legacy_format",
+        "legacy_refused",
+        "sex_disagrees",
+        "birth_date_disagrees",
+        "duplicate",
+    ),
+    "ledger": (
+        "not_found",
+        "duplicate_household",
+        "not_a_village",
+        "group_not_in_village",
+        "wrong_residence",
+        "must_be_female",
+        "must_be_male",
+        "already_married",
+        "not_married",
+        "before_mother_birth",
+        "event_only",
+        "same_person",
+        "not_in_household",
+    ),
+}
 # The placeholders a message may use: the field's label and the rules' own values.
-MESSAGE_PARAMS = {"label", "max_length", "min", "max", "hint", "options", "current",
-                  "id_value", "value"}  # fmt: skip
+MESSAGE_PARAMS = {
+    "label",
+    "max_length",
+    "min",
+    "max",
+    "hint",
+    "options",
+    "current",
+    "id_value",
+    "value",
+}
 
 
 class _Reader:
@@ -299,8 +339,10 @@ def _load_forms(path: Path, choices: dict[str, ChoiceList]) -> dict[str, Form]:
                     raise r.fail(f"{where}.fields[{i}].fills.{attr}", f"no field {target!r} here")
             for other in f.required_if:
                 if other not in keys:
-                    raise r.fail(f"{where}.fields[{i}].required_if.{other}",
-                                 f"no field {other!r} in this form")  # fmt: skip
+                    raise r.fail(
+                        f"{where}.fields[{i}].required_if.{other}",
+                        f"no field {other!r} in this form",
+                    )
         subject = r.get(tbl, "subject", where, str, None)
         if subject is not None and subject not in SUBJECTS:
             raise r.fail(f"{where}.subject", f"expected one of {', '.join(SUBJECTS)}")
@@ -337,9 +379,11 @@ def _check_references(
         known = choices[list_name].keys if list_name in choices else ()
         if value not in known:
             raise SchemaError(
-                file, key, f"no {list_name} option {value!r} in choices.toml "
-                f"(expected one of {', '.join(known)})"
-            )  # fmt: skip
+                file,
+                key,
+                f"no {list_name} option {value!r} in choices.toml "
+                f"(expected one of {', '.join(known)})",
+            )
 
     person = forms.get("person")
     for name, form in forms.items():

@@ -1,0 +1,284 @@
+"""Reading the ledger for the screens: lists, cards and the choices a form offers.
+
+Pure reads over the database; nothing here writes (that is ledger.py) and nothing here
+knows a widget. The household list reads ids first (one indexed scan, search.py) and
+then only the rows in view, so it stays instant at 100,000 persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import peewee as pw
+
+from fptui import clock, idcard
+from fptui.dates import age_on
+from fptui.models import Area, Event, Household, Person, database
+from fptui.search import patterns
+
+LIVING = ("here", "out", "in_migrant")
+
+
+@dataclass(frozen=True)
+class HouseholdFilter:
+    query: str = ""
+    village: int | None = None
+    group: int | None = None
+    residence: str | None = None  # households with a member in this residence state
+
+
+def household_ids(flt: HouseholdFilter) -> list[int]:
+    """Ids of the households `flt` matches, ordered by village and household number."""
+    query = Household.select(Household.id).order_by(Household.village, Household.number)
+    for alternatives in patterns(flt.query):
+        condition = None
+        for pattern in alternatives:
+            like = pw.NodeList((Household.search, pw.SQL("LIKE"), pattern, pw.SQL("ESCAPE"), "\\"))
+            condition = like if condition is None else (condition | like)
+        query = query.where(condition)
+    if flt.village is not None:
+        query = query.where(Household.village == flt.village)
+    if flt.group is not None:
+        query = query.where(Household.group == flt.group)
+    if flt.residence:
+        members = Person.select(Person.household).where(Person.residence == flt.residence)
+        query = query.where(Household.id.in_(members))
+    return [hid for (hid,) in database.execute(query)]  # raw cursor: no per-row wrapping
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    id: int
+    number: str
+    village: str
+    group: str  # the group's number in its village
+    head: str
+    living: int
+    address: str
+    registration: str
+
+
+def household_rows(ids: list[int]) -> list[HouseholdRow]:
+    """The list rows of `ids`, in the order given."""
+    if not ids:
+        return []
+    head = Person.alias()
+    group = Area.alias()
+    query = (
+        Household.select(
+            Household.id,
+            Household.number,
+            Area.name,
+            group.code,
+            head.name,
+            Household.address,
+            Household.registration,
+        )
+        .join(Area, on=(Household.village == Area.id))
+        .switch(Household)
+        .join(group, pw.JOIN.LEFT_OUTER, on=(Household.group == group.id))
+        .switch(Household)
+        .join(head, pw.JOIN.LEFT_OUTER, on=(Household.head == head.id))
+        .where(Household.id.in_(ids))
+    )
+    counts = dict(
+        Person.select(Person.household, pw.fn.COUNT(Person.id))
+        .where(Person.household.in_(ids) & Person.residence.in_(LIVING))
+        .group_by(Person.household)
+        .tuples()
+    )
+    rows = {
+        hid: HouseholdRow(
+            hid,
+            number,
+            village,
+            group_name or "",
+            head_name or "",
+            counts.get(hid, 0),
+            address,
+            registration,
+        )
+        for hid, number, village, group_name, head_name, address, registration in query.tuples()
+    }
+    return [rows[i] for i in ids if i in rows]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    name: str
+    sex: str
+    age: int
+    birth_date: dt.date
+    relation: str
+    marital_status: str
+    residence: str
+    id_masked: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    kind: str
+    person: str
+    happened_on: dt.date
+    entered_on: dt.date
+    entered_by: str
+    data: dict[str, Any]
+
+
+@dataclass
+class HouseholdCard:
+    household: Household
+    village: Area
+    group: Area | None
+    head: Person | None
+    members: list[MemberRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+
+
+def _member_row(p: Person, today: dt.date) -> MemberRow:
+    return MemberRow(
+        p.id,
+        p.name,
+        p.sex,
+        age_on(p.birth_date, p.death_date or today),
+        p.birth_date,
+        p.relation,
+        p.marital_status,
+        p.residence,
+        idcard.mask(p.id_number),
+    )
+
+
+def household_card(household_id: int) -> HouseholdCard | None:
+    household = Household.get_or_none(Household.id == household_id)
+    if household is None:
+        return None
+    today = clock.today()
+    people = list(Person.select().where(Person.household == household_id).order_by(Person.id))
+    names = {p.id: p.name for p in people}
+    order = {"here": 0, "out": 1, "in_migrant": 2}
+    members = sorted(
+        (_member_row(p, today) for p in people),
+        key=lambda m: (order.get(m.residence, 3), m.relation != "head", m.birth_date),
+    )
+    events = [
+        EventRow(
+            e.id,
+            e.kind,
+            names.get(e.person_id, ""),
+            e.happened_on,
+            e.entered_on,
+            e.entered_by,
+            json.loads(e.data),
+        )
+        for e in Event.select()
+        .where(Event.household == household_id)
+        .order_by(Event.happened_on.desc(), Event.id.desc())
+    ]
+    return HouseholdCard(
+        household=household,
+        village=Area.get_by_id(household.village_id),
+        group=Area.get_or_none(Area.id == household.group_id),
+        head=Person.get_or_none(Person.id == household.head_id),
+        members=members,
+        events=events,
+    )
+
+
+def person(person_id: int) -> Person | None:
+    return Person.get_or_none(Person.id == person_id)
+
+
+def person_events(person_id: int) -> list[EventRow]:
+    p = Person.get_by_id(person_id)
+    return [
+        EventRow(
+            e.id, e.kind, p.name, e.happened_on, e.entered_on, e.entered_by, json.loads(e.data)
+        )
+        for e in Event.select()
+        .where(Event.person == person_id)
+        .order_by(Event.happened_on.desc(), Event.id.desc())
+    ]
+
+
+def birth_order_for(mother_id: int) -> int:
+    """The birth order (孩次) the mother's next live birth will have."""
+    return Person.select().where(Person.mother == mother_id).count() + 1
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    name: str
+    age: int
+    note: str = ""
+
+
+def mothers_in(household_id: int) -> list[Candidate]:
+    """Women of the household who can be recorded as a mother, eldest first."""
+    today = clock.today()
+    women = (
+        Person.select()
+        .where(
+            (Person.household == household_id) & (Person.sex == "F") & Person.residence.in_(LIVING)
+        )
+        .order_by(Person.birth_date)
+    )
+    return [
+        Candidate(w.id, w.name, age_on(w.birth_date, today), str(birth_order_for(w.id)))
+        for w in women
+        if age_on(w.birth_date, today) >= 12
+    ]
+
+
+def members_of(
+    household_id: int, sex: str | None = None, exclude: int | None = None
+) -> list[Candidate]:
+    """Living members of the household (of one sex), for a person field such as spouse."""
+    today = clock.today()
+    query = Person.select().where(
+        (Person.household == household_id) & Person.residence.in_(LIVING)
+    )
+    if sex:
+        query = query.where(Person.sex == sex)
+    if exclude:
+        query = query.where(Person.id != exclude)
+    return [
+        Candidate(p.id, p.name, age_on(p.birth_date, today))
+        for p in query.order_by(Person.birth_date)
+    ]
+
+
+def villages() -> list[Area]:
+    return list(Area.select().where(Area.kind == "village").order_by(Area.code))
+
+
+def groups(village_id: int | None) -> list[Area]:
+    if village_id is None:
+        return []
+    return list(
+        Area.select().where((Area.kind == "group") & (Area.parent == village_id)).order_by(Area.id)
+    )
+
+
+def events_for(p: Person) -> list[str]:
+    """The event kinds that can be recorded for `p` now, by the rules of the event forms."""
+    from fptui.schema import current
+
+    kinds = []
+    for key, form in current().forms.items():
+        if form.subject != "person":
+            continue
+        if form.residence_from and p.residence not in form.residence_from:
+            continue
+        if form.sex and p.sex != form.sex:
+            continue
+        if form.marital_from and p.marital_status not in form.marital_from:
+            continue
+        kinds.append(key)
+    return kinds
