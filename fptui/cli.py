@@ -8,7 +8,6 @@ fptui demo [--seed N] [--persons N] [--db PATH] [--no-open]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -46,13 +45,9 @@ def _open_app(database: str, lang: str) -> int:
     except DatabaseError as exc:
         print(f"fptui: {exc}", file=sys.stderr)
         return 2
-    if importlib.util.find_spec("fptui.tui.app") is None:
-        # The screens arrive with issue 3; until then say plainly what was done.
-        print(f"fptui: ledger ready at {database} (the screens are not built yet)")
-        return 0
-    from fptui.tui.app import run
+    from fptui.tui import app
 
-    return run(database, lang=lang)
+    return app.run(database, lang=lang)
 
 
 def main(argv: list[str] | None = None) -> int:

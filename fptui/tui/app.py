@@ -1,0 +1,186 @@
+"""The Textual application: screens over the ledger, keys for everything.
+
+Screens read through `queries` and write only through `ledger` (inside the forms'
+submit callbacks). Only the household list is imported before the first paint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from fptui import queries
+from fptui.tui import text
+from fptui.tui.text import Localised, lang, t
+
+
+class FptuiApp(Localised, App[None]):
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "keys", "help", key_display="F1"),
+        Binding("ctrl+q", "quit", "quit", key_display="^Q"),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, lang_code: str = "zh") -> None:
+        text.set_lang(lang_code)
+        super().__init__()
+        self.title = t("app_title")
+
+    def on_mount(self) -> None:
+        from fptui.tui.screens.households import HouseholdsScreen
+
+        self.push_screen(HouseholdsScreen())
+
+    # --- keys help and the command palette --------------------------------------------
+
+    def action_keys(self) -> None:
+        from fptui.tui.screens.dialogs import KeysHelp
+
+        shown: dict[str, str] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if binding.description and key not in shown:
+                label = binding.key_display or self.get_key_display(binding)
+                shown[key] = f"{label}\t{binding.description}"
+        keys = [tuple(v.split("\t", 1)) for v in shown.values()]
+        keys.append(("Ctrl+P", t("palette_search")))
+        self.push_screen(KeysHelp(keys))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        household = self.current_household()
+        yield SystemCommand(t("new_household"), t("palette_new_household"), self.new_household)
+        yield SystemCommand(t("search"), t("palette_search"), self.go_search)
+        yield SystemCommand(t("switch_village"), t("palette_village"), self.switch_village)
+        if household is not None:
+            yield SystemCommand(
+                t("new_person"), t("palette_new_person"), lambda: self.new_person(household)
+            )
+            yield SystemCommand(
+                t("record_birth"), t("palette_birth"), lambda: self.record_birth(household)
+            )
+            yield SystemCommand(
+                t("record_event"),
+                t("palette_event"),
+                lambda: self.pick_event(household, self.current_person(), self._reload),
+            )
+        yield SystemCommand(t("help"), t("keys_title"), self.action_keys)
+        yield SystemCommand(t("quit"), t("quit"), self.action_quit)
+
+    # --- what the current screen is about ---------------------------------------------
+
+    def _screens(self) -> list[Screen]:
+        return list(reversed(self.screen_stack))
+
+    def current_household(self) -> int | None:
+        for screen in self._screens():
+            if hasattr(screen, "household_id"):
+                return screen.household_id
+            if hasattr(screen, "selected_household"):
+                return screen.selected_household()
+        return None
+
+    def current_person(self) -> int | None:
+        for screen in self._screens():
+            if hasattr(screen, "person_id"):
+                return screen.person_id
+            if hasattr(screen, "selected_member"):
+                return screen.selected_member()
+        return None
+
+    def _reload(self, _: Any = None) -> None:
+        for screen in self._screens():
+            if hasattr(screen, "load"):
+                screen.load()
+                return
+            if hasattr(screen, "refresh_list"):
+                screen.refresh_list(True)
+                return
+
+    # --- actions the screens and the palette share ------------------------------------
+
+    def new_household(self, village: int | None = None) -> None:
+        from fptui.tui.forms import household_form
+
+        def opened(household_id: int | None) -> None:
+            self._reload()
+            if household_id:
+                from fptui.tui.screens.household_card import HouseholdCardScreen
+
+                self.push_screen(HouseholdCardScreen(household_id), self._reload)
+
+        self.push_screen(household_form(village), opened)
+
+    def new_person(self, household_id: int) -> None:
+        from fptui.tui.forms import person_form
+
+        self.push_screen(person_form(household_id), self._reload)
+
+    def record_birth(self, household_id: int) -> None:
+        from fptui.tui.forms import event_form
+
+        self.push_screen(event_form("birth", household_id=household_id), self._reload)
+
+    def go_search(self) -> None:
+        from fptui.tui.screens.households import HouseholdsScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HouseholdsScreen):
+            self.pop_screen()
+        if isinstance(self.screen, HouseholdsScreen):
+            self.screen.action_focus_search()
+
+    def switch_village(self) -> None:
+        from fptui.tui.screens.households import HouseholdsScreen
+
+        self.go_search()
+        if isinstance(self.screen, HouseholdsScreen):
+            self.screen.action_pick_village()
+
+    def pick_event(
+        self,
+        household_id: int,
+        person_id: int | None,
+        then: Callable[[Any], None],
+        *,
+        only_person: bool = False,
+    ) -> None:
+        """Choose an event for the person (or the household's arrivals) and open its form."""
+        from fptui import schema
+        from fptui.tui.forms import event_form
+        from fptui.tui.screens.dialogs import Picker
+
+        forms = schema.current().forms
+        options: list[tuple[Any, str]] = []
+        if person_id is not None:
+            p = queries.person(person_id)
+            options += [
+                ((k, person_id), f"{forms[k].title(lang())} · {p.name}")
+                for k in queries.events_for(p)
+            ]
+        if not only_person:
+            options += [
+                ((k, None), forms[k].title(lang()))
+                for k, f in forms.items()
+                if f.subject in ("birth", "new_person")
+            ]
+        if not options:
+            self.notify(t("no_events_apply"))
+            return
+
+        def chosen(choice: Any) -> None:
+            if not choice:
+                return
+            kind, person = choice
+            self.push_screen(event_form(kind, person_id=person, household_id=household_id), then)
+
+        self.push_screen(Picker(t("choose_event"), options), chosen)
+
+
+def run(database: str, *, lang: str = "zh") -> int:
+    """Open the TUI on an already opened database; the exit status."""
+    FptuiApp(lang).run()
+    return 0

@@ -1,0 +1,137 @@
+"""The forms of the ledger cards and events, built from schemas/ for the FormScreen.
+
+Each builder picks the fields, their starting values and what a record field may name
+(a household's women for a birth's mother), and gives the form the ledger function that
+saves it. The ledger is imported when a form is saved, not when fptui starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fptui import queries, schema
+from fptui.tui.screens.form import FormField, FormScreen, shown
+from fptui.tui.text import lang, t
+
+
+def _label(c: queries.Candidate) -> str:
+    return f"{c.name} {t('age_years', n=c.age)}"
+
+
+def _fields(
+    form: schema.Form,
+    keys: list[str] | None = None,
+    initial: dict | None = None,
+    options: dict[str, list] | None = None,
+    editing: bool = False,
+) -> list[FormField]:
+    initial = initial or {}
+    out = []
+    for f in form.fields:
+        if keys is not None and f.key not in keys:
+            continue
+        start = shown(initial.get(f.key, f.default if not editing else None), f)
+        out.append(
+            FormField(
+                form, f, start, (options or {}).get(f.key), read_only=editing and not f.editable
+            )
+        )
+    return out
+
+
+def household_form(village: int | None = None, household_id: int | None = None) -> FormScreen:
+    form = schema.current().forms["household"]
+    villages = [(v.id, v.name) for v in queries.villages()]
+    initial: dict[str, Any] = {}
+    if household_id is not None:
+        h = queries.household_card(household_id).household
+        initial = {
+            k: getattr(h, k)
+            for k in ("number", "address", "registration", "phone", "one_child", "special_family")
+        }
+        village = h.village_id
+        group = h.group_id
+    else:
+        group = None
+    if village is None and len(villages) == 1:
+        village = villages[0][0]
+    groups = [(g.id, g.name) for g in queries.groups(village)] if village else []
+    initial["village"] = next((str(i) for i, (v, _) in enumerate(villages, 1) if v == village), "")
+    initial["group"] = next((str(i) for i, (g, _) in enumerate(groups, 1) if g == group), "")
+    fields = _fields(form, initial=initial, options={"village": villages, "group": groups})
+    for f in fields:  # shown as the option numbers typed above
+        if f.key in ("village", "group"):
+            f.initial = initial[f.key]
+
+    def submit(values: dict[str, Any]) -> Any:
+        from fptui import ledger
+
+        if household_id is None:
+            return ledger.add_household(values).id
+        return ledger.edit_household(household_id, values).id
+
+    title = t("new_household") if household_id is None else t("household_card")
+    return FormScreen(title, fields, submit, partial=household_id is not None)
+
+
+def person_form(household_id: int, person_id: int | None = None) -> FormScreen:
+    form = schema.current().forms["person"]
+    initial: dict[str, Any] = {}
+    if person_id is not None:
+        p = queries.person(person_id)
+        initial = {f.key: getattr(p, f.key) for f in form.fields}
+    fields = _fields(form, initial=initial, editing=person_id is not None)
+    if person_id is None:
+        fields = [f for f in fields if f.key != "residence"]  # newcomers arrive by events
+
+    def submit(values: dict[str, Any]) -> Any:
+        from fptui import ledger
+
+        if person_id is None:
+            return ledger.add_person(household_id, values).id
+        return ledger.edit_person(person_id, values).id
+
+    title = t("new_person") if person_id is None else t("person_card")
+    return FormScreen(title, fields, submit, partial=person_id is not None)
+
+
+def event_form(
+    kind: str, *, person_id: int | None = None, household_id: int | None = None
+) -> FormScreen:
+    """The form of event `kind` for a person (or, for births and arrivals, a household)."""
+    schemas = schema.current()
+    form = schemas.forms[kind]
+    options: dict[str, list] = {}
+    preview = None
+    if kind == "birth":
+        mothers = queries.mothers_in(household_id) if household_id else []
+        options["mother"] = [(m.id, _label(m)) for m in mothers]
+        fathers = queries.members_of(household_id, "M") if household_id else []
+        options["father"] = [(f.id, _label(f)) for f in fathers]
+
+        def preview(values: dict[str, Any]) -> str:
+            if not values.get("mother"):
+                return t("choose_mother") if mothers else t("no_mother")
+            return t("birth_order", n=queries.birth_order_for(values["mother"]))
+
+    home = household_id or (queries.person(person_id).household_id if person_id else None)
+    for f in form.fields:
+        if f.type == "person" and f.key not in options and home:
+            sex = {"spouse": None, "father": "M"}.get(f.key)
+            options[f.key] = [
+                (c.id, _label(c)) for c in queries.members_of(home, sex, exclude=person_id)
+            ]
+    fields = []
+    if form.subject == "new_person":
+        fields = _fields(schemas.forms["person"], list(form.person_fields))
+    fields = _fields(form, options=options) + fields
+    title = form.title(lang())
+    if person_id is not None:
+        title = f"{title} · {queries.person(person_id).name}"
+
+    def submit(values: dict[str, Any]) -> Any:
+        from fptui import ledger
+
+        return ledger.record_event(kind, values, person=person_id, household=household_id).id
+
+    return FormScreen(title, fields, submit, preview=preview)

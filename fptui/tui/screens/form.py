@@ -1,0 +1,273 @@
+"""A form generated from schema fields: one line per field, its error beside it.
+
+The form knows nothing of households or events: it is given the fields (each with the
+schema form it belongs to, for the rules), the starting values, and a `submit` callback
+that calls the ledger. Every check is `validate.clean`, the write path's own, run when a
+field loses the focus and again on save; the ledger's refusals (a duplicate ID number, a
+person in the wrong state) come back as the same FieldErrors and are shown the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from fptui import schema, validate
+from fptui.tui.text import Localised, lang, t
+
+
+@dataclass
+class FormField:
+    form: schema.Form
+    field: schema.Field
+    initial: str = ""
+    # For fields that name a record (mother, village...): (value, label) to choose from.
+    options: list[tuple[Any, str]] | None = None
+    read_only: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.field.key
+
+
+@dataclass
+class _State:
+    touched: set[str] = field(default_factory=set)
+    errors: dict[str, validate.FieldError] = field(default_factory=dict)
+
+
+def shown(value: Any, f: schema.Field) -> str:
+    """A clean value as the cadre would type it back."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if f.type == "bool":
+        return schema.current().choices["yes_no"].label_of("yes" if value else "no", lang())
+    if f.type == "choice" and f.choices:
+        return schema.current().choices[f.choices].label_of(value, lang())
+    return str(value)
+
+
+def choice_hint(f: FormField) -> str:
+    if f.options is not None:
+        return "  ".join(f"{i}={label}" for i, (_, label) in enumerate(f.options, 1))
+    if f.field.type in ("choice", "bool"):
+        options = schema.current().choices[f.field.choices or "yes_no"].options
+        return " ".join(f"{i}{o.label(lang())}" for i, o in enumerate(options, 1))
+    if f.field.type == "date":
+        return "2026-11-05 / 20261105 / 11-5"
+    return ""
+
+
+class FormScreen(Localised, Screen[Any]):
+    """Tab, Shift+Tab and Enter move; Ctrl+S or F2 saves; Esc asks before dropping."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "save", key_display="^S", priority=True),
+        Binding("f2", "save", "save", show=False, priority=True),
+        Binding("escape", "back", "back"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        fields: list[FormField],
+        submit: Callable[[dict[str, Any]], Any],
+        *,
+        partial: bool = False,
+        preview: Callable[[dict[str, Any]], str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.submit = submit
+        self.partial = partial
+        self.preview = preview
+        self.state = _State()
+
+    # --- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.title_text, classes="screen-title")
+        with VerticalScroll(id="form-fields"):
+            for f in self.fields:
+                with Horizontal(classes="form-row"):
+                    mark = "*" if f.field.required else " "
+                    yield Label(f"{mark}{f.field.label(lang())}", classes="form-label")
+                    yield Input(
+                        value=f.initial,
+                        id=f"in-{f.key}",
+                        compact=True,
+                        disabled=f.read_only,
+                        select_on_focus=False,
+                    )
+                    yield Static(choice_hint(f), id=f"msg-{f.key}", classes="form-msg")
+        yield Static("", id="form-preview")
+        yield Static("", id="form-error")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        first = next((f for f in self.fields if not f.read_only), None)
+        if first:
+            self.input(first.key).focus()
+        self._update_preview()
+
+    def input(self, key: str) -> Input:
+        return self.query_one(f"#in-{key}", Input)
+
+    # --- values and checks ------------------------------------------------------------
+
+    def typed(self) -> dict[str, str]:
+        return {f.key: self.input(f.key).value for f in self.fields}
+
+    def dirty(self) -> bool:
+        return any(self.input(f.key).value != f.initial for f in self.fields)
+
+    def values(self) -> tuple[dict[str, Any], dict[str, validate.FieldError]]:
+        """What to hand the ledger (record choices as their ids), and choice errors."""
+        out: dict[str, Any] = {}
+        errors: dict[str, validate.FieldError] = {}
+        for f in self.fields:
+            if f.read_only:
+                continue
+            raw = self.input(f.key).value.strip()
+            if f.options is None or not raw:
+                out[f.key] = raw
+                continue
+            chosen = _choose(f.options, raw)
+            if chosen is _NOTHING:
+                hint = schema.Text(choice_hint(f), choice_hint(f))
+                errors[f.key] = validate.FieldError(
+                    f.key, "field", "not_a_choice", f.field.label, {"options": hint}
+                )
+            else:
+                out[f.key] = chosen
+        return out, errors
+
+    def check(self) -> dict[str, validate.FieldError]:
+        """Every error of the form as it stands, by field; fills what an ID number says."""
+        values, errors = self.values()
+        by_form: dict[str, tuple[schema.Form, dict[str, Any]]] = {}
+        for f in self.fields:
+            if f.key in values and f.key not in errors:
+                by_form.setdefault(f.form.key, (f.form, {}))[1][f.key] = values[f.key]
+        for form, group in by_form.values():
+            try:
+                cleaned = validate.clean(form, group, partial=self.partial)
+            except validate.InvalidInput as exc:
+                for e in exc.errors:
+                    errors.setdefault(e.field, e)
+                continue
+            self._fill(form, cleaned)
+        return errors
+
+    def _fill(self, form: schema.Form, cleaned: dict[str, Any]) -> None:
+        """Put into blank inputs what the ID number told (sex, date of birth)."""
+        keys = {f.key for f in self.fields}
+        for f in self.fields:
+            if f.form is not form or f.field.type != "idcard" or not cleaned.get(f.key):
+                continue
+            for target in f.field.fills.values():
+                if target not in keys or cleaned.get(target) is None:
+                    continue
+                box = self.input(target)
+                if not box.value.strip():
+                    box.value = shown(cleaned[target], form.field(target))
+
+    def show_errors(self, errors: dict[str, validate.FieldError], everywhere: bool) -> None:
+        self.state.errors = errors
+        keys = {f.key for f in self.fields}
+        for f in self.fields:
+            msg = self.query_one(f"#msg-{f.key}", Static)
+            error = errors.get(f.key)
+            if error is not None and (everywhere or f.key in self.state.touched):
+                msg.update(error.message(lang()))
+                msg.add_class("error")
+            else:
+                msg.update(choice_hint(f))
+                msg.remove_class("error")
+        others = [e.message(lang()) for k, e in errors.items() if k not in keys]
+        self.query_one("#form-error", Static).update("\n".join(others) if everywhere else "")
+
+    def _update_preview(self) -> None:
+        if self.preview is None:
+            return
+        values, _ = self.values()
+        try:
+            text = self.preview(values)
+        except Exception:  # a preview must never stop the typing
+            text = ""
+        self.query_one("#form-preview", Static).update(text)
+
+    # --- events -----------------------------------------------------------------------
+
+    @on(Input.Blurred)
+    def _left_field(self, event: Input.Blurred) -> None:
+        key = (event.input.id or "")[3:]
+        self.state.touched.add(key)
+        self.show_errors(self.check(), everywhere=False)
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self._update_preview()
+
+    @on(Input.Submitted)
+    def _next(self) -> None:
+        self.focus_next()
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        errors = self.check()
+        if not errors:
+            values, _ = self.values()
+            try:
+                result = self.submit(values)
+            except validate.InvalidInput as exc:
+                errors = {}
+                for e in exc.errors:
+                    errors.setdefault(e.field, e)
+            else:
+                self.app.notify(t("saved"), timeout=2)
+                self.dismiss(result)
+                return
+        self.show_errors(errors, everywhere=True)
+        self.app.notify(t("form_errors", n=len(errors)), severity="error", timeout=3)
+        first = next((f for f in self.fields if f.key in errors and not f.read_only), None)
+        if first is not None:
+            self.input(first.key).focus()
+
+    def action_back(self) -> None:
+        if not self.dirty():
+            self.dismiss(None)
+            return
+        from fptui.tui.screens.dialogs import ConfirmDiscard
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDiscard(), answered)
+
+
+_NOTHING = object()
+
+
+def _choose(options: list[tuple[Any, str]], typed: str) -> Any:
+    """The value of the option `typed` names: its number, or its label (or its start)."""
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1][0]
+    for value, label in options:
+        if label == typed or label.split()[0] == typed:
+            return value
+    return _NOTHING

@@ -1,0 +1,177 @@
+"""The household card: its fields, its members, its events as a timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from fptui import queries, schema
+from fptui.tui.text import Localised, choice, lang, t
+
+
+def event_line(e: queries.EventRow) -> str:
+    """One line of a timeline: date, what happened, to whom, and its own details."""
+    forms = schema.current().forms
+    title = forms[e.kind].title(lang()) if e.kind in forms else e.kind
+    details = []
+    for key, value in e.data.items():
+        form = forms.get(e.kind)
+        if form is None or not form.has(key) or key in ("mother", "father", "spouse", "name"):
+            continue
+        f = form.field(key)
+        if f.type == "choice" and f.choices:
+            value = choice(f.choices, value)
+        elif f.type == "bool":
+            continue
+        elif f.type == "idcard":
+            continue  # a full ID number belongs on the card only
+        details.append(str(value))
+    if "birth_order" in e.data:
+        details.append(t("birth_order_short", n=e.data["birth_order"]))
+    late = " *" if (e.entered_on - e.happened_on).days > 7 else ""
+    return f"{e.happened_on}  {title}  {e.person}  {' '.join(details)}{late}"
+
+
+class HouseholdCardScreen(Localised, Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open_person", "open", show=False),
+        Binding("a", "add_person", "new_person"),
+        Binding("b", "birth", "record_birth"),
+        Binding("x", "event", "record_event"),
+        Binding("e", "edit", "edit"),
+        Binding("h", "make_head", "set_head"),
+        Binding("escape", "back", "back"),
+    ]
+
+    def __init__(self, household_id: int) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.member_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="card-title", classes="screen-title")
+        yield Static("", id="card-fields")
+        yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield Label(t("timeline"), classes="section-title")
+        with VerticalScroll(id="timeline-box"):
+            yield Static("", id="timeline")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#members", DataTable)
+        table.add_columns(
+            t("col_name"),
+            t("col_sex"),
+            t("col_age"),
+            t("col_relation"),
+            t("col_marital"),
+            t("col_residence"),
+            t("col_id"),
+        )
+        self.load()
+        table.focus()
+
+    def load(self) -> None:
+        card = queries.household_card(self.household_id)
+        if card is None:
+            self.dismiss(None)
+            return
+        h = card.household
+        place = " ".join(
+            x for x in (card.village.name, card.group.name if card.group else "") if x
+        )
+        self.query_one("#card-title", Label).update(
+            f"{t('household_card')} · {h.number} · {place}"
+        )
+        flags = [t(k) for k in ("one_child", "special_family") if getattr(h, k)]
+        fields = [
+            f"{t('head')}：{card.head.name if card.head else '—'}    "
+            f"{t('registration')}：{choice('registration', h.registration)}    "
+            f"{t('phone')}：{h.phone or '—'}",
+            f"{t('address')}：{h.address or '—'}"
+            + (f"    {t('flags')}：{'、'.join(flags)}" if flags else ""),
+        ]
+        self.query_one("#card-fields", Static).update("\n".join(fields))
+        table = self.query_one("#members", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.member_ids = []
+        for m in card.members:
+            table.add_row(
+                m.name,
+                choice("sex", m.sex),
+                str(m.age),
+                choice("relation", m.relation),
+                choice("marital_status", m.marital_status),
+                choice("residence", m.residence),
+                m.id_masked,
+            )
+            self.member_ids.append(m.id)
+        if self.member_ids:
+            table.move_cursor(row=min(cursor, len(self.member_ids) - 1))
+        lines = [event_line(e) for e in card.events] or [t("no_events")]
+        self.query_one("#timeline", Static).update("\n".join(lines))
+
+    def selected_member(self) -> int | None:
+        table = self.query_one("#members", DataTable)
+        if not self.member_ids:
+            return None
+        return self.member_ids[min(table.cursor_row, len(self.member_ids) - 1)]
+
+    def _after(self, _: Any = None) -> None:
+        self.load()
+
+    @on(DataTable.RowSelected)
+    def _row(self) -> None:
+        self.action_open_person()
+
+    def action_open_person(self) -> None:
+        person = self.selected_member()
+        if person is None:
+            self.app.notify(t("no_person"))
+            return
+        from fptui.tui.screens.person_card import PersonCardScreen
+
+        self.app.push_screen(PersonCardScreen(person), self._after)
+
+    def action_add_person(self) -> None:
+        from fptui.tui.forms import person_form
+
+        self.app.push_screen(person_form(self.household_id), self._after)
+
+    def action_birth(self) -> None:
+        from fptui.tui.forms import event_form
+
+        self.app.push_screen(event_form("birth", household_id=self.household_id), self._after)
+
+    def action_event(self) -> None:
+        self.app.pick_event(self.household_id, self.selected_member(), self._after)
+
+    def action_edit(self) -> None:
+        from fptui.tui.forms import household_form
+
+        self.app.push_screen(household_form(household_id=self.household_id), self._after)
+
+    def action_make_head(self) -> None:
+        person = self.selected_member()
+        if person is None:
+            return
+        from fptui import ledger
+        from fptui.validate import InvalidInput
+
+        try:
+            ledger.set_head(self.household_id, person)
+        except InvalidInput as exc:
+            self.app.notify(exc.text(lang()), severity="error")
+            return
+        self.app.notify(t("saved"), timeout=2)
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

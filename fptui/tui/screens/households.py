@@ -1,0 +1,187 @@
+"""The first screen: every household, found by typing, narrowed by village, group, status."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from fptui import queries
+from fptui.tui.text import Localised, choice, t
+from fptui.tui.widgets.virtual_list import VirtualList, fit
+
+# Column widths in terminal cells; the address takes what is left.
+WIDTHS = (6, 16, 10, 4)
+
+
+def household_line(row: queries.HouseholdRow) -> str:
+    place = f"{row.village} {t('group_short', n=row.group)}" if row.group else row.village
+    mark = f"[{t('migrant_mark')}] " if row.registration == "migrant" else ""
+    return " ".join(
+        (
+            fit(row.number, WIDTHS[0]),
+            fit(place, WIDTHS[1]),
+            fit(row.head, WIDTHS[2]),
+            fit(str(row.living), WIDTHS[3]),
+            mark + row.address,
+        )
+    )
+
+
+def header_line() -> str:
+    cols = (t("col_number"), t("col_village"), t("col_head"), t("col_living"))
+    return " ".join(fit(c, w) for c, w in zip(cols, WIDTHS)) + " " + t("col_address")
+
+
+class HouseholdsScreen(Localised, Screen):
+    """Search as you type; the list reads only the rows in view."""
+
+    BINDINGS = [
+        Binding("enter", "open", "open"),
+        Binding("ctrl+n", "new_household", "new_household", key_display="^N"),
+        Binding("f4", "pick_village", "village", key_display="F4"),
+        Binding("f5", "pick_group", "group", key_display="F5"),
+        Binding("f6", "pick_status", "status", key_display="F6"),
+        Binding("ctrl+f", "focus_search", "search", key_display="^F"),
+        Binding("up", "cursor('up')", show=False),
+        Binding("down", "cursor('down')", show=False),
+        Binding("pageup", "cursor('page_up')", show=False),
+        Binding("pagedown", "cursor('page_down')", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = queries.HouseholdFilter()
+        self.ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="list-top"):
+            yield Input(placeholder=t("search_hint"), id="search", compact=True)
+            yield Static("", id="filters")
+        yield VirtualList(header=header_line(), id="households")
+        yield Static("", id="empty")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+        self.query_one("#search", Input).focus()
+
+    # --- the list ---------------------------------------------------------------------
+
+    def refresh_list(self, keep_cursor: bool = False) -> None:
+        """Read the matching ids again and show them (after a search or a saved change)."""
+        self.ids = queries.household_ids(self.filter)
+        ids = self.ids
+
+        def fetch(offset: int, limit: int) -> list[str]:
+            return [
+                household_line(r) for r in queries.household_rows(ids[offset : offset + limit])
+            ]
+
+        self.query_one(VirtualList).reset(len(ids), fetch, keep_cursor=keep_cursor)
+        self._show_filters()
+        self.query_one("#empty", Static).update("" if ids else "nothing_found")
+
+    def _show_filters(self) -> None:
+        f = self.filter
+        village = next((v.name for v in queries.villages() if v.id == f.village), None)
+        group = next((g.name for g in queries.groups(f.village) if g.id == f.group), None)
+        parts = [village or t("all_villages")]
+        if group:
+            parts.append(group)
+        if f.residence:
+            parts.append(choice("residence", f.residence))
+        parts.append(t("count", n=len(self.ids)))
+        self.query_one("#filters", Static).update(" · ".join(parts))
+
+    def selected_household(self) -> int | None:
+        lst = self.query_one(VirtualList)
+        return self.ids[lst.cursor] if self.ids else None
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.filter = queries.HouseholdFilter(
+            event.value, self.filter.village, self.filter.group, self.filter.residence
+        )
+        self.refresh_list()
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        self.action_open()
+
+    @on(VirtualList.Selected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_cursor(self, how: str) -> None:
+        getattr(
+            self.query_one(VirtualList),
+            f"action_{how}" if how.startswith("page") else f"action_cursor_{how}",
+        )()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_open(self) -> None:
+        household = self.selected_household()
+        if household is not None:
+            from fptui.tui.screens.household_card import HouseholdCardScreen
+
+            self.app.push_screen(HouseholdCardScreen(household), lambda _: self.refresh_list(True))
+
+    def action_new_household(self) -> None:
+        self.app.new_household(self.filter.village)
+
+    def action_pick_village(self) -> None:
+        from fptui.tui.screens.dialogs import Picker
+
+        options = [(None, "all_villages")] + [(v.id, v.name) for v in queries.villages()]
+        self.app.push_screen(Picker(t("choose_village"), options), self._set_village)
+
+    def _set_village(self, village: int | bool | None) -> None:
+        if village is False:  # the picker was closed without a choice
+            return
+        self.filter = queries.HouseholdFilter(
+            self.filter.query, village, None, self.filter.residence
+        )
+        self.refresh_list()
+
+    def action_pick_group(self) -> None:
+        from fptui.tui.screens.dialogs import Picker
+
+        if self.filter.village is None:
+            self.action_pick_village()
+            return
+        groups = queries.groups(self.filter.village)
+        options = [(None, "all_groups")] + [(g.id, g.name) for g in groups]
+        self.app.push_screen(Picker(t("choose_group"), options), self._set_group)
+
+    def _set_group(self, group: int | bool | None) -> None:
+        if group is False:
+            return
+        self.filter = queries.HouseholdFilter(
+            self.filter.query, self.filter.village, group, self.filter.residence
+        )
+        self.refresh_list()
+
+    def action_pick_status(self) -> None:
+        from fptui import schema
+        from fptui.tui.screens.dialogs import Picker
+        from fptui.tui.text import lang
+
+        states = schema.current().choices["residence"].options
+        options = [(None, "any_status")] + [(o.key, o.label(lang())) for o in states]
+        self.app.push_screen(Picker(t("choose_status"), options), self._set_status)
+
+    def _set_status(self, status: str | bool | None) -> None:
+        if status is False:
+            return
+        self.filter = queries.HouseholdFilter(
+            self.filter.query, self.filter.village, self.filter.group, status
+        )
+        self.refresh_list()

@@ -1,0 +1,79 @@
+"""The person card: every field, the full ID number, parents and spouse, and events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from fptui import clock, queries, schema
+from fptui.dates import age_on
+from fptui.tui.screens.form import shown
+from fptui.tui.screens.household_card import event_line
+from fptui.tui.text import Localised, lang, t
+
+
+class PersonCardScreen(Localised, Screen[None]):
+    BINDINGS = [
+        Binding("e", "edit", "edit"),
+        Binding("x", "event", "record_event"),
+        Binding("escape", "back", "back"),
+    ]
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__()
+        self.person_id = person_id
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="card-title", classes="screen-title")
+        with VerticalScroll(id="person-box"):
+            yield Static("", id="person-fields")
+            yield Label(t("timeline"), classes="section-title")
+            yield Static("", id="timeline")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#person-box").focus()
+
+    def load(self) -> None:
+        p = queries.person(self.person_id)
+        form = schema.current().forms["person"]
+        age = age_on(p.birth_date, p.death_date or clock.today())
+        self.query_one("#card-title", Label).update(
+            f"{t('person_card')} · {p.name} · {t('age_years', n=age)}"
+        )
+        lines = []
+        pairs = []
+        for f in form.fields:
+            value = shown(getattr(p, f.key), f) or "—"
+            pairs.append(f"{f.label(lang())}：{value}")
+        for key, label in (("mother", "mother"), ("father", "father"), ("spouse", "spouse")):
+            other = getattr(p, f"{key}_id")
+            if other:
+                pairs.append(f"{t(label)}：{queries.person(other).name}")
+        for i in range(0, len(pairs), 2):
+            lines.append("    ".join(pairs[i : i + 2]))
+        self.query_one("#person-fields", Static).update("\n".join(lines))
+        events = [event_line(e) for e in queries.person_events(self.person_id)]
+        self.query_one("#timeline", Static).update("\n".join(events) or t("no_events"))
+
+    def _after(self, _: Any = None) -> None:
+        self.load()
+
+    def action_edit(self) -> None:
+        from fptui.tui.forms import person_form
+
+        p = queries.person(self.person_id)
+        self.app.push_screen(person_form(p.household_id, self.person_id), self._after)
+
+    def action_event(self) -> None:
+        p = queries.person(self.person_id)
+        self.app.pick_event(p.household_id, self.person_id, self._after, only_person=True)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

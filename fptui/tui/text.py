@@ -1,0 +1,141 @@
+"""The interface's own words in Chinese and English (the ledger's words are in schemas/)."""
+
+from __future__ import annotations
+
+from fptui import schema
+
+_lang = "zh"
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("人口和计生服务台帐", "Population and family services ledger"),
+    "households": ("户列表", "Households"),
+    "search_hint": (
+        "搜索：户号、姓名、拼音首字母或全拼、身份证号末几位",
+        "Search: household no., name, pinyin initials or full, last ID digits",
+    ),
+    "all_villages": ("全部村", "All villages"),
+    "all_groups": ("全部组", "All groups"),
+    "any_status": ("全部状态", "Any status"),
+    "count": ("共{n}户", "{n} households"),
+    "col_number": ("户号", "No."),
+    "col_village": ("村/组", "Village/group"),
+    "col_head": ("户主", "Head"),
+    "col_living": ("人数", "Pers."),
+    "col_address": ("住址", "Address"),
+    "migrant_mark": ("流入", "migr."),
+    "group_short": ("{n}组", "G{n}"),
+    "open": ("打开", "Open"),
+    "new_household": ("新建户", "New household"),
+    "new_person": ("新增人员", "New person"),
+    "record_birth": ("出生登记", "Record birth"),
+    "record_event": ("登记事件", "Record event"),
+    "edit": ("修改", "Edit"),
+    "back": ("返回", "Back"),
+    "save": ("保存", "Save"),
+    "help": ("帮助", "Help"),
+    "quit": ("退出", "Quit"),
+    "search": ("搜索", "Search"),
+    "village": ("村", "Village"),
+    "group": ("组", "Group"),
+    "status": ("状态", "Status"),
+    "switch_village": ("切换村", "Switch village"),
+    "set_head": ("设为户主", "Make head"),
+    "members": ("家庭成员", "Members"),
+    "timeline": ("事件记录", "Events"),
+    "no_events": ("（暂无事件）", "(no events yet)"),
+    "head": ("户主", "Head"),
+    "address": ("住址", "Address"),
+    "phone": ("电话", "Phone"),
+    "registration": ("户籍", "Registration"),
+    "flags": ("家庭类型", "Family"),
+    "one_child": ("独生子女户", "one-child family"),
+    "special_family": ("计生特殊家庭", "special family"),
+    "col_name": ("姓名", "Name"),
+    "col_sex": ("性别", "Sex"),
+    "col_age": ("年龄", "Age"),
+    "col_relation": ("关系", "Relation"),
+    "col_marital": ("婚姻", "Marital"),
+    "col_residence": ("状态", "Status"),
+    "col_id": ("身份证号", "ID number"),
+    "person_card": ("人员卡片", "Person card"),
+    "household_card": ("户卡片", "Household card"),
+    "saved": ("已保存", "Saved"),
+    "discard_title": ("放弃修改？", "Discard changes?"),
+    "discard_body": ("本表单有未保存的修改。", "This form has unsaved changes."),
+    "discard_yes": ("放弃修改 (Y)", "Discard (Y)"),
+    "discard_no": ("继续编辑 (N)", "Keep editing (N)"),
+    "keys_title": ("本屏按键", "Keys on this screen"),
+    "close": ("关闭", "Close"),
+    "choose_event": ("选择事件类型", "Choose the event"),
+    "choose_village": ("选择村", "Choose a village"),
+    "choose_status": ("选择居住状态", "Choose a residence status"),
+    "choose_group": ("选择村民小组", "Choose a group"),
+    "no_events_apply": ("此人当前没有可登记的事件", "No event applies to this person now"),
+    "birth_order": ("本次孩次：{n}", "Birth order of this birth: {n}"),
+    "birth_order_short": ("第{n}孩", "child no. {n}"),
+    "choose_mother": ("先选择母亲", "Choose the mother first"),
+    "no_mother": ("本户没有可登记为母亲的妇女", "No woman of this household can be recorded"),
+    "form_errors": ("有{n}处需要更正", "{n} fields need correcting"),
+    "no_household": ("先选择一户", "Choose a household first"),
+    "no_person": ("先选择一名成员", "Choose a member first"),
+    "nothing_found": (
+        "没有找到。可按户号、姓名、拼音或身份证号末几位查找。",
+        "Nothing found. Try a household no., name, pinyin or last ID digits.",
+    ),
+    "id_label": ("身份证号", "ID number"),
+    "age_years": ("{n}岁", "{n} y"),
+    "born": ("出生", "born"),
+    "events_of": ("{name}的事件", "Events of {name}"),
+    "mother": ("母亲", "Mother"),
+    "father": ("父亲", "Father"),
+    "spouse": ("配偶", "Spouse"),
+    "entered": ("录入", "entered"),
+    "palette_new_household": ("新建一户", "Create a new household"),
+    "palette_new_person": ("在当前户新增人员", "Add a person to the current household"),
+    "palette_event": ("为当前人员登记事件", "Record an event for the current person"),
+    "palette_birth": ("在当前户登记出生", "Record a birth in the current household"),
+    "palette_search": ("回到户列表搜索", "Go to the household list and search"),
+    "palette_village": ("只看某一个村", "Show one village only"),
+}
+
+
+def set_lang(lang: str) -> None:
+    global _lang
+    _lang = "en" if lang == "en" else "zh"
+
+
+def lang() -> str:
+    return _lang
+
+
+def t(key: str, **params: object) -> str:
+    zh, en = TEXT[key]
+    text = en if _lang == "en" else zh
+    return text.format(**params) if params else text
+
+
+def choice(list_name: str, key: str | None) -> str:
+    """The label of a choice key (sex, residence, ...) in the interface language."""
+    return schema.current().choices[list_name].label_of(key, _lang)
+
+
+class Localised:
+    """Mixin for screens and widgets whose BINDINGS give text keys as descriptions.
+
+    Textual reads a binding's description as plain text when the class is made, before
+    `--lang` is known; each instance here replaces the keys with words of the language
+    in use, so the footer and F1 speak it.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from dataclasses import replace
+
+        from textual.binding import BindingsMap
+
+        bindings = self._bindings  # type: ignore[has-type]
+        self._bindings = BindingsMap(
+            replace(b, description=t(b.description)) if b.description in TEXT else b
+            for group in bindings.key_to_bindings.values()
+            for b in group
+        )
