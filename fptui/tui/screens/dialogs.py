@@ -66,7 +66,7 @@ class ConfirmDiscard(Localised, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(t("discard_title"), classes="dialog-title")
-            yield Label("discard_body")
+            yield Label(t("discard_body"))
             yield Label(f"{t('discard_yes')}    {t('discard_no')}")
         yield Footer(compact=True, show_command_palette=False)
 

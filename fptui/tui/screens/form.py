@@ -63,7 +63,9 @@ def choice_hint(f: FormField) -> str:
         return "  ".join(f"{i}={label}" for i, (_, label) in enumerate(f.options, 1))
     if f.field.type in ("choice", "bool"):
         options = schema.current().choices[f.field.choices or "yes_no"].options
-        return " ".join(f"{i}{o.label(lang())}" for i, o in enumerate(options, 1))
+        if lang() == "en":
+            return ", ".join(f"{i} {o.label('en')}" for i, o in enumerate(options, 1))
+        return " ".join(f"{i}{o.label('zh')}" for i, o in enumerate(options, 1))
     if f.field.type == "date":
         return "2026-11-05 / 20261105 / 11-5"
     return ""

@@ -83,7 +83,7 @@ class HouseholdsScreen(Localised, Screen):
 
         self.query_one(VirtualList).reset(len(ids), fetch, keep_cursor=keep_cursor)
         self._show_filters()
-        self.query_one("#empty", Static).update("" if ids else "nothing_found")
+        self.query_one("#empty", Static).update("" if ids else t("nothing_found"))
 
     def _show_filters(self) -> None:
         f = self.filter
@@ -140,7 +140,7 @@ class HouseholdsScreen(Localised, Screen):
     def action_pick_village(self) -> None:
         from fptui.tui.screens.dialogs import Picker
 
-        options = [(None, "all_villages")] + [(v.id, v.name) for v in queries.villages()]
+        options = [(None, t("all_villages"))] + [(v.id, v.name) for v in queries.villages()]
         self.app.push_screen(Picker(t("choose_village"), options), self._set_village)
 
     def _set_village(self, village: int | bool | None) -> None:
@@ -158,7 +158,7 @@ class HouseholdsScreen(Localised, Screen):
             self.action_pick_village()
             return
         groups = queries.groups(self.filter.village)
-        options = [(None, "all_groups")] + [(g.id, g.name) for g in groups]
+        options = [(None, t("all_groups"))] + [(g.id, g.name) for g in groups]
         self.app.push_screen(Picker(t("choose_group"), options), self._set_group)
 
     def _set_group(self, group: int | bool | None) -> None:
@@ -175,7 +175,7 @@ class HouseholdsScreen(Localised, Screen):
         from fptui.tui.text import lang
 
         states = schema.current().choices["residence"].options
-        options = [(None, "any_status")] + [(o.key, o.label(lang())) for o in states]
+        options = [(None, t("any_status"))] + [(o.key, o.label(lang())) for o in states]
         self.app.push_screen(Picker(t("choose_status"), options), self._set_status)
 
     def _set_status(self, status: str | bool | None) -> None:
