@@ -14,7 +14,7 @@ from typing import Any
 
 import peewee as pw
 
-from fptui import clock, idcard
+from fptui import clock
 from fptui.dates import age_on
 from fptui.models import Area, Event, Household, Person, database
 from fptui.search import patterns
@@ -141,6 +141,8 @@ class HouseholdCard:
 
 
 def _member_row(p: Person, today: dt.date) -> MemberRow:
+    from fptui import idcard  # stdnum's tables: not needed for the first screen
+
     return MemberRow(
         p.id,
         p.name,

@@ -7,6 +7,7 @@ submit callbacks). Only the household list is imported before the first paint.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -19,7 +20,7 @@ from fptui.tui.text import Localised, lang, t
 
 
 class FptuiApp(Localised, App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
         Binding("f1", "keys", "help", key_display="F1"),
         Binding("ctrl+q", "quit", "quit", key_display="^Q"),
@@ -31,10 +32,12 @@ class FptuiApp(Localised, App[None]):
         super().__init__()
         self.title = t("app_title")
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # The household list is the first screen itself: a default screen under it
+        # would be styled and laid out for nothing before the first paint.
         from fptui.tui.screens.households import HouseholdsScreen
 
-        self.push_screen(HouseholdsScreen())
+        return HouseholdsScreen()
 
     # --- keys help and the command palette --------------------------------------------
 
@@ -128,7 +131,7 @@ class FptuiApp(Localised, App[None]):
     def go_search(self) -> None:
         from fptui.tui.screens.households import HouseholdsScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HouseholdsScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HouseholdsScreen):
             self.pop_screen()
         if isinstance(self.screen, HouseholdsScreen):
             self.screen.action_focus_search()

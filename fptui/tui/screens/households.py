@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -58,34 +60,41 @@ class HouseholdsScreen(Localised, Screen):
         self.ids: list[int] = []
 
     def compose(self) -> ComposeResult:
+        # The rows are read before the first layout, so the list is painted once, full.
+        self.ids = queries.household_ids(self.filter)
         with Horizontal(id="list-top"):
             yield Input(placeholder=t("search_hint"), id="search", compact=True)
-            yield Static("", id="filters")
-        yield VirtualList(header=header_line(), id="households")
-        yield Static("", id="empty")
+            yield Static(self._filters_text(), id="filters")
+        yield VirtualList(
+            header=header_line(), id="households", count=len(self.ids), fetch=self._fetch()
+        )
+        yield Static("" if self.ids else t("nothing_found"), id="empty")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.refresh_list()
         self.query_one("#search", Input).focus()
 
     # --- the list ---------------------------------------------------------------------
 
-    def refresh_list(self, keep_cursor: bool = False) -> None:
-        """Read the matching ids again and show them (after a search or a saved change)."""
-        self.ids = queries.household_ids(self.filter)
+    def _fetch(self) -> Callable[[int, int], list[str]]:
         ids = self.ids
 
         def fetch(offset: int, limit: int) -> list[str]:
-            return [
-                household_line(r) for r in queries.household_rows(ids[offset : offset + limit])
-            ]
+            return [household_line(r) for r in queries.household_rows(ids[offset:][:limit])]
 
-        self.query_one(VirtualList).reset(len(ids), fetch, keep_cursor=keep_cursor)
-        self._show_filters()
-        self.query_one("#empty", Static).update("" if ids else t("nothing_found"))
+        return fetch
 
-    def _show_filters(self) -> None:
+    def refresh_list(self, keep_cursor: bool = False) -> None:
+        """Read the matching ids again and show them (after a search or a saved change)."""
+        self.ids = queries.household_ids(self.filter)
+        self.query_one(VirtualList).reset(len(self.ids), self._fetch(), keep_cursor=keep_cursor)
+        self.query_one("#filters", Static).update(self._filters_text())
+        empty = "" if self.ids else t("nothing_found")
+        box = self.query_one("#empty", Static)
+        if str(box.render()) != empty:  # an unchanged text need not lay the screen out again
+            box.update(empty)
+
+    def _filters_text(self) -> str:
         f = self.filter
         village = next((v.name for v in queries.villages() if v.id == f.village), None)
         group = next((g.name for g in queries.groups(f.village) if g.id == f.group), None)
@@ -95,7 +104,7 @@ class HouseholdsScreen(Localised, Screen):
         if f.residence:
             parts.append(choice("residence", f.residence))
         parts.append(t("count", n=len(self.ids)))
-        self.query_one("#filters", Static).update(" · ".join(parts))
+        return " · ".join(parts)
 
     def selected_household(self) -> int | None:
         lst = self.query_one(VirtualList)

@@ -75,12 +75,19 @@ class VirtualList(ScrollView, can_focus=True):
         def control(self) -> VirtualList:
             return self.list
 
-    def __init__(self, *, header: str = "", id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        header: str = "",
+        count: int = 0,
+        fetch: Fetch | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.header = header
-        self.count = 0
+        self.count = count
         self.cursor = 0
-        self._fetch: Fetch = lambda offset, limit: []
+        self._fetch: Fetch = fetch or (lambda offset, limit: [])
         self._pages: OrderedDict[int, list[str]] = OrderedDict()
 
     # --- data -------------------------------------------------------------------------
@@ -92,7 +99,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._pages.clear()
         self.cursor = min(self.cursor, max(count - 1, 0)) if keep_cursor else 0
         self.virtual_size = Size(self.size.width, count + self._top)
-        if not keep_cursor:
+        if not keep_cursor and self.scroll_offset.y:
             self.scroll_to(y=0, animate=False)
         self.refresh()
 
