@@ -21,7 +21,7 @@ class Picker(Localised, ModalScreen[Any]):
     Dismisses with the option's value, or with False when closed by Esc.
     """
 
-    BINDINGS = [Binding("escape", "close", "back")]
+    BINDINGS = [Binding("escape", "close", "back", key_display="Esc")]
 
     def __init__(self, title: str, options: list[tuple[Any, str]]) -> None:
         super().__init__()

@@ -77,7 +77,7 @@ class FormScreen(Localised, Screen[Any]):
     BINDINGS = [
         Binding("ctrl+s", "save", "save", key_display="^S", priority=True),
         Binding("f2", "save", "save", show=False, priority=True),
-        Binding("escape", "back", "back"),
+        Binding("escape", "back", "back", key_display="Esc"),
     ]
 
     def __init__(

@@ -46,7 +46,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
         Binding("x", "event", "record_event"),
         Binding("e", "edit", "edit"),
         Binding("h", "make_head", "set_head"),
-        Binding("escape", "back", "back"),
+        Binding("escape", "back", "back", key_display="Esc"),
     ]
 
     def __init__(self, household_id: int) -> None:

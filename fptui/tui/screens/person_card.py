@@ -21,7 +21,7 @@ class PersonCardScreen(Localised, Screen[None]):
     BINDINGS = [
         Binding("e", "edit", "edit"),
         Binding("x", "event", "record_event"),
-        Binding("escape", "back", "back"),
+        Binding("escape", "back", "back", key_display="Esc"),
     ]
 
     def __init__(self, person_id: int) -> None:
