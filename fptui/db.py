@@ -140,11 +140,23 @@ def _v3_household_search(database: pw.Database) -> None:
     reindex_households()
 
 
+def _v4_followup_steps(database: pw.Database) -> None:
+    """v4: a follow-up knows which visit of its rule it is, and why it moved or ended."""
+    from playhouse.migrate import migrate as run
+
+    m = _migrator(database)
+    run(
+        m.add_column("follow_up", "step", models.FollowUp.step),
+        m.add_column("follow_up", "reason", models.FollowUp.reason),
+    )
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _v2_search_keys,
     2: _v3_household_search,
+    3: _v4_followup_steps,
 }
 LATEST = 1 + len(MIGRATIONS)
 

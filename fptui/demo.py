@@ -26,7 +26,7 @@ from peewee import fn
 
 from fptui import clock, db, idcard, ledger
 from fptui.dates import age_on
-from fptui.models import Area, Event, Household, Person, Setting, database
+from fptui.models import Area, Event, FollowUp, Household, Person, Setting, database
 
 COUNTY = ("140121", "清徐县")
 TOWNSHIP = ("140121101", "东于镇")
@@ -324,6 +324,16 @@ class _Builder:
                 )
             )
 
+    def flags(self, members: list[dict]) -> dict[str, bool]:
+        """One-child families; now and then an elderly couple with no child at home, who
+        lost their only child: a special family (计划生育特殊家庭)."""
+        children = [m for m in members if m.get("mother_ref") == 1]
+        head_age = age_on(members[0]["birth_date"], self.opened)
+        special = (
+            not children and head_age >= 55 and len(members) == 2 and (self.rng.random() < 0.04)
+        )
+        return {"one_child": len(children) == 1, "special_family": special}
+
     def open_village(self, village: Area, groups: list[Area], persons: int) -> None:
         households = []
         count = 0
@@ -341,6 +351,7 @@ class _Builder:
                     "registration": "migrant" if migrant else "registered",
                     "phone": self.phone(),
                     "members": members,
+                    **self.flags(members),
                 }
             )
             count += len(members)
@@ -406,8 +417,42 @@ class _Simulation:
             for happened, _, action in jobs:
                 clock.set_now(_entry_day(self.rng, happened, b.today))
                 action(happened)
+            self.visits(month, last)
             month = nxt
         clock.set_now(None)
+
+    def visits(self, first: dt.date, last: dt.date) -> None:
+        """The month's follow-up work: most visits done in their window, some late, some
+        not at all (they stay overdue for the lists to show)."""
+        rng = self.rng
+        with clock.frozen(first):
+            ledger.ensure_monthly_followups(first)
+        due = FollowUp.select(FollowUp.id, FollowUp.due_on, FollowUp.window_start).where(
+            (FollowUp.status == "open") & (FollowUp.due_on <= last + dt.timedelta(days=10))
+        )
+        done = []
+        for fid, due_on, start in due.tuples():
+            roll = rng.random()
+            start = max(start or first, first)
+            if due_on >= first:  # falls due this month
+                if roll < 0.80:
+                    day = start + dt.timedelta(
+                        days=rng.randrange(max(1, (due_on - start).days + 1))
+                    )
+                elif roll < 0.90:
+                    day = due_on + dt.timedelta(days=rng.randrange(1, 25))
+                else:
+                    continue
+            elif roll < 0.35:  # overdue from before: caught up late, or not yet
+                day = first + dt.timedelta(days=rng.randrange((last - first).days + 1))
+            else:
+                continue
+            if first <= day <= last:
+                outcome = rng.choices(["home_visit", "phone", "video", "clinic"], [5, 3, 2, 1])[0]
+                done.append((fid, {"date": day, "outcome": outcome, "by": "村卫生员"}))
+        if done:
+            with clock.frozen(last):
+                ledger.mark_followups_done(done)
 
     def day_in(self, first: dt.date, last: dt.date) -> dt.date:
         return first + dt.timedelta(days=self.rng.randrange((last - first).days + 1))

@@ -25,8 +25,8 @@ from typing import Any
 import peewee as pw
 from playhouse.shortcuts import model_to_dict
 
-from fptui import clock
-from fptui.models import Area, Event, Household, Person, database
+from fptui import clock, followups
+from fptui.models import Area, Event, FollowUp, Household, Person, database
 from fptui.pinyin import search_keys
 from fptui.queries import birth_order_for
 from fptui.schema import Form, Text, current
@@ -273,6 +273,7 @@ def edit_household(household_id: Any, values: Mapping[str, Any]) -> Household:
         if "number" in data:
             reindex_households([household.id])
         _audit("edit_household", household, before)
+        _household_flags_changed(household, before)
     return household
 
 
@@ -462,6 +463,11 @@ def open_ledger(village: Any, households: list[Mapping[str, Any]]) -> tuple[int,
             [("open_ledger", "household", i, None, {**r, "id": i}) for i, r in zip(hids, hrows)]
             + [("open_ledger", "person", i, None, {**r, "id": i}) for i, r in zip(pids, prows)]
         )
+        # Visits owed from the start: an out-migrant's contact, for one.
+        _create_followups(
+            [p for i, r in zip(pids, prows) for p in followups.for_state(i, r["residence"], today)]
+        )
+        ensure_monthly_followups(today)
     return len(hids), len(pids)
 
 
@@ -486,17 +492,33 @@ def _chunks(items: list[Any], size: int = 400) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def _insert_all(
-    model: type[pw.Model], rows: list[dict[str, Any]], returning: bool = True
-) -> list[int]:
-    """Insert `rows` in chunks; the new ids in order (when `returning`)."""
+def _insert_all(model: type[pw.Model], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert `rows` (dicts of field names) and return their new ids, in order.
+
+    One prepared INSERT ... RETURNING run per row: opening a township's register is
+    100,000 rows, and peewee's insert_many spent longer building its SQL than SQLite
+    spent storing the rows.
+    """
     ids: list[int] = []
-    for chunk in _chunks(rows):
-        query = model.insert_many(chunk)
-        if returning:
-            ids += [r.id for r in query.returning(model.id).execute()]
-        else:
-            query.execute()
+    mark = database.param
+    cursor = database.cursor()
+    statements: dict[tuple[str, ...], str] = {}
+    defaults = {
+        name: f.default
+        for name, f in model._meta.fields.items()
+        if f.default is not None and not f.primary_key
+    }
+    for row in rows:
+        row = {**{k: v for k, v in defaults.items() if k not in row}, **row}
+        names = tuple(row)
+        if names not in statements:
+            columns = ", ".join(f'"{model._meta.fields[n].column_name}"' for n in names)
+            statements[names] = (
+                f'INSERT INTO "{model._meta.table_name}" ({columns}) '
+                f"VALUES ({', '.join([mark] * len(names))}) RETURNING id"
+            )
+        params = [model._meta.fields[n].db_value(v) for n, v in row.items()]
+        ids.append(cursor.execute(statements[names], params).fetchone()[0])
     return ids
 
 
@@ -600,6 +622,7 @@ def _save_event(
         data=_dumps(details),
     )
     _audit(f"record_{form.key}", event, None)
+    _followups_after(form, event, person, data)
     return event
 
 
@@ -718,6 +741,274 @@ def record_event(
             }
             _birth(schemas.forms["birth"], clean(schemas.forms["birth"], birth))
         return event
+
+
+# --- follow-ups -------------------------------------------------------------------------
+
+FOLLOWUP = Text("随访", "Follow-up")
+
+
+_FOLLOWUP_COLUMNS = (
+    "person_id",
+    "household_id",
+    "kind",
+    "step",
+    "due_on",
+    "window_start",
+    "status",
+    "source_event_id",
+    "done_by",
+    "outcome",
+    "note",
+    "reason",
+)
+
+
+def _create_followups(planned: list[followups.Planned], source_event: int | None = None) -> None:
+    """Insert planned visits (each in its person's household) with their audit rows.
+
+    Prepared statements rather than the query builder: every birth, pregnancy and
+    going out plans visits, and building the SQL cost more than running it.
+    """
+    if not planned:
+        return
+    mark = database.param
+    people = sorted({p.person for p in planned})
+    homes = dict(
+        database.execute_sql(
+            f"SELECT id, household_id FROM person WHERE id IN ({', '.join([mark] * len(people))})",
+            people,
+        ).fetchall()
+    )
+    insert = (
+        f"INSERT INTO follow_up ({', '.join(_FOLLOWUP_COLUMNS)}) "
+        f"VALUES ({', '.join([mark] * len(_FOLLOWUP_COLUMNS))}) RETURNING id"
+    )
+    records = []
+    for p in planned:
+        if p.person not in homes:
+            continue
+        row = {
+            "person": p.person,
+            "household": homes[p.person],
+            "kind": p.rule,
+            "step": p.step,
+            "due_on": p.due_on.isoformat(),
+            "window_start": p.window_start.isoformat(),
+            "status": "open",
+            "source_event": source_event,
+            "done_by": "",
+            "outcome": "",
+            "note": "",
+            "reason": "",
+        }
+        (new_id,) = database.execute_sql(insert, tuple(row.values())).fetchone()
+        records.append(("plan_followup", "follow_up", new_id, None, {**row, "id": new_id}))
+    _write_audits(records)
+
+
+def _end_followups(people: set[int], kinds: list[str] | None, reason: str) -> None:
+    """Cancel the open follow-ups of `people` (of these `kinds`, or all), with audit rows."""
+    if not people:
+        return
+    mark = database.param
+    sql = (
+        f"SELECT id FROM follow_up WHERE status = 'open' "
+        f"AND person_id IN ({', '.join([mark] * len(people))})"
+    )
+    params: list[Any] = sorted(people)
+    if kinds is not None:
+        sql += f" AND kind IN ({', '.join([mark] * len(kinds))})"
+        params += kinds
+    ids = [i for (i,) in database.execute_sql(sql, params).fetchall()]
+    records = []
+    for fu in FollowUp.select().where(FollowUp.id.in_(ids)) if ids else []:
+        before = _snapshot(fu)
+        fu.status, fu.reason = "cancelled", reason[:200]
+        fu.save()
+        records.append(("cancel_followup", "follow_up", fu.id, before, _snapshot(fu)))
+    _write_audits(records)
+
+
+def _followups_after(form: Form, event: Event, subject: Person | None, data: dict) -> None:
+    """What an event does to follow-ups: cancel, close, create (followups.toml)."""
+    cancel_all, closes = followups.ended_by(form.key)
+    people = {subject.id} if subject is not None else set()
+    people |= {int(data[f.key]) for f in form.fields if f.type == "person" and data.get(f.key)}
+    if cancel_all and subject is not None:
+        _end_followups({subject.id}, None, form.key)
+    if closes:
+        _end_followups(people, closes, form.key)
+    planned = followups.for_event(
+        form.key, event.happened_on, data, subject.id if subject is not None else None
+    )
+    _create_followups(planned, event.id)
+
+
+def _open_followup(followup_id: Any) -> FollowUp:
+    fu = followup_id if isinstance(followup_id, FollowUp) else _by_id(FollowUp, followup_id)
+    if fu is None:
+        raise refuse("followup", FOLLOWUP, "ledger", "not_found")
+    if fu.status != "open":
+        states = {"done": Text("完成", "done"), "cancelled": Text("取消", "cancelled")}
+        raise refuse("followup", FOLLOWUP, "followup", "not_open", value=states[fu.status])
+    return fu
+
+
+def mark_followup_done(followup_id: Any, values: Mapping[str, Any]) -> FollowUp:
+    """A visit done: when, by whom, how; a recurring visit gets its next one."""
+    return mark_followups_done([(followup_id, values)])[0]
+
+
+def mark_followups_done(items: list[tuple[Any, Mapping[str, Any]]]) -> list[FollowUp]:
+    """Several visits done at once (a day's round), all saved or none.
+
+    Written with one UPDATE per batch, not per visit: the demo ticks off tens of
+    thousands of visits, and a cadre's day of visits should save in a blink too.
+    """
+    form = current().forms["followup_done"]
+    cleaned = [
+        (int(getattr(fid, "id", fid)), clean(form, {"by": current_user(), **values}))
+        for fid, values in items
+    ]
+    with database.atomic():
+        ids = [fid for fid, _ in cleaned]
+        rows = {
+            fu.id: fu
+            for chunk in _chunks(ids)
+            for fu in FollowUp.select().where(FollowUp.id.in_(chunk))
+        }
+        for fid, _ in cleaned:
+            if fid not in rows:
+                raise refuse("followup", FOLLOWUP, "ledger", "not_found")
+            _open_followup(rows[fid])  # refuses one already done or cancelled
+        people = {fu.person_id for fu in rows.values()}
+        residence = {
+            pid: state
+            for chunk in _chunks(list(people))
+            for pid, state in Person.select(Person.id, Person.residence)
+            .where(Person.id.in_(chunk))
+            .tuples()
+        }
+        updates, records, planned, done = [], [], [], []
+        for fid, data in cleaned:
+            fu = rows[fid]
+            before = _snapshot(fu)
+            fu.status, fu.done_on, fu.done_by = "done", data["date"], data["by"]
+            fu.outcome, fu.note = data["outcome"], data.get("note") or ""
+            fu._dirty.clear()
+            updates.append(
+                (fu.status, fu.done_on.isoformat(), fu.done_by, fu.outcome, fu.note, fu.id)
+            )
+            records.append(("mark_followup_done", "follow_up", fu.id, before, _snapshot(fu)))
+            nxt = followups.after_done(
+                fu.kind, fu.step, fu.person_id, residence[fu.person_id], fu.done_on, fu.due_on
+            )
+            if nxt is not None:
+                planned.append(nxt)
+            done.append(fu)
+        mark = database.param
+        database.cursor().executemany(
+            f"UPDATE follow_up SET status = {mark}, done_on = {mark}, done_by = {mark}, "
+            f"outcome = {mark}, note = {mark} WHERE id = {mark}",
+            updates,
+        )
+        _write_audits(records)
+        _create_followups(planned)
+    return done
+
+
+def reschedule_followup(followup_id: Any, values: Mapping[str, Any]) -> FollowUp:
+    """Move a visit's due date, with the reason."""
+    form = current().forms["followup_reschedule"]
+    data = clean(form, values)
+    with database.atomic():
+        fu = _open_followup(followup_id)
+        before = _snapshot(fu)
+        fu.due_on, fu.reason = data["due"], data["reason"]
+        if fu.window_start and fu.window_start > fu.due_on:
+            fu.window_start = fu.due_on
+        fu.save()
+        _audit("reschedule_followup", fu, before)
+    return fu
+
+
+def ensure_monthly_followups(day: dt.date | None = None) -> int:
+    """Give every flagged household (a special family) its visit for this month, once."""
+    day = day or clock.today()
+    rules = [r for r in current().followups.rules.values() if r.household_flag]
+    planned = []
+    with database.atomic():
+        for rule in rules:
+            flagged = Household.select().where(getattr(Household, rule.household_flag) == True)  # noqa: E712
+            has_open = FollowUp.select(FollowUp.household).where(
+                (FollowUp.kind == rule.key) & (FollowUp.status == "open")
+            )
+            for household in flagged.where(Household.id.not_in(has_open)):
+                planned += [p for p in followups.monthly_for(household, day) if p.rule == rule.key]
+        _create_followups(planned)
+    return len(planned)
+
+
+def _household_flags_changed(household: Household, before: dict[str, Any]) -> None:
+    for rule in current().followups.rules.values():
+        flag = rule.household_flag
+        if not flag or bool(before.get(flag)) == bool(getattr(household, flag)):
+            continue
+        if getattr(household, flag):
+            _create_followups(
+                [p for p in followups.monthly_for(household, clock.today()) if p.rule == rule.key]
+            )
+        else:
+            members = {
+                p
+                for (p,) in Person.select(Person.id)
+                .where(Person.household == household.id)
+                .tuples()
+            }
+            _end_followups(members, [rule.key], f"edit_household:{flag}")
+
+
+def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
+    """Correct an event's date or details; open visits it set move with it.
+
+    What the event did to its person (status, marital state) is not replayed: a wrong
+    kind of event is corrected by recording the right one.
+    """
+    event = _by_id(Event, event_id)
+    if event is None:
+        raise refuse("event", Text("事件", "Event"), "ledger", "not_found")
+    form = current().forms[event.kind]
+    stored = json.loads(event.data)
+    merged = {**{k: v for k, v in stored.items() if form.has(k)}, "date": event.happened_on}
+    merged.update(values)
+    data = clean(form, {k: v for k, v in merged.items() if form.has(k)})
+    with database.atomic():
+        subject = _by_id(Person, event.person_id) if event.person_id else None
+        if subject is not None and data["date"] < subject.birth_date:
+            raise refuse("date", form.field("date").label, "date", "before_birth")
+        before = _snapshot(event)
+        details = {k: v for k, v in data.items() if k != "date" and v is not None}
+        if "birth_order" in stored:
+            details["birth_order"] = stored["birth_order"]
+        event.happened_on, event.data = data["date"], _dumps(details)
+        event.save()
+        _audit("edit_event", event, before)
+        moved = {
+            (p.rule, p.step, p.person): p
+            for p in followups.for_event(event.kind, event.happened_on, data, event.person_id)
+        }
+        for fu in FollowUp.select().where(
+            (FollowUp.source_event == event.id) & (FollowUp.status == "open")
+        ):
+            plan = moved.get((fu.kind, fu.step, fu.person_id))
+            if plan is None or (plan.due_on, plan.window_start) == (fu.due_on, fu.window_start):
+                continue
+            fu_before = _snapshot(fu)
+            fu.due_on, fu.window_start = plan.due_on, plan.window_start
+            fu.save()
+            _audit("move_followup", fu, fu_before)
+    return event
 
 
 # Named after what the cadre does; each is `record_event` of one form.

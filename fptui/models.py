@@ -99,6 +99,9 @@ class FollowUp(BaseModel):
     done_by = pw.CharField(max_length=40, default="")
     outcome = pw.CharField(max_length=24, default="")
     note = pw.CharField(max_length=200, default="")
+    # Schema v4: which visit of its rule (0, 1, ...) and why it was rescheduled or ended.
+    step = pw.IntegerField(default=0)
+    reason = pw.CharField(max_length=200, default="")
 
 
 class Audit(BaseModel):

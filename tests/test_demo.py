@@ -110,7 +110,27 @@ def test_two_years_of_every_kind_of_event_entered_mostly_on_time(township):
         Event.kind == "pregnancy", Event.happened_on > TODAY - dt.timedelta(days=150)
     )
     assert pregnant_now.count() > 0  # pregnancies still under way today
-    assert FollowUp.select().count() == 0  # follow-up rules arrive with their own issue
+
+
+def test_follow_ups_leave_work_in_every_list(township):
+    path, _ = township
+    db.open_database(path)
+    from fptui import followups
+
+    kinds = {k for (k,) in FollowUp.select(FollowUp.kind).distinct().tuples()}
+    assert kinds >= {
+        "prenatal",
+        "postpartum_visit",
+        "postpartum_42",
+        "out_contact",
+        "benefit_confirmation",
+    }
+    assert followups.open_list("overdue", today=TODAY)
+    assert followups.open_list("7d", today=TODAY) != followups.open_list("overdue", today=TODAY)
+    done = list(FollowUp.select().where(FollowUp.status == "done"))
+    late = sum(f.done_on > f.due_on for f in done)
+    assert 0.03 < late / len(done) < 0.35
+    assert all(f.done_on <= TODAY for f in done)
 
 
 def test_deliberate_faults_are_made_and_recorded(township):

@@ -286,7 +286,7 @@ def test_birth_adds_the_child_to_the_household_with_birth_order_from_the_mother(
         TODAY,
         "tester",
     )
-    actions = [a.action for a in audits()[-2:]]
+    actions = [a.action for a in audits() if a.table != "follow_up"][-2:]
     assert actions == ["record_birth_child", "record_birth"]
 
 

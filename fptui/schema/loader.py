@@ -18,10 +18,13 @@ from fptui.schema.model import (
     SUBJECTS,
     ChoiceList,
     Field,
+    FollowupRule,
+    Followups,
     Form,
     Option,
     Schemas,
     Text,
+    Visit,
 )
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
@@ -83,6 +86,7 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "same_person",
         "not_in_household",
     ),
+    "followup": ("not_open", "before_window"),
 }
 # The placeholders a message may use: the field's label and the rules' own values.
 MESSAGE_PARAMS = {
@@ -456,6 +460,130 @@ def _load_messages(path: Path) -> dict[str, dict[str, Text]]:
     return out
 
 
+_RULE_KEYS = {
+    "title",
+    "on",
+    "person",
+    "anchor",
+    "visits",
+    "skip_past",
+    "closed_by",
+    "repeat_days",
+    "repeat_while",
+    "yearly",
+    "household_flag",
+    "monthly",
+}
+_YEARLY_KEYS = {"month", "day", "from_month", "year_field", "years_after"}
+
+
+def _load_followups(
+    path: Path, forms: dict[str, Form], choices: dict[str, ChoiceList]
+) -> Followups:
+    """Follow-up rules; every event, field and state they name must exist."""
+    r = _Reader(path)
+    data = _read_toml(path)
+    r.only(data, "", {"cancel", "rules"})
+    events = {k for k, f in forms.items() if f.subject}
+    residence = choices["residence"].keys if "residence" in choices else ()
+
+    def event_kind(value: str, key: str) -> str:
+        if value not in events:
+            raise r.fail(
+                key, f"no event form {value!r} (expected one of {', '.join(sorted(events))})"
+            )
+        return value
+
+    cancel = r.table(r.get(data, "cancel", "", dict, {}), "cancel")
+    r.only(cancel, "cancel", {"on"})
+    cancel_on = r.str_list(cancel, "on", "cancel")
+    for i, kind in enumerate(cancel_on):
+        event_kind(kind, f"cancel.on[{i}]")
+    rules = {}
+    for name, raw in r.table(r.get(data, "rules", "", dict), "rules").items():
+        where = f"rules.{name}"
+        tbl = r.table(raw, where)
+        r.only(tbl, where, _RULE_KEYS)
+        on = r.get(tbl, "on", where, str, None)
+        form = forms[event_kind(on, f"{where}.on")] if on else None
+        person = r.get(tbl, "person", where, str, None)
+        if person is not None and (
+            form is None or not form.has(person) or form.field(person).type != "person"
+        ):
+            raise r.fail(f"{where}.person", f"no person field {person!r} in the {on} form")
+        anchor = r.table(r.get(tbl, "anchor", where, dict, {}), f"{where}.anchor")
+        r.only(anchor, f"{where}.anchor", {"field", "days"})
+        anchor_field = r.get(anchor, "field", f"{where}.anchor", str, None)
+        if anchor_field is not None and (
+            form is None or not form.has(anchor_field) or form.field(anchor_field).type != "date"
+        ):
+            raise r.fail(
+                f"{where}.anchor.field", f"no date field {anchor_field!r} in the {on} form"
+            )
+        visits = []
+        for i, v in enumerate(r.get(tbl, "visits", where, list, [])):
+            vw = f"{where}.visits[{i}]"
+            v = r.table(v, vw)
+            r.only(v, vw, {"from", "to", "due"})
+            start, end = r.get(v, "from", vw, int), r.get(v, "to", vw, int)
+            due = r.get(v, "due", vw, int, end)
+            if not start <= due <= end:
+                raise r.fail(vw, f"expected from <= due <= to, got {start}, {due}, {end}")
+            visits.append(Visit(start, end, due))
+        yearly = r.get(tbl, "yearly", where, dict, None)
+        if yearly is not None:
+            r.only(yearly, f"{where}.yearly", _YEARLY_KEYS)
+            for key in ("month", "day"):
+                r.get(yearly, key, f"{where}.yearly", int)
+            year_field = yearly.get("year_field")
+            if year_field is not None and (form is None or not form.has(year_field)):
+                raise r.fail(
+                    f"{where}.yearly.year_field", f"no field {year_field!r} in the {on} form"
+                )
+        flag = r.get(tbl, "household_flag", where, str, None)
+        if flag is not None:
+            household = forms.get("household")
+            if (
+                household is None
+                or not household.has(flag)
+                or household.field(flag).type != "bool"
+            ):
+                raise r.fail(
+                    f"{where}.household_flag", f"no yes/no field {flag!r} on the household form"
+                )
+        monthly = r.get(tbl, "monthly", where, bool, False)
+        shapes = sum((bool(visits), yearly is not None, monthly))
+        if shapes != 1:
+            raise r.fail(where, "expected exactly one schedule: visits, yearly or monthly")
+        if (on is None) == (flag is None):
+            raise r.fail(where, "expected either `on` (an event) or `household_flag`, not both")
+        closed_by = r.str_list(tbl, "closed_by", where)
+        for i, kind in enumerate(closed_by):
+            event_kind(kind, f"{where}.closed_by[{i}]")
+        repeat_while = r.get(tbl, "repeat_while", where, str, None)
+        if repeat_while is not None and repeat_while not in residence:
+            raise r.fail(
+                f"{where}.repeat_while", f"no residence state {repeat_while!r} in choices.toml"
+            )
+        rules[name] = FollowupRule(
+            key=name,
+            title=r.text(tbl, "title", where),
+            on=on,
+            person=person,
+            anchor_field=anchor_field,
+            anchor_days=r.get(anchor, "days", f"{where}.anchor", int, 0),
+            visits=tuple(visits),
+            skip_past=r.get(tbl, "skip_past", where, bool, False),
+            closed_by=closed_by,
+            repeat_days=r.get(tbl, "repeat_days", where, int, None),
+            repeat_while=repeat_while,
+            yearly=dict(yearly) if yearly is not None else None,
+            household_flag=flag,
+            monthly=monthly,
+        )
+    return Followups(rules, cancel_on)
+
+
 def load(directory: Path | str | None = None) -> Schemas:
     """Load every schema file under `directory` (default: the shipped `schemas/`)."""
     dir_ = Path(directory) if directory else DEFAULT_DIR
@@ -480,6 +608,7 @@ def load(directory: Path | str | None = None) -> Schemas:
         choices=choices,
         domain=_load_domain(dir_ / "domain.toml"),
         messages=_load_messages(dir_ / "messages.toml"),
+        followups=_load_followups(dir_ / "followups.toml", forms, choices),
     )
 
 

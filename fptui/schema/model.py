@@ -117,11 +117,51 @@ class Form:
 
 
 @dataclass(frozen=True)
+class Visit:
+    """A window in days from a rule's anchor; due on `due` (within the window)."""
+
+    start: int
+    end: int
+    due: int
+
+
+@dataclass(frozen=True)
+class FollowupRule:
+    key: str
+    title: Text
+    on: str | None = None  # the event kind that creates it
+    person: str | None = None  # the event field naming who is visited (default: its person)
+    anchor_field: str | None = None  # a date field of the event (default: its date)
+    anchor_days: int = 0
+    visits: tuple[Visit, ...] = ()
+    skip_past: bool = False
+    closed_by: tuple[str, ...] = ()
+    repeat_days: int | None = None
+    repeat_while: str | None = None
+    yearly: dict[str, int] | None = None
+    household_flag: str | None = None
+    monthly: bool = False
+
+
+@dataclass(frozen=True)
+class Followups:
+    rules: dict[str, FollowupRule]
+    cancel_on: tuple[str, ...]
+
+    def created_by(self, kind: str) -> list[FollowupRule]:
+        return [r for r in self.rules.values() if r.on == kind]
+
+    def closed_by(self, kind: str) -> list[FollowupRule]:
+        return [r for r in self.rules.values() if kind in r.closed_by]
+
+
+@dataclass(frozen=True)
 class Schemas:
     forms: dict[str, Form]
     choices: dict[str, ChoiceList]
     domain: dict[str, dict[str, Any]]
     messages: dict[str, dict[str, Text]]
+    followups: Followups = field(default_factory=lambda: Followups({}, ()))
 
     def message(self, group: str, rule: str, lang: str = "zh", **params: Any) -> str:
         text = self.messages[group][rule](lang)
