@@ -74,9 +74,14 @@ def for_event(
             if rule.skip_past and end < happened_on:
                 continue
             planned.append(
-                Planned(rule.key, step, int(person), anchor + dt.timedelta(days=visit.due),
-                        anchor + dt.timedelta(days=visit.start))
-            )  # fmt: skip
+                Planned(
+                    rule.key,
+                    step,
+                    int(person),
+                    anchor + dt.timedelta(days=visit.due),
+                    anchor + dt.timedelta(days=visit.start),
+                )
+            )
     return planned
 
 
@@ -90,8 +95,9 @@ def for_state(person: int, residence: str, day: dt.date) -> list[Planned]:
     return planned
 
 
-def after_done(rule_key: str, step: int, person: int, residence: str, done_on: dt.date,
-               due_on: dt.date) -> Planned | None:  # fmt: skip
+def after_done(
+    rule_key: str, step: int, person: int, residence: str, done_on: dt.date, due_on: dt.date
+) -> Planned | None:
     """The next visit of a recurring rule, once one is done (None when it does not recur)."""
     rule = current().followups.rules.get(rule_key)
     if rule is None:
@@ -99,8 +105,9 @@ def after_done(rule_key: str, step: int, person: int, residence: str, done_on: d
     if rule.repeat_days:
         if rule.repeat_while and residence != rule.repeat_while:
             return None
-        return Planned(rule.key, step + 1, person, done_on + dt.timedelta(days=rule.repeat_days),
-                       done_on)  # fmt: skip
+        return Planned(
+            rule.key, step + 1, person, done_on + dt.timedelta(days=rule.repeat_days), done_on
+        )
     if rule.yearly:
         due, start = _yearly(rule, due_on.year + 1)
         return Planned(rule.key, step + 1, person, due, start)
@@ -171,8 +178,16 @@ def open_list(
     group_area = Area.alias()
     query = (
         FollowUp.select(
-            FollowUp.id, FollowUp.household, Household.number, Area.name, group_area.code,
-            FollowUp.person, Person.name, FollowUp.kind, FollowUp.due_on, FollowUp.window_start,
+            FollowUp.id,
+            FollowUp.household,
+            Household.number,
+            Area.name,
+            group_area.code,
+            FollowUp.person,
+            Person.name,
+            FollowUp.kind,
+            FollowUp.due_on,
+            FollowUp.window_start,
         )
         .join(Person, on=(FollowUp.person == Person.id))
         .switch(FollowUp)
@@ -182,7 +197,7 @@ def open_list(
         .join(group_area, pw.JOIN.LEFT_OUTER, on=(Household.group == group_area.id))
         .where(FollowUp.status == "open")
         .order_by(FollowUp.due_on, Household.number, FollowUp.id)
-    )  # fmt: skip
+    )
     if due == "overdue":
         query = query.where(FollowUp.due_on < today)
     elif due in ("7d", "30d"):
@@ -194,10 +209,21 @@ def open_list(
     if household is not None:
         query = query.where(FollowUp.household == household)
     return [
-        Row(fid, hid, number, vname, gcode or "", pid, pname, kind, due_on, start,
-            max(0, (today - due_on).days))
+        Row(
+            fid,
+            hid,
+            number,
+            vname,
+            gcode or "",
+            pid,
+            pname,
+            kind,
+            due_on,
+            start,
+            max(0, (today - due_on).days),
+        )
         for fid, hid, number, vname, gcode, pid, pname, kind, due_on, start in query.tuples()
-    ]  # fmt: skip
+    ]
 
 
 def counts(today: dt.date | None = None, village: int | None = None) -> dict[str, int]:
@@ -214,3 +240,64 @@ def counts(today: dt.date | None = None, village: int | None = None) -> dict[str
         elif due_on <= today + dt.timedelta(days=7):
             week += 1
     return {"overdue": overdue, "week": week, "open": total}
+
+
+def replan(
+    events: list[tuple[int, str, int | None, dt.date, dict[str, Any]]],
+    kept: dict[tuple[str, int, int, int | None], tuple[str, dt.date | None, dt.date]],
+    residence: dict[int, str],
+) -> dict[tuple[str, int, int, int | None], Planned]:
+    """The open visits the rules give, replaying every event from the start.
+
+    `events` are (id, kind, subject, date, data) in the order they happened; `kept` the
+    visits already done or cancelled, by (rule, step, person, source event), with their
+    status, done date and due date. A visit already done or cancelled is not planned
+    again; a recurring rule's latest done visit plans its next, unless a later event
+    ended that rule for the person. Returns the open visits by the same key.
+    """
+    forms = current().forms
+    open_: dict[tuple[str, int, int, int | None], Planned] = {}
+    ended: dict[tuple[str | None, int], dt.date] = {}  # (rule or None for all, person)
+    for event_id, kind, subject, happened_on, data in events:
+        form = forms.get(kind)
+        if form is None:
+            continue
+        cancel_all, closes = ended_by(kind)
+        people = {subject} if subject is not None else set()
+        people |= {int(data[f.key]) for f in form.fields if f.type == "person" and data.get(f.key)}
+        if cancel_all and subject is not None:
+            ended[(None, subject)] = happened_on
+            open_ = {k: v for k, v in open_.items() if v.person != subject}
+        for rule in closes:
+            for person in people:
+                ended[(rule, person)] = happened_on
+            open_ = {k: v for k, v in open_.items() if not (v.rule == rule and v.person in people)}
+        for p in for_event(kind, happened_on, data, subject):
+            key = (p.rule, p.step, p.person, event_id)
+            if key not in kept:
+                open_[key] = p
+    latest: dict[tuple[str, int], tuple[int, int | None, dt.date, dt.date]] = {}
+    for (rule, step, person, source), (status, done_on, due_on) in kept.items():
+        if status == "done" and done_on is not None:
+            best = latest.get((rule, person))
+            if best is None or done_on > best[2]:
+                latest[(rule, person)] = (step, source, done_on, due_on)
+    for (rule, person), (step, _source, done_on, due_on) in latest.items():
+        stops = [ended.get((rule, person)), ended.get((None, person))]
+        if any(day is not None and day >= done_on for day in stops):
+            continue
+        nxt = after_done(rule, step, person, residence.get(person, ""), done_on, due_on)
+        if nxt is None:
+            continue
+        if any(
+            k[0] == rule and k[2] == person and k[1] == step + 1 and v[2] > done_on
+            for k, v in kept.items()
+        ):
+            continue  # its successor is already done or cancelled
+        if any(
+            v.rule == rule and v.person == person and v.due_on == nxt.due_on
+            for v in open_.values()
+        ):
+            continue  # an event planned the same visit
+        open_[(nxt.rule, nxt.step, nxt.person, None)] = nxt
+    return open_

@@ -780,14 +780,24 @@ def _create_followups(planned: list[followups.Planned], source_event: int | None
             people,
         ).fetchall()
     )
+    # The same visit twice (a new confirmation and the successor of last year's) is one.
+    booked = set(
+        database.execute_sql(
+            f"SELECT kind, person_id, due_on FROM follow_up WHERE status = 'open' "
+            f"AND person_id IN ({', '.join([mark] * len(people))})",
+            people,
+        ).fetchall()
+    )
     insert = (
         f"INSERT INTO follow_up ({', '.join(_FOLLOWUP_COLUMNS)}) "
         f"VALUES ({', '.join([mark] * len(_FOLLOWUP_COLUMNS))}) RETURNING id"
     )
     records = []
     for p in planned:
-        if p.person not in homes:
+        key = (p.rule, p.person, p.due_on.isoformat())
+        if p.person not in homes or key in booked:
             continue
+        booked.add(key)
         row = {
             "person": p.person,
             "household": homes[p.person],
@@ -1009,6 +1019,74 @@ def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
             fu.save()
             _audit("move_followup", fu, fu_before)
     return event
+
+
+def regenerate_followups() -> tuple[int, int, int]:
+    """Plan every open visit again from all events (after the township changed its rules).
+
+    Visits done or cancelled stay as they are; an open visit the rules still give is
+    kept, with any rescheduling; open visits the rules no longer give are removed and
+    missing ones added, all audited. Returns (added, removed, kept).
+    """
+    with database.atomic():
+        events = [
+            (eid, kind, pid, happened, json.loads(data))
+            for eid, kind, pid, happened, data in Event.select(
+                Event.id, Event.kind, Event.person, Event.happened_on, Event.data
+            )
+            .order_by(Event.happened_on, Event.id)
+            .tuples()
+        ]
+        kept: dict = {}
+        current_open: dict = {}
+        for fid, rule, step, pid, source, status, done_on, due_on in FollowUp.select(
+            FollowUp.id,
+            FollowUp.kind,
+            FollowUp.step,
+            FollowUp.person,
+            FollowUp.source_event,
+            FollowUp.status,
+            FollowUp.done_on,
+            FollowUp.due_on,
+        ).tuples():
+            key = (rule, step, pid, source)
+            if status == "open":
+                current_open[key] = fid
+            else:
+                kept[key] = (status, done_on, due_on)
+        residence = dict(Person.select(Person.id, Person.residence).tuples())
+        wanted = followups.replan(events, kept, residence)
+        # Visits from the opening register or a household flag have no event behind them.
+        for key in current_open:
+            rule = current().followups.rules.get(key[0])
+            if key[3] is None and rule is not None and (rule.household_flag or key[1] == 0):
+                wanted.setdefault(key, None)
+        removed = [fid for key, fid in current_open.items() if key not in wanted]
+        for chunk in _chunks(removed):
+            rows = list(FollowUp.select().where(FollowUp.id.in_(chunk)))
+            FollowUp.delete().where(FollowUp.id.in_(chunk)).execute()
+            _write_audits(
+                [("regenerate_remove", "follow_up", r.id, _snapshot(r), {}) for r in rows]
+            )
+        add = [p for key, p in wanted.items() if key not in current_open and p is not None]
+        by_source: dict[int | None, list] = {}
+        for key, p in wanted.items():
+            if key not in current_open and p is not None:
+                by_source.setdefault(key[3], []).append(p)
+        for source, planned in by_source.items():
+            _create_followups(planned, source)
+        # A rule whose days changed moves the open visits it gave, unless rescheduled.
+        moved = {current_open[k]: p for k, p in wanted.items() if k in current_open and p}
+        for chunk in _chunks(list(moved)):
+            for fu in FollowUp.select().where(FollowUp.id.in_(chunk) & (FollowUp.reason == "")):
+                plan = moved[fu.id]
+                if (fu.due_on, fu.window_start) != (plan.due_on, plan.window_start):
+                    before = _snapshot(fu)
+                    fu.due_on, fu.window_start = plan.due_on, plan.window_start
+                    fu.save()
+                    _audit("regenerate_move", fu, before)
+        ensure_monthly_followups()
+    return len(add), len(removed), len(current_open) - len(removed)
 
 
 # Named after what the cadre does; each is `record_event` of one form.

@@ -413,3 +413,60 @@ def test_a_bad_rule_file_is_refused_with_file_key_and_reason(rules_copy, old, ne
         schema.load(rules_copy)
     assert (caught.value.file, caught.value.key) == (str(path), key)
     assert expected in str(caught.value)
+
+
+# --- regenerating -----------------------------------------------------------------------
+
+
+def _open_keys() -> set[tuple]:
+    return {
+        (f.kind, f.step, f.person_id, f.source_event_id, f.due_on)
+        for f in FollowUp.select().where(FollowUp.status == "open")
+    }
+
+
+def test_regenerating_rebuilds_the_open_visits_and_keeps_history(home):
+    wife, husband = home["wife"].id, home["husband"].id
+    with clock.frozen(D(2026, 3, 10)):
+        ledger.register_pregnancy(wife, {"date": "2026-01-20", "edd": "2026-09-01"})
+        ledger.record_go_out(
+            husband, {"date": "2025-10-01", "destination": "太原", "contact": "微信"}
+        )
+        (contact,) = visits(husband)
+        ledger.mark_followup_done(contact.id, {"date": "2025-12-01", "outcome": "2"})
+        expected = _open_keys()
+        done = [(f.id, f.done_on) for f in visits(status="done")]
+        assert ledger.regenerate_followups() == (0, 0, len(expected))  # nothing to change
+        FollowUp.delete().where(FollowUp.status == "open").execute()  # lost, say
+        added, removed, kept = ledger.regenerate_followups()
+    assert (added, removed, kept) == (len(expected), 0, 0)
+    assert _open_keys() == expected
+    assert [(f.id, f.done_on) for f in visits(status="done")] == done
+
+
+def test_regenerating_after_a_rule_change_moves_open_visits_but_not_rescheduled_ones(
+    home, tmp_path
+):
+    with clock.frozen(D(2026, 3, 2)):
+        ledger.record_birth(
+            {"mother": home["wife"].id, "name": "王乐", "sex": "F", "date": "2026-03-01"}
+        )
+        week, check = visits(home["wife"].id)
+        ledger.reschedule_followup(check.id, {"due": "2026-04-20", "reason": "住院"})
+    changed = tmp_path / "schemas"
+    shutil.copytree(schema.DEFAULT_DIR, changed)
+    path = changed / "followups.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "visits = [{ from = 0, to = 7 }]", "visits = [{ from = 0, to = 3 }]"
+        ),
+        encoding="utf-8",
+    )
+    schema.use(schema.load(changed))
+    try:
+        with clock.frozen(D(2026, 3, 2)):
+            ledger.regenerate_followups()
+    finally:
+        schema.use(None)
+    assert FollowUp.get_by_id(week.id).due_on == D(2026, 3, 4)
+    assert FollowUp.get_by_id(check.id).due_on == D(2026, 4, 20)  # the cadre's date stands
