@@ -34,6 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--persons", type=int, default=5000, help="about how many people")
     demo.add_argument("--db", dest="demo_db", help="where to write it (default: demo.db)")
     demo.add_argument("--no-open", action="store_true", help="only write the database")
+    fu = sub.add_parser("followups", help="list open follow-ups (visits) by due date")
+    fu.add_argument(
+        "--due",
+        choices=("overdue", "7d", "30d", "all"),
+        default="overdue",
+        help="overdue (default), due within 7 or 30 days, or all open ones",
+    )
+    fu.add_argument("--village", help="village code, name or number in the list")
+    fu.add_argument("--group", help="group number within the village")
+    fu.add_argument("--format", choices=("table", "json"), default="table")
+    fu.add_argument("--sheet", metavar="PATH", help="also write the visit sheet (xlsx) here")
     return parser
 
 
@@ -50,6 +61,78 @@ def _open_app(database: str, lang: str) -> int:
     return app.run(database, lang=lang)
 
 
+def _village(text: str | None) -> tuple[int | None, str]:
+    """The village a --village value names (its 12-digit code, name or id)."""
+    from fptui import queries
+
+    if not text:
+        return None, ""
+    for v in queries.villages():
+        if text in (v.code, v.name, str(v.id)):
+            return v.id, v.name
+    raise SystemExit(
+        f"fptui: no village {text!r}; villages: "
+        + ", ".join(f"{v.code} {v.name}" for v in queries.villages())
+    )
+
+
+def _followups(args: argparse.Namespace) -> int:
+    import json
+
+    from fptui import followups, queries
+
+    village, unit = _village(args.village)
+    group = None
+    if args.group:
+        groups = {g.code: g for g in queries.groups(village)}
+        if village is None or args.group not in groups:
+            print(
+                f"fptui: no group {args.group!r} in that village (give --village too)",
+                file=sys.stderr,
+            )
+            return 2
+        group = groups[args.group].id
+        unit = f"{unit} {groups[args.group].name}"
+    rows = followups.open_list(args.due, village=village, group=group)
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "household": r.household,
+                        "village": r.village,
+                        "group": r.group,
+                        "person": r.person,
+                        "kind": r.kind,
+                        "title": followups.title(r.kind, args.lang),
+                        "due_on": r.due_on.isoformat(),
+                        "days_overdue": r.days_overdue,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    else:
+        from fptui.tui.widgets.virtual_list import fit
+
+        for r in rows:
+            place = f"{r.village} {r.group}".strip()
+            print(
+                f"{r.due_on}  {fit(str(r.days_overdue or ''), 4)} {fit(r.household, 6)} "
+                f"{fit(place, 14)} {fit(r.person, 8)} {followups.title(r.kind, args.lang)}"
+            )
+        print(f"{len(rows)}")
+    if args.sheet:
+        from fptui.reports import visit_sheet
+
+        written = visit_sheet.write(args.sheet, rows, unit=unit or "—", lang=args.lang)
+        print(f"visit sheet: {written}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
@@ -64,9 +147,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_open:
             return 0
         return _open_app(str(path), args.lang)
-    from fptui.db import default_path
+    from fptui.db import DatabaseError, default_path, open_database
 
-    return _open_app(os.fspath(args.db or default_path()), args.lang)
+    database = os.fspath(args.db or default_path())
+    if args.command is None:
+        return _open_app(database, args.lang)
+    try:
+        open_database(database)
+    except DatabaseError as exc:
+        print(f"fptui: {exc}", file=sys.stderr)
+        return 2
+    jobs = {"followups": _followups}
+    return jobs[args.command](args)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ class Planned:
     window_start: dt.date
 
 
-def _month_end(day: dt.date) -> dt.date:
+def month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
@@ -113,7 +113,7 @@ def after_done(
         return Planned(rule.key, step + 1, person, due, start)
     if rule.monthly:
         nxt = due_on + dt.timedelta(days=1)
-        return Planned(rule.key, step + 1, person, _month_end(nxt), nxt.replace(day=1))
+        return Planned(rule.key, step + 1, person, month_end(nxt), nxt.replace(day=1))
     return None
 
 
@@ -125,7 +125,7 @@ def monthly_for(household: Household, day: dt.date) -> list[Planned]:
     for rule in current().followups.rules.values():
         if rule.household_flag and getattr(household, rule.household_flag):
             out.append(
-                Planned(rule.key, 0, household.head_id, _month_end(day), day.replace(day=1))
+                Planned(rule.key, 0, household.head_id, month_end(day), day.replace(day=1))
             )
     return out
 

@@ -951,10 +951,13 @@ def ensure_monthly_followups(day: dt.date | None = None) -> int:
     with database.atomic():
         for rule in rules:
             flagged = Household.select().where(getattr(Household, rule.household_flag) == True)  # noqa: E712
-            has_open = FollowUp.select(FollowUp.household).where(
-                (FollowUp.kind == rule.key) & (FollowUp.status == "open")
+            # One visit a month: last month's, done or missed, does not stand for this one.
+            this_month = FollowUp.select(FollowUp.household).where(
+                (FollowUp.kind == rule.key)
+                & (FollowUp.due_on == followups.month_end(day))
+                & (FollowUp.status != "cancelled")
             )
-            for household in flagged.where(Household.id.not_in(has_open)):
+            for household in flagged.where(Household.id.not_in(this_month)):
                 planned += [p for p in followups.monthly_for(household, day) if p.rule == rule.key]
         _create_followups(planned)
     return len(planned)

@@ -470,3 +470,86 @@ def test_regenerating_after_a_rule_change_moves_open_visits_but_not_rescheduled_
         schema.use(None)
     assert FollowUp.get_by_id(week.id).due_on == D(2026, 3, 4)
     assert FollowUp.get_by_id(check.id).due_on == D(2026, 4, 20)  # the cadre's date stands
+
+
+def test_a_missed_monthly_contact_stays_overdue_and_this_months_is_still_due(home):
+    household, head = home["household"].id, home["husband"].id
+    with clock.frozen(D(2026, 2, 10)):
+        ledger.edit_household(household, {"special_family": "是"})
+    with clock.frozen(D(2026, 3, 10)):
+        ledger.ensure_monthly_followups()
+    assert [(f.due_on, f.status) for f in visits(head)] == [
+        (D(2026, 2, 28), "open"),
+        (D(2026, 3, 31), "open"),
+    ]
+    assert [r.due_on for r in followups.open_list("overdue", today=D(2026, 3, 10))] == [
+        D(2026, 2, 28)
+    ]
+
+
+# --- the command line and the visit sheet -----------------------------------------------
+
+
+def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(home, tmp_path, capsys):
+    import openpyxl
+
+    from fptui import cli
+
+    with clock.frozen(D(2026, 3, 2)):
+        ledger.edit_person(home["wife"].id, {"name": "=SUM(A1)"})
+        ledger.record_birth(
+            {"mother": home["wife"].id, "name": "王乐", "sex": "F", "date": "2026-02-20"}
+        )
+    db_path = str(tmp_path / "ledger.db")
+    sheet = tmp_path / "visits.xlsx"
+    with clock.frozen(D(2026, 3, 10)):
+        assert cli.main(["--db", db_path, "followups", "--format", "json"]) == 0
+        listed = json.loads(capsys.readouterr().out)
+        assert [(r["person"], r["kind"], r["days_overdue"]) for r in listed] == [
+            ("=SUM(A1)", "postpartum_visit", 11)
+        ]
+        assert (
+            cli.main(
+                [
+                    "--db",
+                    db_path,
+                    "followups",
+                    "--due",
+                    "30d",
+                    "--village",
+                    "140121101201",
+                    "--group",
+                    "1",
+                    "--sheet",
+                    str(sheet),
+                ]
+            )
+            == 0
+        )
+        out = capsys.readouterr().out
+        assert "产后访视及新生儿访视" in out and "产后42天健康检查" in out
+        with pytest.raises(SystemExit, match="no village"):
+            cli.main(["--db", db_path, "followups", "--village", "nowhere"])
+    book = openpyxl.load_workbook(sheet)
+    ws = book.active
+    assert ws["A1"].value == "王家庄村 第1村民小组 随访工作单"
+    assert [c.value for c in ws[3]] == [
+        "序号",
+        "户号",
+        "姓名",
+        "随访项目",
+        "截止日期",
+        "逾期天数",
+        "完成日期",
+        "随访方式",
+        "签名",
+    ]
+    assert [ws.cell(4, c).value for c in (2, 3, 4, 6)] == [
+        "0001",
+        "=SUM(A1)",
+        "产后访视及新生儿访视",
+        11,
+    ]
+    assert ws.cell(4, 3).data_type == "s"  # a name that looks like a formula stays text
+    assert ws.cell(4, 7).value is None and ws.cell(4, 9).value is None  # filled by hand
+    assert ws.page_setup.paperSize == "9" and ws.print_title_rows == "$3:$3"

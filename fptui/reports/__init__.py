@@ -1,0 +1,1 @@
+"""Workbooks: tables from the ledger (pure) and the sheets written from them."""
