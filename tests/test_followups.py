@@ -552,4 +552,4 @@ def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(home, t
     ]
     assert ws.cell(4, 3).data_type == "s"  # a name that looks like a formula stays text
     assert ws.cell(4, 7).value is None and ws.cell(4, 9).value is None  # filled by hand
-    assert ws.page_setup.paperSize == "9" and ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$3:$3"
