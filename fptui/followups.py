@@ -108,12 +108,15 @@ def after_done(
         return Planned(
             rule.key, step + 1, person, done_on + dt.timedelta(days=rule.repeat_days), done_on
         )
-    if rule.yearly:
-        due, start = _yearly(rule, due_on.year + 1)
+    if rule.yearly:  # the next confirmation date after this one and after the visit
+        year = due_on.year + 1
+        while _yearly(rule, year)[0] < done_on:
+            year += 1
+        due, start = _yearly(rule, year)
         return Planned(rule.key, step + 1, person, due, start)
-    if rule.monthly:
-        nxt = due_on + dt.timedelta(days=1)
-        return Planned(rule.key, step + 1, person, month_end(nxt), nxt.replace(day=1))
+    if rule.monthly:  # next month's, counted from the later of due and done
+        nxt = month_end(max(due_on, done_on)) + dt.timedelta(days=1)
+        return Planned(rule.key, step + 1, person, month_end(nxt), nxt)
     return None
 
 
@@ -124,9 +127,7 @@ def monthly_for(household: Household, day: dt.date) -> list[Planned]:
     out = []
     for rule in current().followups.rules.values():
         if rule.household_flag and getattr(household, rule.household_flag):
-            out.append(
-                Planned(rule.key, 0, household.head_id, month_end(day), day.replace(day=1))
-            )
+            out.append(Planned(rule.key, 0, household.head_id, month_end(day), day.replace(day=1)))
     return out
 
 

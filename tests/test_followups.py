@@ -553,3 +553,12 @@ def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(home, t
     assert ws.cell(4, 3).data_type == "s"  # a name that looks like a formula stays text
     assert ws.cell(4, 7).value is None and ws.cell(4, 9).value is None  # filled by hand
     assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$3:$3"
+
+
+def test_a_late_monthly_visit_plans_the_month_after_it_was_done_not_a_past_one(home):
+    with clock.frozen(D(2026, 1, 10)):
+        ledger.edit_household(home["household"].id, {"special_family": "是"})
+    (jan,) = visits(home["husband"].id)
+    with clock.frozen(D(2026, 3, 5)):
+        ledger.mark_followup_done(jan.id, {"date": "2026-03-05", "outcome": "1"})
+    assert [f.due_on for f in visits(home["husband"].id, "open")] == [D(2026, 4, 30)]

@@ -58,6 +58,7 @@ class FptuiApp(Localised, App[None]):
         household = self.current_household()
         yield SystemCommand(t("new_household"), t("palette_new_household"), self.new_household)
         yield SystemCommand(t("search"), t("palette_search"), self.go_search)
+        yield SystemCommand(t("followups"), t("palette_followups"), self.open_followups)
         yield SystemCommand(t("switch_village"), t("palette_village"), self.switch_village)
         if household is not None:
             yield SystemCommand(
@@ -117,6 +118,11 @@ class FptuiApp(Localised, App[None]):
                 self.push_screen(HouseholdCardScreen(household_id), self._reload)
 
         self.push_screen(household_form(village), opened)
+
+    def open_followups(self) -> None:
+        from fptui.tui.screens.followups import FollowupsScreen
+
+        self.push_screen(FollowupsScreen(), self._reload)
 
     def new_person(self, household_id: int) -> None:
         from fptui.tui.forms import person_form

@@ -43,6 +43,7 @@ class FormField:
 class _State:
     touched: set[str] = field(default_factory=set)
     errors: dict[str, validate.FieldError] = field(default_factory=dict)
+    tried_to_save: bool = False  # from then on every error stays in view
 
 
 def shown(value: Any, f: schema.Field) -> str:
@@ -217,7 +218,7 @@ class FormScreen(Localised, Screen[Any]):
     def _left_field(self, event: Input.Blurred) -> None:
         key = (event.input.id or "")[3:]
         self.state.touched.add(key)
-        self.show_errors(self.check(), everywhere=False)
+        self.show_errors(self.check(), everywhere=self.state.tried_to_save)
 
     @on(Input.Changed)
     def _changed(self) -> None:
@@ -230,6 +231,7 @@ class FormScreen(Localised, Screen[Any]):
     # --- actions ----------------------------------------------------------------------
 
     def action_save(self) -> None:
+        self.state.tried_to_save = True
         errors = self.check()
         if not errors:
             values, _ = self.values()

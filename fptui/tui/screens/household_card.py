@@ -46,6 +46,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
         Binding("x", "event", "record_event"),
         Binding("e", "edit", "edit"),
         Binding("h", "make_head", "set_head"),
+        Binding("f", "followups", "followups"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 
@@ -58,8 +59,10 @@ class HouseholdCardScreen(Localised, Screen[None]):
         yield Label("", id="card-title", classes="screen-title")
         yield Static("", id="card-fields")
         yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-        yield Label(t("timeline"), classes="section-title")
         with VerticalScroll(id="timeline-box"):
+            yield Label(t("open_followups"), classes="section-title")
+            yield Static("", id="card-followups")
+            yield Label(t("timeline"), classes="section-title")
             yield Static("", id="timeline")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -115,6 +118,21 @@ class HouseholdCardScreen(Localised, Screen[None]):
             self.member_ids.append(m.id)
         if self.member_ids:
             table.move_cursor(row=min(cursor, len(self.member_ids) - 1))
+        from fptui import followups
+
+        visits = followups.open_list("all", household=self.household_id)
+        self.query_one("#card-followups", Static).update(
+            "\n".join(
+                f"{v.due_on}  {followups.title(v.kind, lang())}  {v.person}"
+                + (
+                    f"  {t('col_late')} {t('days_late', n=v.days_overdue)}"
+                    if v.days_overdue
+                    else ""
+                )
+                for v in visits
+            )
+            or t("no_followups")
+        )
         lines = [event_line(e) for e in card.events] or [t("no_events")]
         self.query_one("#timeline", Static).update("\n".join(lines))
 
@@ -172,6 +190,11 @@ class HouseholdCardScreen(Localised, Screen[None]):
             return
         self.app.notify(t("saved"), timeout=2)
         self.load()
+
+    def action_followups(self) -> None:
+        from fptui.tui.screens.followups import FollowupsScreen
+
+        self.app.push_screen(FollowupsScreen(due="all", household=self.household_id), self._after)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -47,6 +47,7 @@ class HouseholdsScreen(Localised, Screen):
         Binding("f4", "pick_village", "village", key_display="F4"),
         Binding("f5", "pick_group", "group", key_display="F5"),
         Binding("f6", "pick_status", "status", key_display="F6"),
+        Binding("f7", "followups", "followups", key_display="F7"),
         Binding("ctrl+f", "focus_search", "search", key_display="^F"),
         Binding("up", "cursor('up')", show=False),
         Binding("down", "cursor('down')", show=False),
@@ -142,6 +143,11 @@ class HouseholdsScreen(Localised, Screen):
             from fptui.tui.screens.household_card import HouseholdCardScreen
 
             self.app.push_screen(HouseholdCardScreen(household), lambda _: self.refresh_list(True))
+
+    def action_followups(self) -> None:
+        from fptui.tui.screens.followups import FollowupsScreen
+
+        self.app.push_screen(FollowupsScreen(village=self.filter.village))
 
     def action_new_household(self) -> None:
         self.app.new_household(self.filter.village)
