@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
 CACHE = Path(__file__).parent / ".cache"
+
+
+def _version() -> str:
+    """A digest of the code and rules that shape the demo: a change builds it anew."""
+    root = Path(__file__).parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("fptui/*.py"), *root.glob("schemas/**/*.toml")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def township(persons: int, seed: int = 1) -> Path:
@@ -13,7 +23,7 @@ def township(persons: int, seed: int = 1) -> Path:
     from fptui import db, demo
 
     CACHE.mkdir(exist_ok=True)
-    master = CACHE / f"demo-{persons}-{seed}.db"
+    master = CACHE / f"demo-{persons}-{seed}-{_version()}.db"
     if not master.exists():
         summary = demo.build(master, persons=persons, seed=seed)
         db.close_database()

@@ -77,8 +77,9 @@ Bare().run(headless=True)
 
 def launch(code: str, *args: str) -> tuple[float, float]:
     env = {**os.environ, "T0": repr(time.time())}
-    out = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True,
-                         text=True, check=True).stdout.split()  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     return float(out[0]), float(out[1])
 
 
@@ -138,9 +139,11 @@ def main() -> None:
     bare = [launch(CHILD_BARE) for _ in range(args.runs)]
     first = statistics.median(t for t, _ in fptui)
     base = statistics.median(t for t, _ in bare)
-    print(f"first paint of the household list, {args.persons:,} persons: {first * 1000:.0f} ms "
-          f"(bare Textual app {base * 1000:.0f} ms, ratio {first / base:.2f}; "
-          f"median of {args.runs})")  # fmt: skip
+    print(
+        f"first paint of the household list, {args.persons:,} persons: {first * 1000:.0f} ms "
+        f"(bare Textual app {base * 1000:.0f} ms, ratio {first / base:.2f}; "
+        f"median of {args.runs})"
+    )
     timings, rss = asyncio.run(keystrokes(path))
     ms = sorted(t * 1000 for t in timings)
     print(

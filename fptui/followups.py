@@ -258,7 +258,14 @@ def replan(
     """
     forms = current().forms
     open_: dict[tuple[str, int, int, int | None], Planned] = {}
+    by_person: dict[int, set[tuple[str, int, int, int | None]]] = {}
     ended: dict[tuple[str | None, int], dt.date] = {}  # (rule or None for all, person)
+
+    def drop(person: int, rule: str | None) -> None:
+        for key in [k for k in by_person.get(person, ()) if rule is None or k[0] == rule]:
+            open_.pop(key, None)
+            by_person[person].discard(key)
+
     for event_id, kind, subject, happened_on, data in events:
         form = forms.get(kind)
         if form is None:
@@ -268,16 +275,20 @@ def replan(
         people |= {int(data[f.key]) for f in form.fields if f.type == "person" and data.get(f.key)}
         if cancel_all and subject is not None:
             ended[(None, subject)] = happened_on
-            open_ = {k: v for k, v in open_.items() if v.person != subject}
+            drop(subject, None)
         for rule in closes:
             for person in people:
                 ended[(rule, person)] = happened_on
-            open_ = {k: v for k, v in open_.items() if not (v.rule == rule and v.person in people)}
+                drop(person, rule)
         for p in for_event(kind, happened_on, data, subject):
             key = (p.rule, p.step, p.person, event_id)
             if key not in kept:
                 open_[key] = p
+                by_person.setdefault(p.person, set()).add(key)
     latest: dict[tuple[str, int], tuple[int, int | None, dt.date, dt.date]] = {}
+    kept_by_person: dict[int, list[tuple[str, int, int, int | None]]] = {}
+    for key in kept:
+        kept_by_person.setdefault(key[2], []).append(key)
     for (rule, step, person, source), (status, done_on, due_on) in kept.items():
         if status == "done" and done_on is not None:
             best = latest.get((rule, person))
@@ -291,14 +302,11 @@ def replan(
         if nxt is None:
             continue
         if any(
-            k[0] == rule and k[2] == person and k[1] == step + 1 and v[2] > done_on
-            for k, v in kept.items()
+            k[0] == rule and k[1] == step + 1 and kept[k][2] > done_on
+            for k in kept_by_person.get(person, ())
         ):
             continue  # its successor is already done or cancelled
-        if any(
-            v.rule == rule and v.person == person and v.due_on == nxt.due_on
-            for v in open_.values()
-        ):
+        if any(open_[k].due_on == nxt.due_on for k in by_person.get(person, ()) if k[0] == rule):
             continue  # an event planned the same visit
         open_[(nxt.rule, nxt.step, nxt.person, None)] = nxt
     return open_
