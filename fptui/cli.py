@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     fu.add_argument("--group", help="group number within the village")
     fu.add_argument("--format", choices=("table", "json"), default="table")
     fu.add_argument("--sheet", metavar="PATH", help="also write the visit sheet (xlsx) here")
+    chk = sub.add_parser("check", help="run the logic checks; exit status 1 if any error")
+    chk.add_argument("--village", help="village code, name or number in the list")
+    chk.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 
@@ -133,6 +136,39 @@ def _followups(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from fptui import checks
+
+    village, _ = _village(args.village)
+    findings = checks.run(village=village)
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "code": f.code,
+                        "severity": f.severity,
+                        "message": f.text(args.lang),
+                        "household": f.household,
+                        "person": f.person,
+                        "event": f.event,
+                    }
+                    for f in findings
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    else:
+        for f in findings:
+            print(f"{f.severity:<7} {f.code:<24} {f.text(args.lang)}")
+        errors = sum(f.severity == "error" for f in findings)
+        print(f"{errors} errors, {len(findings) - errors} warnings")
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
@@ -157,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseError as exc:
         print(f"fptui: {exc}", file=sys.stderr)
         return 2
-    jobs = {"followups": _followups}
+    jobs = {"followups": _followups, "check": _check}
     return jobs[args.command](args)
 
 

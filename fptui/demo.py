@@ -212,7 +212,11 @@ class _Builder:
             return members
         wife_birth = head_birth + dt.timedelta(days=rng.randrange(-700, 1800))
         wedding = wife_birth + dt.timedelta(days=365 * rng.randrange(21, 27))
+        # Both of legal age (22 and 20): the deliberate faults are the only ones.
+        wedding = max(wedding, head_birth + dt.timedelta(days=365 * 22 + 10))
         wedding = min(wedding, self.opened - dt.timedelta(days=30))
+        if age_on(head_birth, wedding) < 22 or age_on(wife_birth, wedding) < 20:
+            wife_birth = min(wife_birth, wedding - dt.timedelta(days=365 * 20 + 10))
         status = "remarried" if rng.random() < 0.06 else "first"
         members[0].update(marital_status=status, marriage_date=wedding, spouse_ref=1)
         members.append(
@@ -428,7 +432,9 @@ class _Simulation:
         with clock.frozen(first):
             ledger.ensure_monthly_followups(first)
         due = FollowUp.select(FollowUp.id, FollowUp.due_on, FollowUp.window_start).where(
-            (FollowUp.status == "open") & (FollowUp.due_on <= last + dt.timedelta(days=10))
+            (FollowUp.status == "open")
+            # visits falling due after today stay open: the "due this week" list has work
+            & (FollowUp.due_on <= min(last + dt.timedelta(days=10), self.b.today))
         )
         done = []
         for fid, due_on, start in due.tuples():

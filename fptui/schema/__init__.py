@@ -2,6 +2,7 @@
 
 from fptui.schema.loader import DEFAULT_DIR, SchemaError, current, load, use
 from fptui.schema.model import (
+    CheckRule,
     ChoiceList,
     Field,
     FollowupRule,
@@ -15,6 +16,7 @@ from fptui.schema.model import (
 
 __all__ = [
     "DEFAULT_DIR",
+    "CheckRule",
     "ChoiceList",
     "Field",
     "FollowupRule",

@@ -16,6 +16,7 @@ from typing import Any
 from fptui.schema.model import (
     FIELD_TYPES,
     SUBJECTS,
+    CheckRule,
     ChoiceList,
     Field,
     FollowupRule,
@@ -584,6 +585,49 @@ def _load_followups(
     return Followups(rules, cancel_on)
 
 
+def _load_checks(path: Path) -> dict[str, CheckRule]:
+    """Logic checks: each key must be a check fptui has; messages name only its values."""
+    from fptui.checks import REGISTRY
+
+    r = _Reader(path)
+    data = _read_toml(path)
+    r.only(data, "", {"checks"})
+    out = {}
+    for name, raw in r.table(r.get(data, "checks", "", dict), "checks").items():
+        where = f"checks.{name}"
+        if name not in REGISTRY:
+            raise r.fail(where, f"no such check; expected one of {', '.join(sorted(REGISTRY))}")
+        tbl = r.table(raw, where)
+        r.only(tbl, where, {"severity", "message", "params", "enabled"})
+        severity = r.get(tbl, "severity", where, str)
+        if severity not in ("error", "warning"):
+            raise r.fail(f"{where}.severity", f"expected error or warning, got {severity!r}")
+        message = r.text(tbl, "message", where)
+        allowed = set(REGISTRY[name].values)
+        for lang in ("zh", "en"):
+            names = {n for _, n, _, _ in string.Formatter().parse(message(lang)) if n}
+            if names - allowed:
+                raise r.fail(
+                    f"{where}.message.{lang}",
+                    f"unknown placeholder {{{sorted(names - allowed)[0]}}}; expected "
+                    + ", ".join(f"{{{n}}}" for n in sorted(allowed)),
+                )
+        params = r.table(r.get(tbl, "params", where, dict, {}), f"{where}.params")
+        for key, default in REGISTRY[name].params.items():
+            value = params.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, type(default)):
+                raise r.fail(f"{where}.params.{key}", f"expected {_kind(default)}")
+        r.only(params, f"{where}.params", set(REGISTRY[name].params))
+        out[name] = CheckRule(
+            name,
+            severity,
+            message,
+            {**REGISTRY[name].params, **params},
+            r.get(tbl, "enabled", where, bool, True),
+        )
+    return out
+
+
 def load(directory: Path | str | None = None) -> Schemas:
     """Load every schema file under `directory` (default: the shipped `schemas/`)."""
     dir_ = Path(directory) if directory else DEFAULT_DIR
@@ -609,6 +653,7 @@ def load(directory: Path | str | None = None) -> Schemas:
         domain=_load_domain(dir_ / "domain.toml"),
         messages=_load_messages(dir_ / "messages.toml"),
         followups=_load_followups(dir_ / "followups.toml", forms, choices),
+        checks=_load_checks(dir_ / "checks.toml"),
     )
 
 

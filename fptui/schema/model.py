@@ -156,12 +156,22 @@ class Followups:
 
 
 @dataclass(frozen=True)
+class CheckRule:
+    key: str
+    severity: str  # error | warning
+    message: Text
+    params: dict[str, Any] = field(default_factory=dict)
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Schemas:
     forms: dict[str, Form]
     choices: dict[str, ChoiceList]
     domain: dict[str, dict[str, Any]]
     messages: dict[str, dict[str, Text]]
     followups: Followups = field(default_factory=lambda: Followups({}, ()))
+    checks: dict[str, CheckRule] = field(default_factory=dict)
 
     def message(self, group: str, rule: str, lang: str = "zh", **params: Any) -> str:
         text = self.messages[group][rule](lang)

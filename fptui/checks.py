@@ -1,0 +1,455 @@
+"""Logic checks (逻辑校验): small functions over the ledger, each returning findings.
+
+A check is registered here by its key with the values its message may name and its
+parameters' defaults; schemas/checks.toml switches it on, sets its severity, message and
+parameters. `run` runs every enabled check over the whole ledger, a village, or only the
+households a change touched, and returns every finding, not the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import peewee as pw
+
+from fptui import clock
+from fptui.dates import age_on
+from fptui.models import Audit, Event, FollowUp, Household, Person
+from fptui.schema import CheckRule, Text, current
+
+MARRIED = ("first", "remarried")
+LIVING = ("here", "out", "in_migrant")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # error | warning
+    message: Text
+    household: int | None = None
+    person: int | None = None
+    event: int | None = None
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message(lang)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the ledger to check: these households, this village, or all."""
+
+    households: frozenset[int] | None = None
+    village: int | None = None
+
+    def persons(self, query: pw.ModelSelect) -> pw.ModelSelect:
+        if self.households is not None:
+            query = query.where(Person.household.in_(list(self.households)))
+        if self.village is not None:
+            query = query.join(Household, on=(Person.household == Household.id)).where(
+                Household.village == self.village
+            )
+        return query
+
+
+@dataclass(frozen=True)
+class _Spec:
+    fn: Callable[[Scope, CheckRule], Iterator[Finding]]
+    values: tuple[str, ...]
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+REGISTRY: dict[str, _Spec] = {}
+
+
+def check(key: str, values: tuple[str, ...], params: dict[str, Any] | None = None) -> Callable:
+    def register(fn: Callable[[Scope, CheckRule], Iterator[Finding]]) -> Callable:
+        REGISTRY[key] = _Spec(fn, values, params or {})
+        return fn
+
+    return register
+
+
+def _finding(
+    rule: CheckRule,
+    household_id: int | None,
+    person_id: int | None = None,
+    event_id: int | None = None,
+    /,
+    **values: Any,
+) -> Finding:
+    """A finding of `rule`, its message filled with `values` in both languages."""
+
+    def shown(lang: str) -> dict[str, str]:
+        return {k: v(lang) if isinstance(v, Text) else str(v) for k, v in values.items()}
+
+    message = Text(
+        rule.message("zh").format(**shown("zh")), rule.message("en").format(**shown("en"))
+    )
+    return Finding(rule.key, rule.severity, message, household_id, person_id, event_id)
+
+
+def _label(list_name: str, key: str) -> Text:
+    choices = current().choices[list_name]
+    return Text(choices.label_of(key, "zh"), choices.label_of(key, "en"))
+
+
+# --- identity ---------------------------------------------------------------------------
+
+
+_REASONS = {
+    "length": ("位数不对", "wrong length"),
+    "format": ("含非法字符", "bad characters"),
+    "date": ("出生日期不存在", "no such birth date"),
+    "checksum": ("校验码错误", "wrong check character"),
+    "division": ("行政区划代码在出生年份不存在", "division code not in use that year"),
+    "legacy_format": ("旧号码格式错", "bad legacy number"),
+}
+
+
+def _with_ids(scope: Scope) -> pw.ModelSelect:
+    return scope.persons(
+        Person.select(
+            Person.id,
+            Person.household,
+            Person.name,
+            Person.id_number,
+            Person.sex,
+            Person.birth_date,
+        ).where(Person.id_number.is_null(False))
+    )
+
+
+@check("id_invalid", ("name", "reason"))
+def id_invalid(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    from fptui import idcard
+
+    for pid, hid, name, number, _sex, _birth in _with_ids(scope).tuples():
+        try:
+            idcard.parse(number)
+        except idcard.IdCardError as exc:
+            zh, en = _REASONS.get(exc.reason, (exc.reason, exc.reason))
+            yield _finding(rule, hid, pid, name=name, reason=Text(zh, en))
+
+
+@check("id_disagrees", ("name", "what"))
+def id_disagrees(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    from fptui import idcard
+
+    what = {"sex": Text("性别", "sex"), "birth_date": Text("出生日期", "date of birth")}
+    for pid, hid, name, number, sex, birth in _with_ids(scope).tuples():
+        try:
+            wrong = idcard.disagreements(number, sex, birth)
+        except idcard.IdCardError:
+            continue  # id_invalid reports it
+        for item in wrong:
+            yield _finding(rule, hid, pid, name=name, what=what[item])
+
+
+@check("id_duplicate", ("name", "other"))
+def id_duplicate(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    numbers = [n for (n,) in _with_ids(scope).select(Person.id_number).tuples()]
+    if not numbers:
+        return
+    seen: dict[str, list[tuple[int, int, str]]] = {}
+    query = Person.select(Person.id, Person.household, Person.name, Person.id_number)
+    if scope.households is not None or scope.village is not None:
+        query = query.where(Person.id_number.in_(numbers))
+    for pid, hid, name, number in query.where(Person.id_number.is_null(False)).tuples():
+        seen.setdefault(number, []).append((pid, hid, name))
+    for people in seen.values():
+        if len(people) < 2:
+            continue
+        for pid, hid, name in people:
+            others = "、".join(n for p, _, n in people if p != pid)
+            yield _finding(rule, hid, pid, name=name, other=others)
+
+
+# --- births and marriages ---------------------------------------------------------------
+
+
+def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict]]:
+    """(event, household, child, date, data) of the birth events in scope."""
+    query = Event.select(
+        Event.id, Event.household, Event.person, Event.happened_on, Event.data
+    ).where(Event.kind == "birth")
+    if scope.households is not None:
+        query = query.where(Event.household.in_(list(scope.households)))
+    if scope.village is not None:
+        query = query.where(Event.village == scope.village)
+    return [(e, h, p, d, json.loads(data)) for e, h, p, d, data in query.tuples()]
+
+
+@check("mother_age", ("name", "age", "min", "max"), {"min": 15, "max": 55})
+def mother_age(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    births = _births(scope)
+    mothers = {
+        m.id: m
+        for m in Person.select(Person.id, Person.name, Person.birth_date).where(
+            Person.id.in_({b[4]["mother"] for b in births if "mother" in b[4]})
+        )
+    }
+    low, high = rule.params["min"], rule.params["max"]
+    for event, hid, _child, day, data in births:
+        mother = mothers.get(data.get("mother"))
+        if mother is None:
+            continue
+        age = age_on(mother.birth_date, day)
+        if not low <= age <= high:
+            yield _finding(
+                rule, hid, mother.id, event, name=mother.name, age=age, min=low, max=high
+            )
+
+
+@check("birth_order", ("name", "recorded", "counted"))
+def birth_order(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    births = _births(scope)
+    children = {}
+    for pid, mother, born in (
+        Person.select(Person.id, Person.mother, Person.birth_date)
+        .where(Person.mother.in_({b[4]["mother"] for b in births if "mother" in b[4]}))
+        .tuples()
+    ):
+        children.setdefault(mother, []).append((born, pid))
+    names = dict(
+        Person.select(Person.id, Person.name).where(Person.id.in_([b[2] for b in births])).tuples()
+    )
+    for event, hid, child, _day, data in births:
+        siblings = sorted(children.get(data.get("mother"), []))
+        counted = next((i for i, (_, p) in enumerate(siblings, 1) if p == child), None)
+        if counted is not None and data.get("birth_order") != counted:
+            yield _finding(
+                rule,
+                hid,
+                child,
+                event,
+                name=names.get(child, ""),
+                recorded=data.get("birth_order"),
+                counted=counted,
+            )
+
+
+@check("married_no_date", ("name",))
+def married_no_date(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    query = scope.persons(
+        Person.select(Person.id, Person.household, Person.name).where(
+            Person.marital_status.in_(MARRIED)
+            & Person.marriage_date.is_null()
+            & Person.residence.in_(LIVING)
+        )
+    )
+    for pid, hid, name in query.tuples():
+        yield _finding(rule, hid, pid, name=name)
+
+
+@check("married_underage", ("name", "age", "legal"), {"male": 22, "female": 20})
+def married_underage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    query = scope.persons(
+        Person.select(
+            Person.id,
+            Person.household,
+            Person.name,
+            Person.sex,
+            Person.birth_date,
+            Person.marriage_date,
+        ).where(Person.marriage_date.is_null(False) & Person.residence.in_(LIVING))
+    )
+    for pid, hid, name, sex, birth, married in query.tuples():
+        legal = rule.params["male"] if sex == "M" else rule.params["female"]
+        age = age_on(birth, married)
+        if age < legal:
+            yield _finding(rule, hid, pid, name=name, age=age, legal=legal)
+
+
+@check("birth_before_marriage", ("name",))
+def birth_before_marriage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    mother = Person.alias()
+    query = scope.persons(
+        Person.select(
+            Person.id,
+            Person.household,
+            Person.name,
+            Person.birth_date,
+            mother.marriage_date,
+            mother.marital_status,
+            Person.note,
+        )
+        .join(mother, on=(Person.mother == mother.id))
+        .where(mother.marriage_date.is_null(False))
+    )
+    for pid, hid, name, born, married, status, note in query.tuples():
+        if status == "first" and born < married and not note:
+            yield _finding(rule, hid, pid, name=name)
+
+
+# --- events, follow-ups, households -----------------------------------------------------
+
+
+@check("event_after_death", ("name", "event", "date"))
+def event_after_death(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    forms = current().forms
+    query = scope.persons(
+        Event.select(
+            Event.id, Event.household, Person.id, Person.name, Event.kind, Event.happened_on
+        )
+        .join(Person, on=(Event.person == Person.id))
+        .where(Person.death_date.is_null(False) & (Event.happened_on > Person.death_date))
+    )
+    for eid, hid, pid, name, kind, day in query.tuples():
+        title = forms[kind].title if kind in forms else Text(kind, kind)
+        yield _finding(rule, hid, pid, eid, name=name, event=title, date=day)
+
+
+@check("followup_open_for_gone", ("name", "state", "visit"))
+def followup_open_for_gone(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    from fptui import followups
+
+    query = scope.persons(
+        FollowUp.select(
+            FollowUp.household, Person.id, Person.name, Person.residence, FollowUp.kind
+        )
+        .join(Person, on=(FollowUp.person == Person.id))
+        .where((FollowUp.status == "open") & Person.residence.not_in(LIVING))
+    )
+    for hid, pid, name, residence, kind in query.tuples():
+        visit = Text(followups.title(kind, "zh"), followups.title(kind, "en"))
+        yield _finding(
+            rule, hid, pid, name=name, state=_label("residence", residence), visit=visit
+        )
+
+
+@check("household_no_head", ("number",))
+def household_no_head(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    living = Person.select(Person.household).where(Person.residence.in_(LIVING))
+    query = Household.select(Household.id, Household.number).where(
+        Household.head.is_null() & Household.id.in_(living)
+    )
+    if scope.households is not None:
+        query = query.where(Household.id.in_(list(scope.households)))
+    if scope.village is not None:
+        query = query.where(Household.village == scope.village)
+    for hid, number in query.tuples():
+        yield _finding(rule, hid, number=number)
+
+
+@check("out_no_contact", ("name", "days"), {"days": 90})
+def out_no_contact(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    today = clock.today()
+    limit = rule.params["days"]
+    out = scope.persons(
+        Person.select(Person.id, Person.household, Person.name).where(Person.residence == "out")
+    ).tuples()
+    people = {pid: (hid, name) for pid, hid, name in out}
+    if not people:
+        return
+    last: dict[int, dt.date] = {}
+    contacts = (
+        FollowUp.select(FollowUp.person, pw.fn.MAX(FollowUp.done_on))
+        .where(
+            (FollowUp.kind == "out_contact")
+            & (FollowUp.status == "done")
+            & FollowUp.person.in_(list(people))
+        )
+        .group_by(FollowUp.person)
+    )
+    for pid, day in contacts.tuples():
+        last[pid] = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+    went = (
+        Event.select(Event.person, pw.fn.MAX(Event.happened_on))
+        .where((Event.kind == "go_out") & Event.person.in_(list(people)))
+        .group_by(Event.person)
+    )
+    for pid, day in went.tuples():
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        last[pid] = max(last.get(pid, day), day)
+    for pid, (hid, name) in people.items():
+        since = last.get(pid)
+        days = (today - since).days if since else None
+        if days is None or days > limit:
+            yield _finding(
+                rule, hid, pid, name=name, days=days if days is not None else f">{limit}"
+            )
+
+
+@check("status_without_event", ("name", "state", "expected"))
+def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    """The person's residence is not what their first record and events make it: someone
+    added, removed or moved without an event. The monthly balance cannot close on them."""
+    forms = current().forms
+    people = {
+        pid: [hid, name, residence, None]
+        for pid, hid, name, residence in scope.persons(
+            Person.select(Person.id, Person.household, Person.name, Person.residence)
+        ).tuples()
+    }
+    if not people:
+        return
+    ids = list(people)
+    first = (
+        Audit.select(Audit.record_id, pw.fn.MIN(Audit.id))
+        .where((Audit.table == "person") & Audit.record_id.in_(ids) & Audit.before.is_null())
+        .group_by(Audit.record_id)
+    )
+    audit_ids = [aid for _, aid in first.tuples()]
+    for record, after in (
+        Audit.select(Audit.record_id, Audit.after).where(Audit.id.in_(audit_ids)).tuples()
+    ):
+        people[record][3] = json.loads(after).get("residence")
+    events = (
+        Event.select(Event.person, Event.kind)
+        .where(Event.person.in_(ids))
+        .order_by(Event.happened_on, Event.id)
+    )
+    for pid, kind in events.tuples():
+        form = forms.get(kind)
+        if form is not None and "residence" in form.sets and form.subject == "person":
+            people[pid][3] = form.sets["residence"]
+    for pid, (hid, name, residence, expected) in people.items():
+        if expected is not None and expected != residence:
+            yield _finding(
+                rule,
+                hid,
+                pid,
+                name=name,
+                state=_label("residence", residence),
+                expected=_label("residence", expected),
+            )
+
+
+# --- running them -----------------------------------------------------------------------
+
+
+def _chunked(scope: Scope) -> list[Scope]:
+    """Keep IN lists within SQLite's limits when a scope names many households."""
+    if scope.households is None or len(scope.households) <= 500:
+        return [scope]
+    ids = sorted(scope.households)
+    return [Scope(frozenset(ids[i : i + 500]), scope.village) for i in range(0, len(ids), 500)]
+
+
+def run(
+    households: set[int] | None = None,
+    village: int | None = None,
+    *,
+    only: list[str] | None = None,
+) -> list[Finding]:
+    """Every finding of every enabled check (or `only` these), errors first."""
+    rules = current().checks
+    findings: list[Finding] = []
+    for key, rule in rules.items():
+        if not rule.enabled or (only is not None and key not in only):
+            continue
+        seen: set[tuple] = set()
+        for part in _chunked(
+            Scope(frozenset(households) if households is not None else None, village)
+        ):
+            for f in REGISTRY[key].fn(part, rule):
+                mark = (f.code, f.person, f.household, f.event, f.message.zh)
+                if mark not in seen:
+                    seen.add(mark)
+                    findings.append(f)
+    findings.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
+    return findings
