@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import peewee as pw
@@ -123,30 +124,37 @@ def _with_ids(scope: Scope) -> pw.ModelSelect:
     )
 
 
-@check("id_invalid", ("name", "reason"))
-def id_invalid(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+@lru_cache(maxsize=262144)
+def _parsed(number: str) -> Any:
+    """The IdInfo of a number, or the reason it is not valid (shared by two checks)."""
     from fptui import idcard
 
+    try:
+        return idcard.parse(number)
+    except idcard.IdCardError as exc:
+        return exc.reason
+
+
+@check("id_invalid", ("name", "reason"))
+def id_invalid(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     for pid, hid, name, number, _sex, _birth in _with_ids(scope).tuples():
-        try:
-            idcard.parse(number)
-        except idcard.IdCardError as exc:
-            zh, en = _REASONS.get(exc.reason, (exc.reason, exc.reason))
+        info = _parsed(number)
+        if isinstance(info, str):
+            zh, en = _REASONS.get(info, (info, info))
             yield _finding(rule, hid, pid, name=name, reason=Text(zh, en))
 
 
 @check("id_disagrees", ("name", "what"))
 def id_disagrees(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
-    from fptui import idcard
-
     what = {"sex": Text("性别", "sex"), "birth_date": Text("出生日期", "date of birth")}
     for pid, hid, name, number, sex, birth in _with_ids(scope).tuples():
-        try:
-            wrong = idcard.disagreements(number, sex, birth)
-        except idcard.IdCardError:
+        info = _parsed(number)
+        if isinstance(info, str):
             continue  # id_invalid reports it
-        for item in wrong:
-            yield _finding(rule, hid, pid, name=name, what=what[item])
+        if info.sex != sex:
+            yield _finding(rule, hid, pid, name=name, what=what["sex"])
+        if info.birth_date != birth:
+            yield _finding(rule, hid, pid, name=name, what=what["birth_date"])
 
 
 @check("id_duplicate", ("name", "other"))
@@ -387,26 +395,35 @@ def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     }
     if not people:
         return
+    whole = scope.households is None and scope.village is None
     ids = list(people)
-    first = (
-        Audit.select(Audit.record_id, pw.fn.MIN(Audit.id))
-        .where((Audit.table == "person") & Audit.record_id.in_(ids) & Audit.before.is_null())
-        .group_by(Audit.record_id)
-    )
-    audit_ids = [aid for _, aid in first.tuples()]
-    for record, after in (
-        Audit.select(Audit.record_id, Audit.after).where(Audit.id.in_(audit_ids)).tuples()
-    ):
-        people[record][3] = json.loads(after).get("residence")
-    events = (
-        Event.select(Event.person, Event.kind)
-        .where(Event.person.in_(ids))
-        .order_by(Event.happened_on, Event.id)
-    )
+
+    def only_these(query: pw.ModelSelect, column: pw.Field) -> pw.ModelSelect:
+        return query if whole else query.where(column.in_(ids))
+
+    # The first audit row of each person holds the state it came into the ledger with.
+    first = only_these(
+        Audit.select(pw.fn.MIN(Audit.id).alias("first")).where(
+            (Audit.table == "person") & Audit.before.is_null()
+        ),
+        Audit.record_id,
+    ).group_by(Audit.record_id)
+    if isinstance(Audit._meta.database.obj, pw.SqliteDatabase):  # SQLite reads the JSON
+        column = pw.fn.json_extract(Audit.after, "$.residence")
+    else:
+        column = Audit.after
+    for record, value in Audit.select(Audit.record_id, column).where(Audit.id.in_(first)).tuples():
+        if record in people:
+            people[record][3] = (
+                value if column is not Audit.after else json.loads(value).get("residence")
+            )
+    moves = [k for k, f in forms.items() if "residence" in f.sets and f.subject == "person"]
+    events = only_these(
+        Event.select(Event.person, Event.kind).where(Event.kind.in_(moves)), Event.person
+    ).order_by(Event.happened_on, Event.id)
     for pid, kind in events.tuples():
-        form = forms.get(kind)
-        if form is not None and "residence" in form.sets and form.subject == "person":
-            people[pid][3] = form.sets["residence"]
+        if pid in people:
+            people[pid][3] = forms[kind].sets["residence"]
     for pid, (hid, name, residence, expected) in people.items():
         if expected is not None and expected != residence:
             yield _finding(

@@ -213,10 +213,10 @@ class _Builder:
         wife_birth = head_birth + dt.timedelta(days=rng.randrange(-700, 1800))
         wedding = wife_birth + dt.timedelta(days=365 * rng.randrange(21, 27))
         # Both of legal age (22 and 20): the deliberate faults are the only ones.
-        wedding = max(wedding, head_birth + dt.timedelta(days=365 * 22 + 10))
+        wedding = max(wedding, _years_after(head_birth, 22))
         wedding = min(wedding, self.opened - dt.timedelta(days=30))
         if age_on(head_birth, wedding) < 22 or age_on(wife_birth, wedding) < 20:
-            wife_birth = min(wife_birth, wedding - dt.timedelta(days=365 * 20 + 10))
+            wife_birth = min(wife_birth, _years_after(wedding, -20) - dt.timedelta(days=1))
         status = "remarried" if rng.random() < 0.06 else "first"
         members[0].update(marital_status=status, marriage_date=wedding, spouse_ref=1)
         members.append(
@@ -300,7 +300,7 @@ class _Builder:
             son_birth + dt.timedelta(days=365 * rng.randrange(23, 28)),
             self.opened - dt.timedelta(days=20),
         )
-        if wedding <= birth + dt.timedelta(days=365 * 20):
+        if age_on(birth, wedding) < 20:
             return
         members[son].update(marital_status="first", marriage_date=wedding, spouse_ref=len(members))
         mother_index = len(members)
@@ -382,6 +382,14 @@ class _Builder:
                 mother.last_birth = p.birth_date
         for g in Area.select().where(Area.kind == "group"):
             self.groups.setdefault(g.parent_id, []).append(g.id)
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (or earlier); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _entry_day(rng: random.Random, happened: dt.date, today: dt.date) -> dt.date:

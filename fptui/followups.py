@@ -100,8 +100,8 @@ def after_done(
 ) -> Planned | None:
     """The next visit of a recurring rule, once one is done (None when it does not recur)."""
     rule = current().followups.rules.get(rule_key)
-    if rule is None:
-        return None
+    if rule is None or residence not in ("here", "out", "in_migrant"):
+        return None  # nobody visits the dead or those gone away
     if rule.repeat_days:
         if rule.repeat_while and residence != rule.repeat_while:
             return None

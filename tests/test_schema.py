@@ -244,6 +244,7 @@ def test_domain_values_are_the_defaults_of_domain_md(shipped):
         "entry": {"timely_days": 7},
         "statistics": {"year_start_month": 1, "annualise_part_year": False},
         "ids": {"allow_legacy_15": True},
+        "benefits": {"reward_age": 60, "special_mother_age": 49, "special_disability_grade": 3},
     }
 
 

@@ -22,8 +22,10 @@ from fptui.schema.model import (
     FollowupRule,
     Followups,
     Form,
+    IndicatorRule,
     Option,
     Schemas,
+    Scoring,
     Text,
     Visit,
 )
@@ -44,6 +46,7 @@ DOMAIN_SPEC: dict[str, dict[str, type]] = {
     "entry": {"timely_days": int},
     "statistics": {"year_start_month": int, "annualise_part_year": bool},
     "ids": {"allow_legacy_15": bool},
+    "benefits": {"reward_age": int, "special_mother_age": int, "special_disability_grade": int},
 }
 # The messages fptui shows, by group: each must be in messages.toml.
 MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -628,6 +631,64 @@ def _load_checks(path: Path) -> dict[str, CheckRule]:
     return out
 
 
+SHAPES: dict[str, tuple[str, ...]] = {
+    "rate_below": ("target", "per_point"),
+    "per_case": ("per_case",),
+    "yes_no": (),
+    "veto": (),
+}
+
+
+def _load_scoring(path: Path) -> Scoring:
+    """Indicators: a figure fptui computes, a shape with its numbers, points adding to 100."""
+    from fptui.score import FIGURES
+
+    r = _Reader(path)
+    data = _read_toml(path)
+    r.only(data, "", {"title", "indicators"})
+    number = (int, float)
+    indicators = {}
+    for name, raw in r.table(r.get(data, "indicators", "", dict), "indicators").items():
+        where = f"indicators.{name}"
+        tbl = r.table(raw, where)
+        r.only(
+            tbl,
+            where,
+            {"title", "figure", "shape", "target", "points", "per_point", "per_case", "no_cases"},
+        )
+        fig = r.get(tbl, "figure", where, str)
+        if fig not in FIGURES:
+            raise r.fail(
+                f"{where}.figure", f"no such figure; expected one of {', '.join(sorted(FIGURES))}"
+            )
+        shape = r.get(tbl, "shape", where, str)
+        if shape not in SHAPES:
+            raise r.fail(f"{where}.shape", f"expected one of {', '.join(SHAPES)}, got {shape!r}")
+        for needed in SHAPES[shape]:
+            r.get(tbl, needed, where, number)
+        points = r.get(tbl, "points", where, number, 0)
+        if points < 0:
+            raise r.fail(f"{where}.points", "expected 0 or more")
+        no_cases = r.get(tbl, "no_cases", where, str, "full")
+        if no_cases not in ("full", "none"):
+            raise r.fail(f"{where}.no_cases", f"expected full or none, got {no_cases!r}")
+        indicators[name] = IndicatorRule(
+            key=name,
+            title=r.text(tbl, "title", where),
+            figure=fig,
+            shape=shape,
+            points=points,
+            target=r.get(tbl, "target", where, number, None),
+            per_point=r.get(tbl, "per_point", where, number, 0),
+            per_case=r.get(tbl, "per_case", where, number, 0),
+            no_cases=no_cases,
+        )
+    total = sum(i.points for i in indicators.values())
+    if abs(total - 100) > 1e-9:
+        raise r.fail("indicators", f"points add up to {total:g}; expected 100")
+    return Scoring(r.text(data, "title", ""), indicators)
+
+
 def load(directory: Path | str | None = None) -> Schemas:
     """Load every schema file under `directory` (default: the shipped `schemas/`)."""
     dir_ = Path(directory) if directory else DEFAULT_DIR
@@ -654,6 +715,7 @@ def load(directory: Path | str | None = None) -> Schemas:
         messages=_load_messages(dir_ / "messages.toml"),
         followups=_load_followups(dir_ / "followups.toml", forms, choices),
         checks=_load_checks(dir_ / "checks.toml"),
+        scoring=_load_scoring(dir_ / "scoring.toml"),
     )
 
 

@@ -165,6 +165,25 @@ class CheckRule:
 
 
 @dataclass(frozen=True)
+class IndicatorRule:
+    key: str
+    title: Text
+    figure: str
+    shape: str  # rate_below | per_case | yes_no | veto
+    points: float
+    target: float | None = None
+    per_point: float = 0.0
+    per_case: float = 0.0
+    no_cases: str = "full"
+
+
+@dataclass(frozen=True)
+class Scoring:
+    title: Text
+    indicators: dict[str, IndicatorRule]
+
+
+@dataclass(frozen=True)
 class Schemas:
     forms: dict[str, Form]
     choices: dict[str, ChoiceList]
@@ -172,6 +191,7 @@ class Schemas:
     messages: dict[str, dict[str, Text]]
     followups: Followups = field(default_factory=lambda: Followups({}, ()))
     checks: dict[str, CheckRule] = field(default_factory=dict)
+    scoring: Scoring = field(default_factory=lambda: Scoring(Text("-", "-"), {}))
 
     def message(self, group: str, rule: str, lang: str = "zh", **params: Any) -> str:
         text = self.messages[group][rule](lang)

@@ -1,0 +1,526 @@
+"""The score (目标管理考核): indicators computed from the ledger for a period.
+
+Each figure is a small function registered by name that counts, for a village (or all)
+and a period, what the indicator measures and which records fall short (the "cases"
+a lost point leads to). schemas/scoring.toml gives each indicator its figure, target,
+points and rule shape; `score()` applies them. Rates are kept unrounded: a figure is
+rounded only when shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import peewee as pw
+
+from fptui import clock
+from fptui.dates import age_on
+from fptui.models import Event, FollowUp, Household, MonthClose, Person
+from fptui.schema import Text, current
+
+LIVING = ("here", "out", "in_migrant")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def month(cls, key: str) -> Period:
+        """The month `YYYY-MM`."""
+        year, month = (int(x) for x in key.split("-"))
+        start = dt.date(year, month, 1)
+        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+        return cls(start, nxt - dt.timedelta(days=1))
+
+    @property
+    def key(self) -> str:
+        return f"{self.start:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A record behind lost points, to open and fix."""
+
+    text: Text
+    household: int | None = None
+    person: int | None = None
+
+
+@dataclass
+class Figure:
+    numerator: int = 0
+    denominator: int = 0
+    cases: list[Case] = field(default_factory=list)
+    yes: bool | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """Percent, unrounded; None when there is nothing to count."""
+        return self.numerator * 100 / self.denominator if self.denominator else None
+
+
+@dataclass(frozen=True)
+class Scope:
+    village: int | None
+    period: Period
+    today: dt.date
+
+
+FIGURES: dict[str, Callable[[Scope], Figure]] = {}
+
+
+def figure(name: str) -> Callable:
+    def register(fn: Callable[[Scope], Figure]) -> Callable[[Scope], Figure]:
+        FIGURES[name] = fn
+        return fn
+
+    return register
+
+
+def _in_village(query: pw.ModelSelect, column: pw.Field, scope: Scope) -> pw.ModelSelect:
+    return query.where(column == scope.village) if scope.village is not None else query
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(Person.select(Person.id, Person.name).where(Person.id.in_(list(ids))).tuples())
+
+
+def _date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+@figure("timely_entry")
+def timely_entry(scope: Scope) -> Figure:
+    days = current().domain["entry"]["timely_days"]
+    query = _in_village(
+        Event.select(
+            Event.id,
+            Event.household,
+            Event.person,
+            Event.kind,
+            Event.happened_on,
+            Event.entered_on,
+        ).where(Event.happened_on.between(scope.period.start, scope.period.end)),
+        Event.village,
+        scope,
+    )
+    rows = list(query.tuples())
+    late = [r for r in rows if (_date(r[5]) - _date(r[4])).days > days]
+    names = _names({r[2] for r in late if r[2]})
+    forms = current().forms
+    cases = [
+        Case(
+            Text(
+                f"{names.get(p, '')} {forms[k].title('zh')} {h_on} 录入于 {e_on}",
+                f"{names.get(p, '')} {forms[k].title('en')} {h_on} entered {e_on}",
+            ),
+            hid,
+            p,
+        )
+        for _, hid, p, k, h_on, e_on in late
+    ]
+    return Figure(len(rows) - len(late), len(rows), cases)
+
+
+@figure("logic_errors")
+def logic_errors(scope: Scope) -> Figure:
+    from fptui import checks
+
+    errors = [f for f in checks.run(village=scope.village) if f.severity == "error"]
+    return Figure(
+        len(errors), len(errors), [Case(f.message, f.household, f.person) for f in errors]
+    )
+
+
+def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict, dt.date]]:
+    query = _in_village(
+        Event.select(
+            Event.id,
+            Event.household,
+            Event.person,
+            Event.happened_on,
+            Event.data,
+            Event.entered_on,
+        ).where(
+            (Event.kind == "birth")
+            & Event.happened_on.between(scope.period.start, scope.period.end)
+        ),
+        Event.village,
+        scope,
+    )
+    return [
+        (e, h, p, _date(d), json.loads(data), _date(en)) for e, h, p, d, data, en in query.tuples()
+    ]
+
+
+@figure("birth_complete")
+def birth_complete(scope: Scope) -> Figure:
+    births = _births(scope)
+    names = _names({b[2] for b in births})
+    cases = []
+    for _, hid, child, day, data, _ in births:
+        missing = [f for f in ("place", "father") if not data.get(f)]
+        if missing:
+            cases.append(
+                Case(
+                    Text(
+                        f"{names.get(child, '')} {day} 出生登记缺少：{'、'.join(missing)}",
+                        f"{names.get(child, '')} {day} birth lacks: {', '.join(missing)}",
+                    ),
+                    hid,
+                    child,
+                )
+            )
+    return Figure(len(births) - len(cases), len(births), cases)
+
+
+def _visits(scope: Scope, kind: str) -> list[tuple]:
+    """Visits of `kind` due in the period (up to today), with whether done in time."""
+    end = min(scope.period.end, scope.today)
+    query = FollowUp.select(
+        FollowUp.id,
+        FollowUp.household,
+        FollowUp.person,
+        FollowUp.due_on,
+        FollowUp.status,
+        FollowUp.done_on,
+    ).where(
+        (FollowUp.kind == kind)
+        & (FollowUp.status != "cancelled")
+        & FollowUp.due_on.between(scope.period.start, end)
+    )
+    if scope.village is not None:
+        query = query.join(Household, on=(FollowUp.household == Household.id)).where(
+            Household.village == scope.village
+        )
+    return list(query.tuples())
+
+
+def _visit_figure(scope: Scope, kind: str, title: Text) -> Figure:
+    rows = _visits(scope, kind)
+    names = _names({r[2] for r in rows})
+    cases = []
+    for _, hid, pid, due, status, done in rows:
+        if status == "done" and done is not None and _date(done) <= _date(due):
+            continue
+        state = (
+            "逾期完成" if status == "done" else "未完成",
+            "done late" if status == "done" else "not done",
+        )
+        cases.append(
+            Case(
+                Text(
+                    f"{names.get(pid, '')} {title.zh} 应于{due} {state[0]}",
+                    f"{names.get(pid, '')} {title.en} due {due} {state[1]}",
+                ),
+                hid,
+                pid,
+            )
+        )
+    return Figure(len(rows) - len(cases), len(rows), cases)
+
+
+@figure("postpartum_on_time")
+def postpartum_on_time(scope: Scope) -> Figure:
+    return _visit_figure(scope, "postpartum_visit", Text("产后访视", "postpartum visit"))
+
+
+@figure("prenatal_on_time")
+def prenatal_on_time(scope: Scope) -> Figure:
+    return _visit_figure(scope, "prenatal", Text("产前随访", "prenatal visit"))
+
+
+@figure("special_contacted")
+def special_contacted(scope: Scope) -> Figure:
+    rows = _visits(scope, "special_family_contact")
+    fig = _visit_figure(scope, "special_family_contact", Text("特殊家庭联系", "special family"))
+    done_late = {r[2] for r in rows if r[4] == "done"}
+    # a month's contact done later in the month still counts: only undone ones are cases
+    fig.cases = [c for c in fig.cases if c.person not in done_late]
+    fig.numerator = fig.denominator - len(fig.cases)
+    return fig
+
+
+@figure("out_contacted")
+def out_contacted(scope: Scope) -> Figure:
+    end = min(scope.period.end, scope.today)
+    since = end - dt.timedelta(days=90)
+    query = Person.select(Person.id, Person.household, Person.name).where(
+        Person.residence == "out"
+    )
+    if scope.village is not None:
+        query = query.join(Household).where(Household.village == scope.village)
+    people = {pid: (hid, name) for pid, hid, name in query.tuples()}
+    reached: set[int] = set()
+    ids = list(people)
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        reached |= {
+            p
+            for (p,) in FollowUp.select(FollowUp.person)
+            .where(
+                (FollowUp.kind == "out_contact")
+                & (FollowUp.status == "done")
+                & FollowUp.person.in_(chunk)
+                & FollowUp.done_on.between(since, end)
+            )
+            .tuples()
+        }
+        reached |= {
+            p
+            for (p,) in Event.select(Event.person)
+            .where(
+                (Event.kind == "go_out")
+                & Event.person.in_(chunk)
+                & Event.happened_on.between(since, end)
+            )
+            .tuples()
+        }
+    cases = [
+        Case(Text(f"{name} 90天内无有效联系", f"{name}: no contact in 90 days"), hid, pid)
+        for pid, (hid, name) in people.items()
+        if pid not in reached
+    ]
+    return Figure(len(people) - len(cases), len(people), cases)
+
+
+@figure("migrant_complete")
+def migrant_complete(scope: Scope) -> Figure:
+    query = Person.select(
+        Person.id, Person.household, Person.name, Person.id_number, Person.phone
+    ).where(Person.residence == "in_migrant")
+    if scope.village is not None:
+        query = query.join(Household).where(Household.village == scope.village)
+    rows = list(query.tuples())
+    cases = []
+    for pid, hid, name, number, phone in rows:
+        missing = [m for m, v in (("身份证号", number), ("电话", phone)) if not v]
+        if missing:
+            cases.append(
+                Case(
+                    Text(
+                        f"{name} 缺少{'、'.join(missing)}", f"{name}: lacks {', '.join(missing)}"
+                    ),
+                    hid,
+                    pid,
+                )
+            )
+    return Figure(len(rows) - len(cases), len(rows), cases)
+
+
+@figure("benefit_confirmed")
+def benefit_confirmed(scope: Scope) -> Figure:
+    """Recipients confirmed this year whom the eligibility rules do not confirm."""
+    rules = current().domain["benefits"]
+    year = scope.period.end.year
+    query = _in_village(
+        Event.select(Event.household, Event.person, Event.data).where(
+            (Event.kind == "benefit")
+            & Event.happened_on.between(dt.date(year, 1, 1), scope.period.end)
+        ),
+        Event.village,
+        scope,
+    )
+    rows = [(h, p, json.loads(d)) for h, p, d in query.tuples()]
+    ids = {p for _, p, _ in rows}
+    people = {p.id: p for p in Person.select().where(Person.id.in_(list(ids)))} if ids else {}
+    children: dict[int, list[Person]] = {}
+    if ids:
+        for c in Person.select().where(
+            Person.mother.in_(list(ids)) | Person.father.in_(list(ids))
+        ):
+            for parent in (c.mother_id, c.father_id):
+                if parent in ids:
+                    children.setdefault(parent, []).append(c)
+    cases = []
+    for hid, pid, data in rows:
+        p = people.get(pid)
+        if p is None:
+            continue
+        kids = [c for c in children.get(pid, []) if c.residence in LIVING]
+        if data.get("scheme") == "special":
+            ok = age_on(p.birth_date, dt.date(year, 12, 31)) >= rules["special_mother_age"] and (
+                not kids
+                or (
+                    len(kids) == 1
+                    and (kids[0].disability_grade or 9) <= rules["special_disability_grade"]
+                )
+            )
+        else:
+            daughters = [c for c in kids if c.sex == "F"]
+            ok = age_on(p.birth_date, dt.date(year, 12, 31)) >= rules["reward_age"] and (
+                len(kids) == 1 or (len(kids) == 2 and len(daughters) == 2)
+            )
+        ok = ok and p.residence in ("here", "out")
+        if not ok:
+            cases.append(
+                Case(
+                    Text(
+                        f"{p.name} 扶助资格按规则不能确认",
+                        f"{p.name}: the rules do not confirm eligibility",
+                    ),
+                    hid,
+                    pid,
+                )
+            )
+    return Figure(len(rows) - len(cases), len(rows), cases)
+
+
+@figure("births_not_late")
+def births_not_late(scope: Scope) -> Figure:
+    births = _births(scope)
+    closes = {
+        (v, m): _date(c)
+        for v, m, c in MonthClose.select(
+            MonthClose.village, MonthClose.month, MonthClose.closed_at
+        ).tuples()
+    }
+    villages = (
+        dict(
+            Event.select(Event.id, Event.village)
+            .where(Event.id.in_([b[0] for b in births]))
+            .tuples()
+        )
+        if births
+        else {}
+    )
+    names = _names({b[2] for b in births})
+    cases = []
+    for event, hid, child, day, _data, entered in births:
+        closed = closes.get((villages.get(event), f"{day:%Y-%m}"))
+        if closed is not None and entered > closed:
+            cases.append(
+                Case(
+                    Text(
+                        f"{names.get(child, '')} {day} 出生于月结后补报",
+                        f"{names.get(child, '')} born {day}, entered after close",
+                    ),
+                    hid,
+                    child,
+                )
+            )
+    return Figure(len(births) - len(cases), len(births), cases)
+
+
+@figure("return_on_time")
+def return_on_time(scope: Scope) -> Figure:
+    """The month before the period's last closed by the 5th of the month after it."""
+    last = scope.period.end.replace(day=1) - dt.timedelta(days=1)
+    month = f"{last:%Y-%m}"
+    deadline = scope.period.end.replace(day=5)
+    query = MonthClose.select(MonthClose.village, MonthClose.closed_at).where(
+        MonthClose.month == month
+    )
+    closed = {v: _date(c) for v, c in query.tuples()}
+    from fptui.models import Area
+
+    villages = [v.id for v in Area.select().where(Area.kind == "village")]
+    if scope.village is not None:
+        villages = [scope.village]
+    late = [v for v in villages if v not in closed or closed[v] > deadline]
+    cases = [
+        Case(Text(f"{month} 月未在 {deadline} 前结账", f"{month} not closed by {deadline}"))
+        for _ in late
+    ]
+    return Figure(len(villages) - len(late), len(villages), cases, yes=not late)
+
+
+# --- applying the rules -----------------------------------------------------------------
+
+
+def _round(value: float) -> float:
+    """Two decimals, half away from zero: how a rate or a deduction is shown."""
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    key: str
+    title: Text
+    shape: str
+    figure: Figure
+    target: float | None
+    points: float
+    lost: float  # unrounded
+
+    @property
+    def earned(self) -> float:
+        return self.points - self.lost
+
+    def shown_figure(self) -> str:
+        if self.shape == "rate_below":
+            rate = self.figure.rate
+            return "-" if rate is None else f"{_round(rate):.2f}%"
+        if self.shape == "yes_no":
+            return "是" if self.figure.yes else "否"
+        return str(len(self.figure.cases))
+
+
+@dataclass(frozen=True)
+class Score:
+    period: Period
+    village: int | None
+    indicators: list[IndicatorScore]
+    vetoed: list[str]
+
+    @property
+    def total(self) -> float:
+        return sum(i.earned for i in self.indicators)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.vetoed)
+
+    def worst(self) -> IndicatorScore | None:
+        lost = [i for i in self.indicators if i.lost > 0]
+        return max(lost, key=lambda i: i.lost) if lost else None
+
+
+def lost_points(shape: str, fig: Figure, rule: dict) -> float:
+    """Points lost by one indicator's rule shape on its figure (never more than its points)."""
+    points = rule["points"]
+    if shape == "rate_below":
+        rate = fig.rate
+        if rate is None:
+            return 0.0 if rule.get("no_cases", "full") == "full" else points
+        return min(points, max(0.0, (rule["target"] - rate) * rule["per_point"]))
+    if shape == "per_case":
+        return min(points, len(fig.cases) * rule["per_case"])
+    if shape == "yes_no":
+        return 0.0 if fig.yes or (fig.yes is None and not fig.cases) else points
+    if shape == "veto":
+        return 0.0
+    raise ValueError(f"unknown shape {shape}")
+
+
+def score(period: Period, village: int | None = None, today: dt.date | None = None) -> Score:
+    """Every indicator of scoring.toml for the period and village, and the total."""
+    rules = current().scoring
+    scope = Scope(village, period, today or clock.today())
+    results, vetoed = [], []
+    for key, rule in rules.indicators.items():
+        fig = FIGURES[rule.figure](scope)
+        spec = {
+            "points": rule.points,
+            "target": rule.target,
+            "per_point": rule.per_point,
+            "per_case": rule.per_case,
+            "no_cases": rule.no_cases,
+        }
+        lost = lost_points(rule.shape, fig, spec)
+        if rule.shape == "veto" and fig.cases:
+            vetoed.append(key)
+        results.append(
+            IndicatorScore(key, rule.title, rule.shape, fig, rule.target, rule.points, lost)
+        )
+    return Score(period, village, results, vetoed)
