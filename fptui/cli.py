@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="run the logic checks; exit status 1 if any error")
     chk.add_argument("--village", help="village code, name or number in the list")
     chk.add_argument("--format", choices=("table", "json"), default="table")
+    sc = sub.add_parser("score", help="the score of a month (目标管理考核)")
+    sc.add_argument("--month", required=True, help="YYYY-MM")
+    sc.add_argument("--village", help="village code, name or number in the list")
+    sc.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 
@@ -169,6 +173,56 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+def _score(args: argparse.Namespace) -> int:
+    import json
+    import re
+
+    from fptui import score
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+        print(f"fptui score: --month must be YYYY-MM, got {args.month!r}", file=sys.stderr)
+        return 2
+    village, unit = _village(args.village)
+    result = score.score(score.Period.month(args.month), village)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "month": args.month,
+                    "unit": unit or None,
+                    "total": round(result.total, 2),
+                    "failed": result.failed,
+                    "indicators": [
+                        {
+                            "key": i.key,
+                            "title": i.title(args.lang),
+                            "figure": i.shown_figure(),
+                            "target": i.target,
+                            "points": i.points,
+                            "lost": round(i.lost, 2),
+                            "cases": len(i.figure.cases),
+                        }
+                        for i in result.indicators
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    from fptui.tui.widgets.virtual_list import fit
+
+    for i in result.indicators:
+        target = "" if i.target is None else f"{i.target:g}"
+        print(
+            f"{fit(i.title(args.lang), 30)} {i.shown_figure():>8} {target:>5} "
+            f"{i.points:>5g} {(-i.lost or 0.0):>7.2f}"
+        )
+    state = " (一票否决)" if result.failed else ""
+    print(f"{fit('合计' if args.lang == 'zh' else 'Total', 30)} {result.total:.2f}/100{state}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
@@ -193,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseError as exc:
         print(f"fptui: {exc}", file=sys.stderr)
         return 2
-    jobs = {"followups": _followups, "check": _check}
+    jobs = {"followups": _followups, "check": _check, "score": _score}
     return jobs[args.command](args)
 
 

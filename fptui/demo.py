@@ -172,6 +172,8 @@ class _Builder:
             "residence": extra.pop("residence", "here"),
         }
         person.update(extra)
+        if person["residence"] == "in_migrant" and age_on(birth, self.opened) >= 16:
+            person["phone"] = self.phone() if self.rng.random() < 0.95 else None
         return person
 
     def household(self, migrant: bool = False) -> list[dict]:
@@ -721,6 +723,7 @@ class _Simulation:
                 "birth_date": birth,
                 "relation": "head",
                 "id_number": b.id_number(birth, sex, self.rng.choice(MIGRANT_DIVISIONS)),
+                "phone": b.phone() if self.rng.random() < 0.95 else None,
             },
         )
         b.people[event.person_id] = _P(event.person_id, sex, birth, household.id, "in_migrant")
@@ -736,7 +739,20 @@ class _Simulation:
             )
 
     def benefit(self, p: _P, day: dt.date) -> None:
-        if p.residence in ("here", "out"):
+        """Confirm reward-and-assistance for an eligible parent (and, rarely, by mistake
+        for one the rules do not confirm: the roster errors the score counts)."""
+        if p.residence not in ("here", "out"):
+            return
+        kids = list(
+            Person.select(Person.sex)
+            .where(
+                ((Person.mother == p.id) | (Person.father == p.id))
+                & Person.residence.in_(("here", "out", "in_migrant"))
+            )
+            .tuples()
+        )
+        eligible = len(kids) == 1 or (len(kids) == 2 and all(k == ("F",) for k in kids))
+        if eligible or self.rng.random() < 0.02:
             ledger.confirm_benefit(
                 p.id, {"date": day, "scheme": "reward", "year": day.year, "amount": "960"}
             )

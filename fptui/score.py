@@ -296,25 +296,26 @@ def out_contacted(scope: Scope) -> Figure:
 
 @figure("migrant_complete")
 def migrant_complete(scope: Scope) -> Figure:
+    """Incoming migrants with an ID number, and a phone from the age of 16."""
     query = Person.select(
-        Person.id, Person.household, Person.name, Person.id_number, Person.phone
+        Person.id,
+        Person.household,
+        Person.name,
+        Person.id_number,
+        Person.phone,
+        Person.birth_date,
     ).where(Person.residence == "in_migrant")
     if scope.village is not None:
         query = query.join(Household).where(Household.village == scope.village)
     rows = list(query.tuples())
     cases = []
-    for pid, hid, name, number, phone in rows:
-        missing = [m for m, v in (("身份证号", number), ("电话", phone)) if not v]
+    for pid, hid, name, number, phone, born in rows:
+        adult = age_on(_date(born), scope.period.end) >= 16
+        missing = [m for m, v in (("id", number), ("phone", phone or not adult)) if not v]
         if missing:
-            cases.append(
-                Case(
-                    Text(
-                        f"{name} 缺少{'、'.join(missing)}", f"{name}: lacks {', '.join(missing)}"
-                    ),
-                    hid,
-                    pid,
-                )
-            )
+            zh = "、".join({"id": "身份证号", "phone": "电话"}[m] for m in missing)
+            en = ", ".join({"id": "ID number", "phone": "phone"}[m] for m in missing)
+            cases.append(Case(Text(f"{name} 缺少{zh}", f"{name}: lacks {en}"), hid, pid))
     return Figure(len(rows) - len(cases), len(rows), cases)
 
 

@@ -1,0 +1,184 @@
+"""The score: each rule shape on worked numbers, the default indicators, the total."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+
+from fptui import clock, ledger, schema, score
+from fptui.schema import SchemaError
+from fptui.score import Figure, Period, lost_points
+
+D = dt.date
+RATE = {"points": 15, "target": 95, "per_point": 1, "no_cases": "full"}
+
+
+def test_a_rate_below_target_loses_its_points_per_percentage_point():
+    assert lost_points("rate_below", Figure(925, 1000), RATE) == pytest.approx(2.5)
+    assert lost_points("rate_below", Figure(950, 1000), RATE) == 0
+    assert lost_points("rate_below", Figure(999, 1000), RATE) == 0  # above target: nothing
+    half = {**RATE, "per_point": 0.5, "points": 10, "target": 90}
+    assert lost_points("rate_below", Figure(85, 100), half) == pytest.approx(2.5)
+
+
+def test_an_indicator_never_loses_more_than_its_points():
+    assert lost_points("rate_below", Figure(10, 100), RATE) == 15
+    assert (
+        lost_points("per_case", Figure(cases=[None] * 100), {"points": 15, "per_case": 0.2}) == 15
+    )
+
+
+def test_each_case_costs_its_points():
+    three = Figure(cases=[None] * 3)
+    assert lost_points("per_case", three, {"points": 15, "per_case": 0.2}) == pytest.approx(0.6)
+    assert lost_points("per_case", Figure(), {"points": 5, "per_case": 1}) == 0
+
+
+def test_yes_or_no_gives_all_the_points_or_none():
+    assert lost_points("yes_no", Figure(yes=True), {"points": 5}) == 0
+    assert lost_points("yes_no", Figure(yes=False), {"points": 5}) == 5
+
+
+def test_a_zero_denominator_scores_as_its_rule_says():
+    assert lost_points("rate_below", Figure(0, 0), RATE) == 0
+    assert lost_points("rate_below", Figure(0, 0), {**RATE, "no_cases": "none"}) == 15
+    assert Figure(0, 0).rate is None
+
+
+def test_rates_are_shown_to_two_decimals_half_away_from_zero():
+    assert score._round(92.125) == 92.13
+    assert score._round(92.124) == 92.12
+
+
+def _scoring_copy(tmp_path, old: str, new: str):
+    copy = tmp_path / "schemas"
+    shutil.copytree(schema.DEFAULT_DIR, copy)
+    path = copy / "scoring.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy, path
+
+
+def test_a_veto_marks_the_whole_score_failed(family, tmp_path):
+    copy, _ = _scoring_copy(
+        tmp_path,
+        "[indicators.monthly_return]",
+        '[indicators.no_logic_errors]\ntitle = { zh = "无逻辑错误", en = "No logic errors" }\n'
+        'figure = "logic_errors"\nshape = "veto"\npoints = 0\n\n[indicators.monthly_return]',
+    )
+    schema.use(schema.load(copy))
+    try:
+        month = Period.month("2026-03")
+        assert not score.score(month).failed
+        ledger.edit_person(family["wife"].id, {"marriage_date": None})
+        result = score.score(month)
+        assert result.failed and result.vetoed == ["no_logic_errors"]
+    finally:
+        schema.use(None)
+
+
+def test_the_total_is_the_sum_of_the_indicators_and_each_stays_within_its_points(family):
+    result = score.score(Period.month("2026-03"))
+    assert result.total == pytest.approx(sum(i.points - i.lost for i in result.indicators))
+    assert sum(i.points for i in result.indicators) == 100
+    assert all(0 <= i.lost <= i.points for i in result.indicators)
+
+
+def test_fixing_a_logic_error_raises_the_score_by_exactly_its_deduction(family):
+    month = Period.month("2026-03")
+    ledger.edit_person(family["wife"].id, {"marriage_date": None})
+    before = score.score(month)
+    logic = next(i for i in before.indicators if i.key == "ledger_logic")
+    assert (len(logic.figure.cases), logic.lost) == (1, pytest.approx(0.2))
+    ledger.edit_person(family["wife"].id, {"marriage_date": "2019-01-01"})
+    after = score.score(month)
+    assert after.total - before.total == pytest.approx(0.2)
+
+
+def test_timely_entry_counts_events_entered_within_7_days(family):
+    with clock.frozen(D(2026, 3, 5)):
+        ledger.record_go_out(
+            family["husband"].id, {"date": "3-1", "destination": "太原", "contact": "微信"}
+        )
+    with clock.frozen(D(2026, 3, 20)):
+        ledger.record_go_out(
+            family["wife"].id, {"date": "3-2", "destination": "太原", "contact": "微信"}
+        )
+        result = score.score(Period.month("2026-03"))
+    timely = next(i for i in result.indicators if i.key == "timely_entry")
+    assert (timely.figure.numerator, timely.figure.denominator) == (1, 2)
+    assert timely.lost == 15  # 50% is 45 points below 95: capped at its 15
+    assert "李秀英" in timely.figure.cases[0].text("zh")
+
+
+def test_a_whole_demo_village_scores_the_sum_of_its_indicators(tmp_path):
+    from fptui import db, demo, queries
+
+    demo.build(tmp_path / "demo.db", persons=800, seed=3, today=D(2026, 11, 23))
+    try:
+        with clock.frozen(D(2026, 11, 23)):
+            village = queries.villages()[0]
+            result = score.score(Period.month("2026-10"), village.id)
+        assert 0 < result.total < 100
+        assert result.total == pytest.approx(sum(i.earned for i in result.indicators))
+        assert any(i.lost for i in result.indicators)  # the demo leaves work to do
+    finally:
+        db.close_database()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected"),
+    [
+        (
+            'figure = "timely_entry"',
+            'figure = "speed"',
+            "indicators.timely_entry.figure",
+            "no such figure",
+        ),
+        (
+            'shape = "per_case"\npoints = 15',
+            'shape = "per_kase"\npoints = 15',
+            "indicators.ledger_logic.shape",
+            "expected one of",
+        ),
+        ("target = 95\npoints = 15", "points = 15", "indicators.timely_entry.target", "missing"),
+        (
+            "points = 15\nper_point = 1",
+            "points = 16\nper_point = 1",
+            "indicators",
+            "points add up to 101",
+        ),
+        (
+            'no_cases = "full"',
+            'no_cases = "half"',
+            "indicators.timely_entry.no_cases",
+            "full or none",
+        ),
+    ],
+)
+def test_a_bad_scoring_file_is_refused_with_file_key_and_reason(tmp_path, old, new, key, expected):
+    copy, path = _scoring_copy(tmp_path, old, new)
+    with pytest.raises(SchemaError) as caught:
+        schema.load(copy)
+    assert (caught.value.file, caught.value.key) == (str(path), key)
+    assert expected in str(caught.value)
+
+
+def test_fptui_score_prints_a_table_or_json(family, tmp_path, capsys):
+    from fptui import cli
+
+    database = str(tmp_path / "ledger.db")
+    assert cli.main(["--db", database, "score", "--month", "2026-03", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["month"] == "2026-03" and len(data["indicators"]) == 11
+    assert data["total"] == pytest.approx(
+        sum(i["points"] - i["lost"] for i in data["indicators"]), abs=0.02
+    )
+    assert cli.main(["--db", database, "score", "--month", "2026-3"]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+    assert cli.main(["--db", database, "score", "--month", "2026-03"]) == 0
+    assert "合计" in capsys.readouterr().out
