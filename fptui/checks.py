@@ -470,3 +470,57 @@ def run(
                     findings.append(f)
     findings.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
     return findings
+
+
+class Cache:
+    """The findings of a village (or all), kept by household and refreshed only where the
+    ledger changed: after a save, a few households are checked again, not 100,000 persons.
+    """
+
+    def __init__(self, village: int | None = None) -> None:
+        self.village = village
+        self.by_household: dict[int | None, list[Finding]] = {}
+
+    def load(self) -> Cache:
+        self.by_household = {}
+        self._add(run(village=self.village))
+        return self
+
+    def _add(self, findings: list[Finding]) -> None:
+        for f in findings:
+            bucket = self.by_household.setdefault(f.household, [])
+            if f not in bucket:
+                bucket.append(f)
+
+    def refresh(self, households: set[int]) -> None:
+        if not households:
+            return
+        # a duplicate ID joins two households: check the other one again too
+        shared = {
+            h
+            for h, found in self.by_household.items()
+            if any(f.code == "id_duplicate" for f in found)
+        }
+        scope = set(households) | ({h for h in shared if h is not None} if shared else set())
+        for household in scope:
+            self.by_household.pop(household, None)
+        self._add(
+            [
+                f
+                for f in run(households=scope)
+                if self.village is None or f.household in self._in_village(scope)
+            ]
+        )
+
+    def _in_village(self, households: set[int]) -> set[int]:
+        return {
+            h
+            for (h,) in Household.select(Household.id)
+            .where(Household.id.in_(list(households)) & (Household.village == self.village))
+            .tuples()
+        }
+
+    def findings(self) -> list[Finding]:
+        out = [f for found in self.by_household.values() for f in found]
+        out.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
+        return out

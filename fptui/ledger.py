@@ -87,6 +87,16 @@ def _snapshot(row: pw.Model) -> dict[str, Any]:
     )
 
 
+_touched: set[int | None] = set()
+
+
+def take_touched() -> set[int]:
+    """The households changed since the last call: what a live score must look at again."""
+    touched = {h for h in _touched if h is not None}
+    _touched.clear()
+    return touched
+
+
 def _audit(action: str, row: pw.Model, before: dict[str, Any] | None) -> None:
     _write_audits([(action, row._meta.table_name, row.id, before, _snapshot(row))])
 
@@ -99,6 +109,9 @@ def _write_audits(
     A prepared statement, not Audit.create: it runs for every row a change touches, and
     building each INSERT through the query builder cost more than the change itself.
     """
+    for _action, table, record_id, before, after in records:
+        row = after or before or {}
+        _touched.add(record_id if table == "household" else row.get("household"))
     at, user, mark = clock.now().strftime("%Y-%m-%d %H:%M:%S"), current_user(), database.param
     database.cursor().executemany(
         f'INSERT INTO audit (at, "user", action, "table", record_id, before, after) '

@@ -70,6 +70,7 @@ class Scope:
     village: int | None
     period: Period
     today: dt.date
+    findings: list | None = None  # from a checks.Cache, so a live score need not re-check
 
 
 FIGURES: dict[str, Callable[[Scope], Figure]] = {}
@@ -137,7 +138,8 @@ def timely_entry(scope: Scope) -> Figure:
 def logic_errors(scope: Scope) -> Figure:
     from fptui import checks
 
-    errors = [f for f in checks.run(village=scope.village) if f.severity == "error"]
+    found = scope.findings if scope.findings is not None else checks.run(village=scope.village)
+    errors = [f for f in found if f.severity == "error"]
     return Figure(
         len(errors), len(errors), [Case(f.message, f.household, f.person) for f in errors]
     )
@@ -254,6 +256,7 @@ def special_contacted(scope: Scope) -> Figure:
 
 @figure("out_contacted")
 def out_contacted(scope: Scope) -> Figure:
+    """Out-migrants contacted (or gone out) within 90 days before the period's end."""
     end = min(scope.period.end, scope.today)
     since = end - dt.timedelta(days=90)
     query = Person.select(Person.id, Person.household, Person.name).where(
@@ -262,30 +265,15 @@ def out_contacted(scope: Scope) -> Figure:
     if scope.village is not None:
         query = query.join(Household).where(Household.village == scope.village)
     people = {pid: (hid, name) for pid, hid, name in query.tuples()}
-    reached: set[int] = set()
-    ids = list(people)
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        reached |= {
-            p
-            for (p,) in FollowUp.select(FollowUp.person)
-            .where(
-                (FollowUp.kind == "out_contact")
-                & (FollowUp.status == "done")
-                & FollowUp.person.in_(chunk)
-                & FollowUp.done_on.between(since, end)
-            )
-            .tuples()
-        }
-        reached |= {
-            p
-            for (p,) in Event.select(Event.person)
-            .where(
-                (Event.kind == "go_out")
-                & Event.person.in_(chunk)
-                & Event.happened_on.between(since, end)
-            )
-            .tuples()
-        }
+    contacted = FollowUp.select(FollowUp.person).where(
+        (FollowUp.kind == "out_contact")
+        & (FollowUp.status == "done")
+        & FollowUp.done_on.between(since, end)
+    )
+    went = Event.select(Event.person).where(
+        (Event.kind == "go_out") & Event.happened_on.between(since, end)
+    )
+    reached = {p for (p,) in contacted.union(went).tuples()}
     cases = [
         Case(Text(f"{name} 90天内无有效联系", f"{name}: no contact in 90 days"), hid, pid)
         for pid, (hid, name) in people.items()
@@ -504,10 +492,18 @@ def lost_points(shape: str, fig: Figure, rule: dict) -> float:
     raise ValueError(f"unknown shape {shape}")
 
 
-def score(period: Period, village: int | None = None, today: dt.date | None = None) -> Score:
-    """Every indicator of scoring.toml for the period and village, and the total."""
+def score(
+    period: Period,
+    village: int | None = None,
+    today: dt.date | None = None,
+    findings: list | None = None,
+) -> Score:
+    """Every indicator of scoring.toml for the period and village, and the total.
+
+    `findings` (from a checks.Cache) stand in for a full run of the logic checks.
+    """
     rules = current().scoring
-    scope = Scope(village, period, today or clock.today())
+    scope = Scope(village, period, today or clock.today(), findings)
     results, vetoed = [], []
     for key, rule in rules.indicators.items():
         fig = FIGURES[rule.figure](scope)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -23,6 +24,7 @@ class FptuiApp(Localised, App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
         Binding("f1", "keys", "help", key_display="F1"),
+        Binding("f8", "score", "score", key_display="F8"),
         Binding("ctrl+q", "quit", "quit", key_display="^Q"),
     ]
     ENABLE_COMMAND_PALETTE = True
@@ -31,6 +33,45 @@ class FptuiApp(Localised, App[None]):
         text.set_lang(lang_code)
         super().__init__()
         self.title = t("app_title")
+        from fptui.tui.widgets.score_panel import LiveScore
+
+        self.live = LiveScore()
+
+    def on_mount(self) -> None:
+        # The full check runs after the first paint, in a thread: the list is usable at once.
+        self.call_after_refresh(self.load_score)
+
+    @work(thread=True, exclusive=True, group="score")
+    def load_score(self, village: int | None = None) -> None:
+        from fptui import db as _db
+
+        self.live.load(village)
+        _db.close_database()  # this thread's own connection
+        self.call_from_thread(self.show_score)
+
+    def show_score(self) -> None:
+        """Put the current score on every score panel of the screens open."""
+        from fptui.tui.widgets.score_panel import ScorePanel
+
+        for screen in self.screen_stack:
+            for panel in screen.query(ScorePanel):
+                panel.show(self.live.result)
+            if hasattr(screen, "score_changed"):
+                screen.score_changed()
+
+    def refresh_score(self) -> None:
+        """After a save: check again only the households it touched, and re-score."""
+        from fptui import ledger
+
+        touched = ledger.take_touched()
+        if self.live.cache is not None and touched:
+            self.live.refresh(touched)
+            self.show_score()
+
+    def action_score(self) -> None:
+        from fptui.tui.screens.score import ScoreScreen
+
+        self.push_screen(ScoreScreen(), self._reload)
 
     def get_default_screen(self) -> Screen:
         # The household list is the first screen itself: a default screen under it
@@ -59,6 +100,7 @@ class FptuiApp(Localised, App[None]):
         yield SystemCommand(t("new_household"), t("palette_new_household"), self.new_household)
         yield SystemCommand(t("search"), t("palette_search"), self.go_search)
         yield SystemCommand(t("followups"), t("palette_followups"), self.open_followups)
+        yield SystemCommand(t("score"), t("palette_score"), self.action_score)
         yield SystemCommand(t("switch_village"), t("palette_village"), self.switch_village)
         if household is not None:
             yield SystemCommand(
@@ -97,6 +139,7 @@ class FptuiApp(Localised, App[None]):
         return None
 
     def _reload(self, _: Any = None) -> None:
+        self.refresh_score()
         for screen in self._screens():
             if hasattr(screen, "load"):
                 screen.load()

@@ -46,8 +46,9 @@ class FollowupsScreen(Localised, Screen[None]):
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 
-    def __init__(self, *, due: str = "overdue", village: int | None = None,
-                 household: int | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, *, due: str = "overdue", village: int | None = None, household: int | None = None
+    ) -> None:
         super().__init__()
         self.due = due
         self.village = village
@@ -70,12 +71,15 @@ class FollowupsScreen(Localised, Screen[None]):
         self.query_one(VirtualList).focus()
 
     def load(self) -> None:
-        self.rows = followups.open_list(self.due, village=self.village, group=self.group,
-                                        household=self.household)  # fmt: skip
+        self.app.refresh_score()
+        self.rows = followups.open_list(
+            self.due, village=self.village, group=self.group, household=self.household
+        )
         rows = self.rows
         lst = self.query_one(VirtualList)
-        lst.reset(len(rows), lambda o, n: [followup_line(r) for r in rows[o : o + n]],
-                  keep_cursor=True)  # fmt: skip
+        lst.reset(
+            len(rows), lambda o, n: [followup_line(r) for r in rows[o : o + n]], keep_cursor=True
+        )
         self.query_one("#fu-title", Label).update(f"{t('followups')} · {self._scope()}")
         c = followups.counts(village=self.village)
         self.query_one("#fu-counts", Static).update(

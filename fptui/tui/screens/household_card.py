@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from fptui import queries, schema
 from fptui.tui.text import Localised, choice, lang, t
+from fptui.tui.widgets.score_panel import ScorePanel, summary
 
 
 def event_line(e: queries.EventRow) -> str:
@@ -64,6 +65,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
             yield Static("", id="card-followups")
             yield Label(t("timeline"), classes="section-title")
             yield Static("", id="timeline")
+        yield ScorePanel(summary(self.app.live.result))
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -81,6 +83,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
         table.focus()
 
     def load(self) -> None:
+        self.app.refresh_score()
         card = queries.household_card(self.household_id)
         if card is None:
             self.dismiss(None)

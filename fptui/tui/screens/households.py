@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from fptui import queries
 from fptui.tui.text import Localised, choice, t
+from fptui.tui.widgets.score_panel import ScorePanel, summary
 from fptui.tui.widgets.virtual_list import VirtualList, fit
 
 # Column widths in terminal cells; the address takes what is left.
@@ -70,6 +71,7 @@ class HouseholdsScreen(Localised, Screen):
             header=header_line(), id="households", count=len(self.ids), fetch=self._fetch()
         )
         yield Static("" if self.ids else t("nothing_found"), id="empty")
+        yield ScorePanel(summary(self.app.live.result))
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -87,6 +89,7 @@ class HouseholdsScreen(Localised, Screen):
 
     def refresh_list(self, keep_cursor: bool = False) -> None:
         """Read the matching ids again and show them (after a search or a saved change)."""
+        self.app.refresh_score()
         self.ids = queries.household_ids(self.filter)
         self.query_one(VirtualList).reset(len(self.ids), self._fetch(), keep_cursor=keep_cursor)
         self.query_one("#filters", Static).update(self._filters_text())

@@ -41,6 +41,7 @@ class PersonCardScreen(Localised, Screen[None]):
         self.query_one("#person-box").focus()
 
     def load(self) -> None:
+        self.app.refresh_score()
         p = queries.person(self.person_id)
         form = schema.current().forms["person"]
         age = age_on(p.birth_date, p.death_date or clock.today())

@@ -1,0 +1,65 @@
+"""The live score: one line on the main screens, the whole table with F8.
+
+The app keeps one `LiveScore`: the logic checks' findings (checked in full once, in a
+worker, then again only for the households each save touched) and the score of the
+current month that `score.py` computes from them. Nothing here computes a figure.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from fptui import checks, clock, score
+from fptui.tui.text import lang, t
+
+
+class LiveScore:
+    """The score of the current month for a village (or all), kept up to date."""
+
+    def __init__(self) -> None:
+        self.village: int | None = None
+        self.cache: checks.Cache | None = None
+        self.result: score.Score | None = None
+
+    def load(self, village: int | None = None) -> score.Score:
+        self.village = village
+        self.cache = checks.Cache(village).load()
+        return self.recompute()
+
+    def refresh(self, households: set[int]) -> score.Score | None:
+        if self.cache is None:
+            return None
+        self.cache.refresh(households)
+        return self.recompute()
+
+    def recompute(self) -> score.Score:
+        assert self.cache is not None
+        period = score.Period.month(f"{clock.today():%Y-%m}")
+        self.result = score.score(period, self.village, findings=self.cache.findings())
+        return self.result
+
+
+def summary(result: score.Score | None) -> str:
+    """The one-line form: total, the indicator that lost most, and the key for the rest."""
+    if result is None:
+        return t("score_computing")
+    total = f"{result.total:.2f}"
+    if result.failed:
+        total += f" {t('score_vetoed')}"
+    worst = result.worst()
+    tail = f" · {t('score_worst')}：{worst.title(lang())} −{worst.lost:.2f}" if worst else ""
+    return f"{t('score_label', month=result.period.key)} {total}/100{tail} · F8"
+
+
+class ScorePanel(Static):
+    DEFAULT_CSS = """
+    ScorePanel {
+        height: 1;
+        background: $boost;
+        color: $text;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, result: score.Score | None) -> None:
+        self.update(summary(result))
