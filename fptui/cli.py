@@ -48,6 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="run the logic checks; exit status 1 if any error")
     chk.add_argument("--village", help="village code, name or number in the list")
     chk.add_argument("--format", choices=("table", "json"), default="table")
+    st = sub.add_parser("setup", help="add the county, township, villages and groups")
+    st.add_argument("--county", nargs=2, metavar=("CODE", "NAME"), required=True)
+    st.add_argument("--township", nargs=2, metavar=("CODE", "NAME"), required=True)
+    st.add_argument(
+        "--village",
+        nargs=2,
+        metavar=("CODE", "NAME"),
+        action="append",
+        required=True,
+        help="a village's 12-digit code and name (repeatable)",
+    )
+    st.add_argument("--groups", type=int, default=0, help="groups (村民小组) in each village")
     sc = sub.add_parser("score", help="the score of a month (目标管理考核)")
     sc.add_argument("--month", required=True, help="YYYY-MM")
     sc.add_argument("--village", help="village code, name or number in the list")
@@ -173,6 +185,33 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+def _setup(args: argparse.Namespace) -> int:
+    """Areas are added once: run again with a new --village to add it."""
+    from fptui import ledger
+    from fptui.models import Area
+    from fptui.validate import InvalidInput
+
+    def area(kind: str, code: str, name: str, parent: Area | None) -> Area:
+        found = Area.get_or_none((Area.kind == kind) & (Area.code == code))
+        return found or ledger.add_area(kind, code, name, parent)
+
+    try:
+        with ledger.batch():
+            county = area("county", *args.county, None)
+            township = area("township", *args.township, county)
+            for code, name in args.village:
+                village = area("village", code, name, township)
+                for g in range(1, args.groups + 1):
+                    area_name = f"第{g}村民小组"
+                    if not Area.get_or_none((Area.parent == village) & (Area.code == str(g))):
+                        ledger.add_area("group", str(g), area_name, village)
+                print(f"{code} {name}")
+    except InvalidInput as exc:
+        print(f"fptui setup: {exc.text(args.lang)}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _score(args: argparse.Namespace) -> int:
     import json
     import re
@@ -247,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseError as exc:
         print(f"fptui: {exc}", file=sys.stderr)
         return 2
-    jobs = {"followups": _followups, "check": _check, "score": _score}
+    jobs = {"followups": _followups, "check": _check, "score": _score, "setup": _setup}
     return jobs[args.command](args)
 
 

@@ -1,7 +1,8 @@
 """Dates as cadres type them.
 
 Accepted: `2026-11-05`, `2026-11-5`, `20261105`, `2026/11/5`, `2026.11.5`,
-`2026年11月5日`, and month-day alone (`11-5`, `11/5`, `11月5日`) meaning this year.
+`2026年11月5日`, and month-day alone (`11-5`, `11/5`, `11月5日`) meaning this year, or
+last year where a future date is refused and this year's would be still to come.
 Whether a future date is allowed is the field's rule, not the parser's: see `parse_date`.
 """
 
@@ -35,8 +36,12 @@ def parse_date(text: str, *, allow_future: bool = True, today: dt.date | None = 
     if m := _FULL.match(text) or _COMPACT.match(text):
         year, month, day = (int(g) for g in m.groups())
     elif m := _MONTH_DAY.match(text):
-        year = today.year
         month, day = (int(g) for g in m.groups())
+        # This year's, unless that is still to come where the future is refused: then
+        # last year's (on 3 January, `12-28` is five days ago).
+        year = today.year
+        if not allow_future and (month, day) > (today.month, today.day):
+            year -= 1
     else:
         raise DateError("format")
     try:

@@ -32,7 +32,10 @@ class HouseholdFilter:
 
 def household_ids(flt: HouseholdFilter) -> list[int]:
     """Ids of the households `flt` matches, ordered by village and household number."""
-    query = Household.select(Household.id).order_by(Household.village, Household.number)
+    # Numbers in their natural order (2 before 10) where they are numbers.
+    query = Household.select(Household.id).order_by(
+        Household.village, pw.fn.LENGTH(Household.number), Household.number
+    )
     for alternatives in patterns(flt.query):
         condition = None
         for pattern in alternatives:
@@ -129,6 +132,13 @@ class EventRow:
     entered_by: str
     data: dict[str, Any]
 
+    @property
+    def late(self) -> bool:
+        """Entered later than domain.toml's `entry.timely_days` after it happened."""
+        from fptui.schema import current
+
+        return (self.entered_on - self.happened_on).days > current().domain["entry"]["timely_days"]
+
 
 @dataclass
 class HouseholdCard:
@@ -222,26 +232,32 @@ class Candidate:
 
 
 def mothers_in(household_id: int) -> list[Candidate]:
-    """Women of the household who can be recorded as a mother, eldest first."""
+    """Women of the household of child-bearing age (domain.toml `birth`), youngest first."""
+    from fptui.schema import current
+
+    rule = current().domain["birth"]
     today = clock.today()
     women = (
         Person.select()
         .where(
             (Person.household == household_id) & (Person.sex == "F") & Person.residence.in_(LIVING)
         )
-        .order_by(Person.birth_date)
+        .order_by(Person.birth_date.desc())
     )
     return [
-        Candidate(w.id, w.name, age_on(w.birth_date, today), str(birth_order_for(w.id)))
+        Candidate(w.id, w.name, age_on(w.birth_date, today))
         for w in women
-        if age_on(w.birth_date, today) >= 12
+        if rule["mother_age_min"] <= age_on(w.birth_date, today) <= rule["mother_age_max"]
     ]
 
 
 def members_of(
-    household_id: int, sex: str | None = None, exclude: int | None = None
+    household_id: int,
+    sex: str | None = None,
+    exclude: int | None = None,
+    unmarried: bool = False,
 ) -> list[Candidate]:
-    """Living members of the household (of one sex), for a person field such as spouse."""
+    """Living members of the household (of one sex; not married), for a person field."""
     today = clock.today()
     query = Person.select().where(
         (Person.household == household_id) & Person.residence.in_(LIVING)
@@ -250,6 +266,8 @@ def members_of(
         query = query.where(Person.sex == sex)
     if exclude:
         query = query.where(Person.id != exclude)
+    if unmarried:
+        query = query.where(Person.marital_status.not_in(("first", "remarried")))
     return [
         Candidate(p.id, p.name, age_on(p.birth_date, today))
         for p in query.order_by(Person.birth_date)
@@ -269,11 +287,16 @@ def groups(village_id: int | None) -> list[Area]:
 
 
 def events_for(p: Person) -> list[str]:
-    """The event kinds that can be recorded for `p` now, by the rules of the event forms."""
+    """The event kinds that can be recorded for `p` now, by the rules of the event forms;
+    a child is not offered a marriage, nor a woman past 49 contraception or pregnancy."""
     from fptui.schema import current
 
+    schemas = current()
+    age = age_on(p.birth_date, clock.today())
+    legal = schemas.domain["marriage"]["legal_age_male" if p.sex == "M" else "legal_age_female"]
+    fertile = schemas.domain["birth"]["mother_age_min"] <= age <= 49
     kinds = []
-    for key, form in current().forms.items():
+    for key, form in schemas.forms.items():
         if form.subject != "person":
             continue
         if form.residence_from and p.residence not in form.residence_from:
@@ -281,6 +304,10 @@ def events_for(p: Person) -> list[str]:
         if form.sex and p.sex != form.sex:
             continue
         if form.marital_from and p.marital_status not in form.marital_from:
+            continue
+        if key == "marriage" and age < legal:
+            continue
+        if key in ("pregnancy", "contraception") and not fertile:
             continue
         kinds.append(key)
     return kinds

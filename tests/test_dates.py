@@ -183,8 +183,15 @@ def test_a_future_date_is_refused_when_the_future_is_not_allowed():
     assert reason_of("2026-11-05", allow_future=False) == "future"
 
 
-def test_a_future_month_and_day_is_refused_when_the_future_is_not_allowed():
-    assert reason_of("11-5", allow_future=False) == "future"
+def test_a_month_and_day_still_to_come_means_last_year_when_the_future_is_refused():
+    # today is 2026-03-10: "11-5" is last November, entered late; "3-10" is today
+    assert dates.parse_date("11-5", allow_future=False, today=TODAY) == dt.date(2025, 11, 5)
+    assert dates.parse_date("3-10", allow_future=False, today=TODAY) == TODAY
+    assert dates.parse_date("11-5", today=TODAY) == dt.date(2026, 11, 5)  # an EDD, say
+    on_3_january = dt.date(2027, 1, 3)
+    assert dates.parse_date("12-28", allow_future=False, today=on_3_january) == dt.date(
+        2026, 12, 28
+    )
 
 
 def test_tomorrow_is_the_future_but_today_is_not():

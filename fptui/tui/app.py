@@ -25,7 +25,7 @@ class FptuiApp(Localised, App[None]):
     BINDINGS = [
         Binding("f1", "keys", "help", key_display="F1"),
         Binding("f8", "score", "score", key_display="F8"),
-        Binding("ctrl+q", "quit", "quit", key_display="^Q"),
+        Binding("ctrl+q", "quit", "quit", key_display="^Q", show=False),
     ]
     ENABLE_COMMAND_PALETTE = True
 
@@ -83,16 +83,27 @@ class FptuiApp(Localised, App[None]):
     # --- keys help and the command palette --------------------------------------------
 
     def action_keys(self) -> None:
-        from fptui.tui.screens.dialogs import KeysHelp
+        """F1: the keys of this screen and of the app, in the interface's language."""
+        from textual.binding import Binding as _Binding
 
-        shown: dict[str, str] = {}
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if binding.description and key not in shown:
-                label = binding.key_display or self.get_key_display(binding)
-                shown[key] = f"{label}\t{binding.description}"
-        keys = [tuple(v.split("\t", 1)) for v in shown.values()]
-        keys.append(("Ctrl+P", t("palette_search")))
+        from fptui.tui.screens.dialogs import KeysHelp
+        from fptui.tui.text import TEXT
+
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for binding in [*type(self.screen).BINDINGS, *type(self).BINDINGS]:
+            if not isinstance(binding, _Binding) or not binding.description:
+                continue
+            words = t(binding.description) if binding.description in TEXT else binding.description
+            if words in seen:
+                continue
+            seen.add(words)
+            label = binding.key_display or "/".join(
+                k.strip().replace("ctrl+", "Ctrl+").upper() if len(k.strip()) > 1 else k.strip()
+                for k in binding.key.split(",")
+            )
+            keys.append((label, words))
+        keys.append(("Ctrl+P", t("palette_title")))
         self.push_screen(KeysHelp(keys))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -123,11 +134,10 @@ class FptuiApp(Localised, App[None]):
         return list(reversed(self.screen_stack))
 
     def current_household(self) -> int | None:
+        """The household whose card is open (a row merely highlighted in a list is not)."""
         for screen in self._screens():
             if hasattr(screen, "household_id"):
                 return screen.household_id
-            if hasattr(screen, "selected_household"):
-                return screen.selected_household()
         return None
 
     def current_person(self) -> int | None:
@@ -177,9 +187,30 @@ class FptuiApp(Localised, App[None]):
 
         self.push_screen(event_form("birth", household_id=household_id), self._reload)
 
+    def _unsaved(self) -> bool:
+        from fptui.tui.screens.form import FormScreen
+
+        return any(isinstance(s, FormScreen) and s.dirty() for s in self.screen_stack)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit, asking first if a form holds unsaved changes."""
+        if not self._unsaved():
+            self.exit()
+            return
+        from fptui.tui.screens.dialogs import ConfirmDiscard
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.exit()
+
+        self.push_screen(ConfirmDiscard(), answered)
+
     def go_search(self) -> None:
         from fptui.tui.screens.households import HouseholdsScreen
 
+        if self._unsaved():
+            self.notify(t("save_first"), severity="warning")
+            return
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HouseholdsScreen):
             self.pop_screen()
         if isinstance(self.screen, HouseholdsScreen):

@@ -62,6 +62,10 @@ def household_form(village: int | None = None, household_id: int | None = None) 
     for f in fields:  # shown as the option numbers typed above
         if f.key in ("village", "group"):
             f.initial = initial[f.key]
+        if f.key == "group":  # the groups are those of the village chosen
+            f.options_for = lambda values: [
+                (g.id, g.name) for g in queries.groups(values.get("village") or None)
+            ]
 
     def submit(values: dict[str, Any]) -> Any:
         from fptui import ledger
@@ -70,7 +74,9 @@ def household_form(village: int | None = None, household_id: int | None = None) 
             return ledger.add_household(values).id
         return ledger.edit_household(household_id, values).id
 
-    title = t("new_household") if household_id is None else t("household_card")
+    title = t("new_household")
+    if household_id is not None:
+        title = f"{t('edit')} · {t('household_short')} {initial['number']}"
     return FormScreen(title, fields, submit, partial=household_id is not None)
 
 
@@ -91,7 +97,10 @@ def person_form(household_id: int, person_id: int | None = None) -> FormScreen:
             return ledger.add_person(household_id, values).id
         return ledger.edit_person(person_id, values).id
 
-    title = t("new_person") if person_id is None else t("person_card")
+    number = queries.household_card(household_id).household.number
+    title = f"{t('new_person')} · {t('household_short')} {number}"
+    if person_id is not None:
+        title = f"{t('edit')} · {queries.person(person_id).name} · {t('household_short')} {number}"
     return FormScreen(title, fields, submit, partial=person_id is not None)
 
 
@@ -115,12 +124,15 @@ def event_form(
             return t("birth_order", n=queries.birth_order_for(values["mother"]))
 
     home = household_id or (queries.person(person_id).household_id if person_id else None)
+    subject = queries.person(person_id) if person_id else None
     for f in form.fields:
         if f.type == "person" and f.key not in options and home:
-            sex = {"spouse": None, "father": "M"}.get(f.key)
-            options[f.key] = [
-                (c.id, _label(c)) for c in queries.members_of(home, sex, exclude=person_id)
-            ]
+            if f.key == "spouse" and subject is not None:  # unmarried, of the other sex
+                other = "F" if subject.sex == "M" else "M"
+                found = queries.members_of(home, other, exclude=person_id, unmarried=True)
+            else:
+                found = queries.members_of(home, {"father": "M"}.get(f.key), exclude=person_id)
+            options[f.key] = [(c.id, _label(c)) for c in found]
     fields = []
     if form.subject == "new_person":
         fields = _fields(schemas.forms["person"], list(form.person_fields))
@@ -128,6 +140,8 @@ def event_form(
     title = form.title(lang())
     if person_id is not None:
         title = f"{title} · {queries.person(person_id).name}"
+    if home is not None:
+        title = f"{title} · {t('household_short')} {queries.household_card(home).household.number}"
 
     def submit(values: dict[str, Any]) -> Any:
         from fptui import ledger

@@ -310,7 +310,7 @@ async def test_english_interface_with_lang_en(village):
             assert msg(app, "birth_date").startswith("Date of birth: not a date")
             descriptions = {a.binding.description for a in app.screen.active_bindings.values()}
             assert {"Save", "Back"} <= descriptions
-            assert text_of(app, ".screen-title") == "New person"
+            assert text_of(app, ".screen-title") == "New person · Household 0001"
             assert msg(app, "sex") == "1 Male, 2 Female"
     finally:
         from fptui.tui import text

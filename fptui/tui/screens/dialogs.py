@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from fptui.tui.text import Localised, t
+from fptui.tui.widgets.plain import PlainLabel
 
 
 class Picker(Localised, ModalScreen[Any]):
@@ -31,21 +33,37 @@ class Picker(Localised, ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield PlainLabel(self.title_text, classes="dialog-title")
             yield OptionList(
-                *(Option(f"{i + 1:>2} {label}", id=str(i)) for i, label in enumerate(self.labels))
+                *(
+                    Option(Text(f"{i + 1:>2} {label}"), id=str(i))
+                    for i, label in enumerate(self.labels)
+                )
             )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
 
+    typed = ""
+
     def on_key(self, event: Any) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
-            index = int(event.character) - 1
-            if index < len(self.values) and len(self.values) <= 9:
-                event.stop()
-                self.dismiss(self.values[index])
+        """Digits pick by number: at once when no longer number starts with them (`3` of 9
+        options, `12` of 12), else the option is highlighted for Enter (`1` of 12)."""
+        if not (event.character and event.character.isdigit()):
+            return
+        event.stop()
+        typed = self.typed + event.character
+        if not 1 <= int(typed) <= len(self.values):
+            typed = event.character if 1 <= int(event.character) <= len(self.values) else ""
+        self.typed = typed
+        if not typed:
+            return
+        index = int(typed) - 1
+        if int(typed) * 10 > len(self.values):
+            self.dismiss(self.values[index])
+        else:
+            self.query_one(OptionList).highlighted = index
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -65,9 +83,9 @@ class ConfirmDiscard(Localised, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(t("discard_title"), classes="dialog-title")
-            yield Label(t("discard_body"))
-            yield Label(f"{t('discard_yes')}    {t('discard_no')}")
+            yield PlainLabel(t("discard_title"), classes="dialog-title")
+            yield PlainLabel(t("discard_body"))
+            yield PlainLabel(f"{t('discard_yes')}    {t('discard_no')}")
         yield Footer(compact=True, show_command_palette=False)
 
     def action_answer(self, drop: bool) -> None:
@@ -77,7 +95,7 @@ class ConfirmDiscard(Localised, ModalScreen[bool]):
 class KeysHelp(Localised, ModalScreen[None]):
     """F1: every key that works on the screen below, with what it does."""
 
-    BINDINGS = [Binding("escape,f1,q", "close", "close")]
+    BINDINGS = [Binding("escape,f1,q", "close", "close", key_display="Esc")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -85,10 +103,11 @@ class KeysHelp(Localised, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(t("keys_title"), classes="dialog-title")
+            yield PlainLabel(t("keys_title"), classes="dialog-title")
             width = max((len(k) for k, _ in self.keys), default=4) + 2
-            for key, description in self.keys:
-                yield Label(f"{key:<{width}}{description}")
+            with VerticalScroll(id="keys-list"):
+                for key, description in self.keys:
+                    yield PlainLabel(f"{key:<{width}}{description}")
         yield Footer(compact=True, show_command_palette=False)
 
     def action_close(self) -> None:

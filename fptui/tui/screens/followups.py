@@ -8,10 +8,11 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Static
 
 from fptui import clock, followups, queries
 from fptui.tui.text import Localised, lang, t
+from fptui.tui.widgets.plain import Plain, PlainLabel
 from fptui.tui.widgets.virtual_list import VirtualList, fit
 
 DUE_KEYS = {"1": "overdue", "2": "7d", "3": "30d", "4": "all"}
@@ -57,10 +58,10 @@ class FollowupsScreen(Localised, Screen[None]):
         self.rows: list[followups.Row] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="fu-title", classes="screen-title")
-        yield Static("", id="fu-counts")
+        yield PlainLabel("", id="fu-title", classes="screen-title")
+        yield Plain("", id="fu-counts")
         yield VirtualList(header=header_line(), id="fu-list")
-        yield Static("", id="empty")
+        yield Plain("", id="empty")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -80,7 +81,7 @@ class FollowupsScreen(Localised, Screen[None]):
         lst.reset(
             len(rows), lambda o, n: [followup_line(r) for r in rows[o : o + n]], keep_cursor=True
         )
-        self.query_one("#fu-title", Label).update(f"{t('followups')} · {self._scope()}")
+        self.query_one("#fu-title", PlainLabel).update(f"{t('followups')} · {self._scope()}")
         c = followups.counts(village=self.village)
         self.query_one("#fu-counts", Static).update(
             f"{t('due_' + self.due)}：{len(rows)}    "

@@ -19,10 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from fptui import schema, validate
 from fptui.tui.text import Localised, lang, t
+from fptui.tui.widgets.plain import Plain, PlainLabel
 
 
 @dataclass
@@ -33,6 +34,8 @@ class FormField:
     # For fields that name a record (mother, village...): (value, label) to choose from.
     options: list[tuple[Any, str]] | None = None
     read_only: bool = False
+    # Options that depend on other fields (a village's groups): given the form's values.
+    options_for: Callable[[dict[str, Any]], list[tuple[Any, str]]] | None = None
 
     @property
     def key(self) -> str:
@@ -60,6 +63,8 @@ def shown(value: Any, f: schema.Field) -> str:
 
 
 def choice_hint(f: FormField) -> str:
+    if f.read_only:
+        return ""
     if f.options is not None:
         return "  ".join(f"{i}={label}" for i, (_, label) in enumerate(f.options, 1))
     if f.field.type in ("choice", "bool"):
@@ -101,12 +106,12 @@ class FormScreen(Localised, Screen[Any]):
     # --- layout -----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Label(self.title_text, classes="screen-title")
+        yield PlainLabel(self.title_text, classes="screen-title")
         with VerticalScroll(id="form-fields"):
             for f in self.fields:
                 with Horizontal(classes="form-row"):
                     mark = "*" if f.field.required else " "
-                    yield Label(f"{mark}{f.field.label(lang())}", classes="form-label")
+                    yield PlainLabel(f"{mark}{f.field.label(lang())}", classes="form-label")
                     yield Input(
                         value=f.initial,
                         id=f"in-{f.key}",
@@ -114,9 +119,9 @@ class FormScreen(Localised, Screen[Any]):
                         disabled=f.read_only,
                         select_on_focus=False,
                     )
-                    yield Static(choice_hint(f), id=f"msg-{f.key}", classes="form-msg")
-        yield Static("", id="form-preview")
-        yield Static("", id="form-error")
+                    yield Plain(choice_hint(f), id=f"msg-{f.key}", classes="form-msg")
+        yield Plain("", id="form-preview")
+        yield Plain("", id="form-error")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -157,8 +162,26 @@ class FormScreen(Localised, Screen[Any]):
                 out[f.key] = chosen
         return out, errors
 
+    def _fill_from_ids(self) -> None:
+        """Whatever else the form holds, a valid ID number fills blank sex and birth date."""
+        from fptui import idcard
+
+        keys = {f.key for f in self.fields}
+        for f in self.fields:
+            raw = self.input(f.key).value.strip()
+            if f.field.type != "idcard" or not raw:
+                continue
+            try:
+                info = idcard.parse(raw)
+            except idcard.IdCardError:
+                continue
+            for attr, target in f.field.fills.items():
+                if target in keys and not self.input(target).value.strip():
+                    self.input(target).value = shown(getattr(info, attr), f.form.field(target))
+
     def check(self) -> dict[str, validate.FieldError]:
         """Every error of the form as it stands, by field; fills what an ID number says."""
+        self._fill_from_ids()
         values, errors = self.values()
         by_form: dict[str, tuple[schema.Form, dict[str, Any]]] = {}
         for f in self.fields:
@@ -218,11 +241,35 @@ class FormScreen(Localised, Screen[Any]):
     def _left_field(self, event: Input.Blurred) -> None:
         key = (event.input.id or "")[3:]
         self.state.touched.add(key)
+        self._normalise(key)
         self.show_errors(self.check(), everywhere=self.state.tried_to_save)
 
+    def _normalise(self, key: str) -> None:
+        """Show a date as it was understood (`11-5` becomes `2026-11-05`)."""
+        f = next((f for f in self.fields if f.key == key), None)
+        box = self.input(key)
+        if f is None or f.field.type != "date" or not box.value.strip():
+            return
+        try:
+            value = validate.clean_field(f.field, box.value, schema.current())
+        except validate.InvalidInput:
+            return
+        if shown(value, f.field) != box.value:
+            box.value = shown(value, f.field)
+
     @on(Input.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event: Input.Changed) -> None:
         self._update_preview()
+        dependent = [
+            f for f in self.fields if f.options_for is not None and event.input.id != f"in-{f.key}"
+        ]
+        if dependent:
+            values, _ = self.values()
+            for f in dependent:
+                f.options = f.options_for(values)
+                msg = self.query_one(f"#msg-{f.key}", Static)
+                if f.key not in self.state.errors:
+                    msg.update(choice_hint(f))
 
     @on(Input.Submitted)
     def _next(self) -> None:

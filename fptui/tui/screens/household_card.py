@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Footer, Static
 
 from fptui import queries, schema
 from fptui.tui.text import Localised, choice, lang, t
+from fptui.tui.widgets.plain import Plain, PlainLabel, cells
 from fptui.tui.widgets.score_panel import ScorePanel, summary
 
 
@@ -35,7 +36,7 @@ def event_line(e: queries.EventRow) -> str:
         details.append(str(value))
     if "birth_order" in e.data:
         details.append(t("birth_order_short", n=e.data["birth_order"]))
-    late = " *" if (e.entered_on - e.happened_on).days > 7 else ""
+    late = " *" if e.late else ""
     return f"{e.happened_on}  {title}  {e.person}  {' '.join(details)}{late}"
 
 
@@ -57,14 +58,14 @@ class HouseholdCardScreen(Localised, Screen[None]):
         self.member_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="card-title", classes="screen-title")
-        yield Static("", id="card-fields")
+        yield PlainLabel("", id="card-title", classes="screen-title")
+        yield Plain("", id="card-fields")
         yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="timeline-box"):
-            yield Label(t("open_followups"), classes="section-title")
-            yield Static("", id="card-followups")
-            yield Label(t("timeline"), classes="section-title")
-            yield Static("", id="timeline")
+            yield PlainLabel(t("open_followups"), classes="section-title")
+            yield Plain("", id="card-followups")
+            yield PlainLabel(t("timeline"), classes="section-title")
+            yield Plain("", id="timeline")
         yield ScorePanel(summary(self.app.live.result))
         yield Footer(compact=True, show_command_palette=False)
 
@@ -92,7 +93,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
         place = " ".join(
             x for x in (card.village.name, card.group.name if card.group else "") if x
         )
-        self.query_one("#card-title", Label).update(
+        self.query_one("#card-title", PlainLabel).update(
             f"{t('household_card')} · {h.number} · {place}"
         )
         flags = [t(k) for k in ("one_child", "special_family") if getattr(h, k)]
@@ -105,22 +106,25 @@ class HouseholdCardScreen(Localised, Screen[None]):
         ]
         self.query_one("#card-fields", Static).update("\n".join(fields))
         table = self.query_one("#members", DataTable)
-        cursor = table.cursor_row
+        chosen = self.selected_member()  # the cursor stays on the same person
         table.clear()
         self.member_ids = []
         for m in card.members:
             table.add_row(
-                m.name,
-                choice("sex", m.sex),
-                str(m.age),
-                choice("relation", m.relation),
-                choice("marital_status", m.marital_status),
-                choice("residence", m.residence),
-                m.id_masked,
+                *cells(
+                    m.name,
+                    choice("sex", m.sex),
+                    str(m.age),
+                    choice("relation", m.relation),
+                    choice("marital_status", m.marital_status),
+                    choice("residence", m.residence),
+                    m.id_masked,
+                )
             )
             self.member_ids.append(m.id)
         if self.member_ids:
-            table.move_cursor(row=min(cursor, len(self.member_ids) - 1))
+            row = self.member_ids.index(chosen) if chosen in self.member_ids else 0
+            table.move_cursor(row=row)
         from fptui import followups
 
         visits = followups.open_list("all", household=self.household_id)
@@ -141,7 +145,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
 
     def selected_member(self) -> int | None:
         table = self.query_one("#members", DataTable)
-        if not self.member_ids:
+        if not self.member_ids or table.row_count == 0:
             return None
         return self.member_ids[min(table.cursor_row, len(self.member_ids) - 1)]
 
@@ -189,7 +193,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
         try:
             ledger.set_head(self.household_id, person)
         except InvalidInput as exc:
-            self.app.notify(exc.text(lang()), severity="error")
+            self.app.notify(exc.text(lang()), severity="error", markup=False)
             return
         self.app.notify(t("saved"), timeout=2)
         self.load()

@@ -13,11 +13,12 @@ from textual.widgets import Footer, Input, Static
 
 from fptui import queries
 from fptui.tui.text import Localised, choice, t
+from fptui.tui.widgets.plain import Plain
 from fptui.tui.widgets.score_panel import ScorePanel, summary
 from fptui.tui.widgets.virtual_list import VirtualList, fit
 
 # Column widths in terminal cells; the address takes what is left.
-WIDTHS = (6, 16, 10, 4)
+WIDTHS = (8, 16, 10, 4)
 
 
 def household_line(row: queries.HouseholdRow) -> str:
@@ -66,11 +67,11 @@ class HouseholdsScreen(Localised, Screen):
         self.ids = queries.household_ids(self.filter)
         with Horizontal(id="list-top"):
             yield Input(placeholder=t("search_hint"), id="search", compact=True)
-            yield Static(self._filters_text(), id="filters")
+            yield Plain(self._filters_text(), id="filters")
+        yield Plain("" if self.ids else self._empty_text(), id="empty")
         yield VirtualList(
             header=header_line(), id="households", count=len(self.ids), fetch=self._fetch()
         )
-        yield Static("" if self.ids else t("nothing_found"), id="empty")
         yield ScorePanel(summary(self.app.live.result))
         yield Footer(compact=True, show_command_palette=False)
 
@@ -93,10 +94,20 @@ class HouseholdsScreen(Localised, Screen):
         self.ids = queries.household_ids(self.filter)
         self.query_one(VirtualList).reset(len(self.ids), self._fetch(), keep_cursor=keep_cursor)
         self.query_one("#filters", Static).update(self._filters_text())
-        empty = "" if self.ids else t("nothing_found")
+        empty = "" if self.ids else self._empty_text()
         box = self.query_one("#empty", Static)
         if str(box.render()) != empty:  # an unchanged text need not lay the screen out again
             box.update(empty)
+
+    def _empty_text(self) -> str:
+        """Why the list is empty, and what to do."""
+        if not queries.villages():
+            return t("no_villages")
+        if not self.filter.query and self.filter == queries.HouseholdFilter(
+            village=self.filter.village
+        ):
+            return t("no_households")
+        return t("nothing_found")
 
     def _filters_text(self) -> str:
         f = self.filter

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Static
 
 from fptui import clock, queries, schema
 from fptui.dates import age_on
 from fptui.tui.screens.form import shown
 from fptui.tui.screens.household_card import event_line
 from fptui.tui.text import Localised, lang, t
+from fptui.tui.widgets.plain import Plain, PlainLabel
 
 
 class PersonCardScreen(Localised, Screen[None]):
@@ -29,11 +30,11 @@ class PersonCardScreen(Localised, Screen[None]):
         self.person_id = person_id
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="card-title", classes="screen-title")
+        yield PlainLabel("", id="card-title", classes="screen-title")
         with VerticalScroll(id="person-box"):
-            yield Static("", id="person-fields")
-            yield Label(t("timeline"), classes="section-title")
-            yield Static("", id="timeline")
+            yield Plain("", id="person-fields")
+            yield PlainLabel(t("timeline"), classes="section-title")
+            yield Plain("", id="timeline")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -45,7 +46,7 @@ class PersonCardScreen(Localised, Screen[None]):
         p = queries.person(self.person_id)
         form = schema.current().forms["person"]
         age = age_on(p.birth_date, p.death_date or clock.today())
-        self.query_one("#card-title", Label).update(
+        self.query_one("#card-title", PlainLabel).update(
             f"{t('person_card')} · {p.name} · {t('age_years', n=age)}"
         )
         lines = []

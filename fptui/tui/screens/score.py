@@ -9,10 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Footer, Static
 
 from fptui import score
 from fptui.tui.text import Localised, lang, t
+from fptui.tui.widgets.plain import Plain, PlainLabel, cells
 from fptui.tui.widgets.virtual_list import VirtualList
 
 
@@ -23,9 +24,9 @@ class ScoreScreen(Localised, Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="score-title", classes="screen-title")
+        yield PlainLabel("", id="score-title", classes="screen-title")
         yield DataTable(id="indicators", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="score-total")
+        yield Plain("", id="score-total")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -44,11 +45,13 @@ class ScoreScreen(Localised, Screen[None]):
         if result is None:
             self.query_one("#score-total", Static).update(t("score_computing"))
             return
-        self.query_one("#score-title", Label).update(t("score_label", month=result.period.key))
+        self.query_one("#score-title", PlainLabel).update(
+            t("score_label", month=result.period.key)
+        )
         for i in result.indicators:
             target = "" if i.target is None else f"{i.target:g}"
             lost = f"−{i.lost:.2f}" if i.lost else "0"
-            table.add_row(i.title(lang()), i.shown_figure(), target, f"{i.points:g}", lost)
+            table.add_row(*cells(i.title(lang()), i.shown_figure(), target, f"{i.points:g}", lost))
         table.move_cursor(row=min(cursor, len(result.indicators) - 1))
         state = f"  {t('score_vetoed')}" if result.failed else ""
         self.query_one("#score-total", Static).update(
@@ -87,9 +90,9 @@ class CasesScreen(Localised, Screen[None]):
         self.cases: list[score.Case] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="cases-title", classes="screen-title")
+        yield PlainLabel("", id="cases-title", classes="screen-title")
         yield VirtualList(id="cases")
-        yield Static("", id="empty")
+        yield Plain("", id="empty")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -102,7 +105,7 @@ class CasesScreen(Localised, Screen[None]):
         self.cases = indicator.figure.cases
         cases = self.cases
         lost = f"−{indicator.lost:.2f}" if indicator.lost else "0"
-        self.query_one("#cases-title", Label).update(
+        self.query_one("#cases-title", PlainLabel).update(
             f"{indicator.title(lang())} · {indicator.shown_figure()} · {lost}"
         )
         self.query_one(VirtualList).reset(

@@ -52,6 +52,9 @@ def summary(result: score.Score | None) -> str:
 
 
 class ScorePanel(Static):
+    def __init__(self, content: str = "", **kwargs: object) -> None:
+        super().__init__(content, markup=False, **kwargs)  # type: ignore[arg-type]
+
     DEFAULT_CSS = """
     ScorePanel {
         height: 1;

@@ -38,6 +38,7 @@ class VirtualList(ScrollView, can_focus=True):
     VirtualList {
         height: 1fr;
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;
     }
     VirtualList > .virtual-list--cursor {
         background: $accent;
