@@ -12,7 +12,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import peewee as pw
@@ -124,52 +123,69 @@ def _with_ids(scope: Scope) -> pw.ModelSelect:
     )
 
 
-@lru_cache(maxsize=262144)
-def _parsed(number: str) -> Any:
-    """The IdInfo of a number, or the reason it is not valid (shared by two checks)."""
-    from fptui import idcard
+_ID_SCAN: dict[Scope, tuple[list, list]] = {}
 
-    try:
-        return idcard.parse(number)
-    except idcard.IdCardError as exc:
-        return exc.reason
+
+def _id_scan(scope: Scope) -> tuple[list, list]:
+    """Every ID number in scope read once, for both ID checks: the invalid ones (with the
+    reason) and the persons whose sex or date of birth the number contradicts. Only these
+    few are kept, not the township's 100,000 numbers."""
+    if scope not in _ID_SCAN:
+        from fptui import idcard
+
+        invalid, disagree = [], []
+        for pid, hid, name, number, sex, birth in _with_ids(scope).tuples().iterator():
+            try:
+                info = idcard.parse(number)
+            except idcard.IdCardError as exc:
+                invalid.append((pid, hid, name, exc.reason))
+                continue
+            for what, ok in (("sex", info.sex == sex), ("birth_date", info.birth_date == birth)):
+                if not ok:
+                    disagree.append((pid, hid, name, what))
+        _ID_SCAN.clear()
+        _ID_SCAN[scope] = (invalid, disagree)
+    return _ID_SCAN[scope]
 
 
 @check("id_invalid", ("name", "reason"))
 def id_invalid(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
-    for pid, hid, name, number, _sex, _birth in _with_ids(scope).tuples():
-        info = _parsed(number)
-        if isinstance(info, str):
-            zh, en = _REASONS.get(info, (info, info))
-            yield _finding(rule, hid, pid, name=name, reason=Text(zh, en))
+    for pid, hid, name, reason in _id_scan(scope)[0]:
+        zh, en = _REASONS.get(reason, (reason, reason))
+        yield _finding(rule, hid, pid, name=name, reason=Text(zh, en))
 
 
 @check("id_disagrees", ("name", "what"))
 def id_disagrees(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     what = {"sex": Text("性别", "sex"), "birth_date": Text("出生日期", "date of birth")}
-    for pid, hid, name, number, sex, birth in _with_ids(scope).tuples():
-        info = _parsed(number)
-        if isinstance(info, str):
-            continue  # id_invalid reports it
-        if info.sex != sex:
-            yield _finding(rule, hid, pid, name=name, what=what["sex"])
-        if info.birth_date != birth:
-            yield _finding(rule, hid, pid, name=name, what=what["birth_date"])
+    for pid, hid, name, item in _id_scan(scope)[1]:
+        yield _finding(rule, hid, pid, name=name, what=what[item])
 
 
 @check("id_duplicate", ("name", "other"))
 def id_duplicate(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
-    numbers = [n for (n,) in _with_ids(scope).select(Person.id_number).tuples()]
-    if not numbers:
-        return
-    seen: dict[str, list[tuple[int, int, str]]] = {}
-    query = Person.select(Person.id, Person.household, Person.name, Person.id_number)
+    # The numbers held twice, found by the database; only their holders are read.
+    shared = (
+        Person.select(Person.id_number)
+        .where(Person.id_number.is_null(False))
+        .group_by(Person.id_number)
+        .having(pw.fn.COUNT(Person.id) > 1)
+    )
+    holders: dict[str, list[tuple[int, int, str]]] = {}
+    query = Person.select(Person.id, Person.household, Person.name, Person.id_number).where(
+        Person.id_number.in_(shared)
+    )
+    for pid, hid, name, number in query.tuples().iterator():
+        holders.setdefault(number, []).append((pid, hid, name))
+    in_scope = None
     if scope.households is not None or scope.village is not None:
-        query = query.where(Person.id_number.in_(numbers))
-    for pid, hid, name, number in query.where(Person.id_number.is_null(False)).tuples():
-        seen.setdefault(number, []).append((pid, hid, name))
-    for people in seen.values():
-        if len(people) < 2:
+        ids = [p for people in holders.values() for p, _, _ in people]
+        in_scope = {
+            p
+            for (p,) in scope.persons(Person.select(Person.id).where(Person.id.in_(ids))).tuples()
+        }
+    for people in holders.values():
+        if in_scope is not None and not any(p in in_scope for p, _, _ in people):
             continue
         for pid, hid, name in people:
             others = "、".join(n for p, _, n in people if p != pid)
@@ -249,7 +265,7 @@ def married_no_date(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
             & Person.residence.in_(LIVING)
         )
     )
-    for pid, hid, name in query.tuples():
+    for pid, hid, name in query.tuples().iterator():
         yield _finding(rule, hid, pid, name=name)
 
 
@@ -265,7 +281,7 @@ def married_underage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
             Person.marriage_date,
         ).where(Person.marriage_date.is_null(False) & Person.residence.in_(LIVING))
     )
-    for pid, hid, name, sex, birth, married in query.tuples():
+    for pid, hid, name, sex, birth, married in query.tuples().iterator():
         legal = rule.params["male"] if sex == "M" else rule.params["female"]
         age = age_on(birth, married)
         if age < legal:
@@ -288,7 +304,7 @@ def birth_before_marriage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         .join(mother, on=(Person.mother == mother.id))
         .where(mother.marriage_date.is_null(False))
     )
-    for pid, hid, name, born, married, status, note in query.tuples():
+    for pid, hid, name, born, married, status, note in query.tuples().iterator():
         if status == "first" and born < married and not note:
             yield _finding(rule, hid, pid, name=name)
 
@@ -306,7 +322,7 @@ def event_after_death(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         .join(Person, on=(Event.person == Person.id))
         .where(Person.death_date.is_null(False) & (Event.happened_on > Person.death_date))
     )
-    for eid, hid, pid, name, kind, day in query.tuples():
+    for eid, hid, pid, name, kind, day in query.tuples().iterator():
         title = forms[kind].title if kind in forms else Text(kind, kind)
         yield _finding(rule, hid, pid, eid, name=name, event=title, date=day)
 
@@ -322,7 +338,7 @@ def followup_open_for_gone(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         .join(Person, on=(FollowUp.person == Person.id))
         .where((FollowUp.status == "open") & Person.residence.not_in(LIVING))
     )
-    for hid, pid, name, residence, kind in query.tuples():
+    for hid, pid, name, residence, kind in query.tuples().iterator():
         visit = Text(followups.title(kind, "zh"), followups.title(kind, "en"))
         yield _finding(
             rule, hid, pid, name=name, state=_label("residence", residence), visit=visit
@@ -339,7 +355,7 @@ def household_no_head(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         query = query.where(Household.id.in_(list(scope.households)))
     if scope.village is not None:
         query = query.where(Household.village == scope.village)
-    for hid, number in query.tuples():
+    for hid, number in query.tuples().iterator():
         yield _finding(rule, hid, number=number)
 
 
@@ -363,14 +379,14 @@ def out_no_contact(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         )
         .group_by(FollowUp.person)
     )
-    for pid, day in contacts.tuples():
+    for pid, day in contacts.tuples().iterator():
         last[pid] = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
     went = (
         Event.select(Event.person, pw.fn.MAX(Event.happened_on))
         .where((Event.kind == "go_out") & Event.person.in_(list(people)))
         .group_by(Event.person)
     )
-    for pid, day in went.tuples():
+    for pid, day in went.tuples().iterator():
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
         last[pid] = max(last.get(pid, day), day)
     for pid, (hid, name) in people.items():
@@ -385,54 +401,62 @@ def out_no_contact(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
 @check("status_without_event", ("name", "state", "expected"))
 def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     """The person's residence is not what their first record and events make it: someone
-    added, removed or moved without an event. The monthly balance cannot close on them."""
+    added, removed or moved without an event. The monthly balance cannot close on them.
+
+    Read 5,000 persons at a time: a township's 100,000 would otherwise sit in memory.
+    """
     forms = current().forms
-    people = {
-        pid: [hid, name, residence, None]
-        for pid, hid, name, residence in scope.persons(
-            Person.select(Person.id, Person.household, Person.name, Person.residence)
-        ).tuples()
-    }
-    if not people:
-        return
-    whole = scope.households is None and scope.village is None
-    ids = list(people)
-
-    def only_these(query: pw.ModelSelect, column: pw.Field) -> pw.ModelSelect:
-        return query if whole else query.where(column.in_(ids))
-
-    # The first audit row of each person holds the state it came into the ledger with.
-    first = only_these(
-        Audit.select(pw.fn.MIN(Audit.id).alias("first")).where(
-            (Audit.table == "person") & Audit.before.is_null()
-        ),
-        Audit.record_id,
-    ).group_by(Audit.record_id)
-    if isinstance(Audit._meta.database.obj, pw.SqliteDatabase):  # SQLite reads the JSON
-        column = pw.fn.json_extract(Audit.after, "$.residence")
-    else:
-        column = Audit.after
-    for record, value in Audit.select(Audit.record_id, column).where(Audit.id.in_(first)).tuples():
-        if record in people:
-            people[record][3] = (
-                value if column is not Audit.after else json.loads(value).get("residence")
-            )
     moves = [k for k, f in forms.items() if "residence" in f.sets and f.subject == "person"]
-    events = only_these(
-        Event.select(Event.person, Event.kind).where(Event.kind.in_(moves)), Event.person
-    ).order_by(Event.happened_on, Event.id)
-    for pid, kind in events.tuples():
-        if pid in people:
-            people[pid][3] = forms[kind].sets["residence"]
-    for pid, (hid, name, residence, expected) in people.items():
-        if expected is not None and expected != residence:
+    sqlite = isinstance(Audit._meta.database.obj, pw.SqliteDatabase)
+    column = pw.fn.json_extract(Audit.after, "$.residence") if sqlite else Audit.after
+    top = Person.select(pw.fn.MAX(Person.id)).scalar() or 0
+    for low in range(0, top + 1, 5000):
+        high = low + 5000
+        residence_now = dict(
+            scope.persons(
+                Person.select(Person.id, Person.residence).where(Person.id.between(low, high - 1))
+            )
+            .tuples()
+            .iterator()
+        )
+        if not residence_now:
+            continue
+        expected: dict[int, str] = {}
+        # The first audit row of each person holds the state it came into the ledger with.
+        first = (
+            Audit.select(pw.fn.MIN(Audit.id))
+            .where(
+                (Audit.table == "person")
+                & Audit.before.is_null()
+                & Audit.record_id.between(low, high - 1)
+            )
+            .group_by(Audit.record_id)
+        )
+        rows = Audit.select(Audit.record_id, column).where(Audit.id.in_(first))
+        for record, value in rows.tuples().iterator():
+            if record in residence_now:
+                expected[record] = value if sqlite else json.loads(value).get("residence")
+        events = (
+            Event.select(Event.person, Event.kind)
+            .where(Event.kind.in_(moves) & Event.person.between(low, high - 1))
+            .order_by(Event.happened_on, Event.id)
+        )
+        for pid, kind in events.tuples().iterator():
+            if pid in residence_now:
+                expected[pid] = forms[kind].sets["residence"]
+        wrong = [pid for pid, state in expected.items() if state != residence_now[pid]]
+        for pid, hid, name in (
+            Person.select(Person.id, Person.household, Person.name)
+            .where(Person.id.in_(wrong))
+            .tuples()
+        ):
             yield _finding(
                 rule,
                 hid,
                 pid,
                 name=name,
-                state=_label("residence", residence),
-                expected=_label("residence", expected),
+                state=_label("residence", residence_now[pid]),
+                expected=_label("residence", expected[pid]),
             )
 
 
@@ -468,6 +492,7 @@ def run(
                 if mark not in seen:
                     seen.add(mark)
                     findings.append(f)
+    _ID_SCAN.clear()  # the next run reads the numbers again, as they are then
     findings.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
     return findings
 

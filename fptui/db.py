@@ -23,7 +23,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": 2,  # FULL
     "busy_timeout": 5000,
-    "cache_size": -32000,  # 32 MB
+    "cache_size": -8000,  # 8 MB a connection: the score worker has one too
 }
 
 

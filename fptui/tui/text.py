@@ -140,6 +140,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "No villages yet: set up the township, villages and groups with `fptui setup`",
     ),
     "no_households": ("还没有户：按 Ctrl+N 新建", "No households yet: Ctrl+N adds one"),
+    "key_head": ("户主", "Head"),
+    "key_visits": ("随访", "Visits"),
     "palette_title": ("命令面板：所有操作", "Command palette: every action"),
     "palette_new_household": ("新建一户", "Create a new household"),
     "palette_new_person": ("在当前户新增人员", "Add a person to the current household"),

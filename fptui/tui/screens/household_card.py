@@ -47,8 +47,8 @@ class HouseholdCardScreen(Localised, Screen[None]):
         Binding("b", "birth", "record_birth"),
         Binding("x", "event", "record_event"),
         Binding("e", "edit", "edit"),
-        Binding("h", "make_head", "set_head"),
-        Binding("f", "followups", "followups"),
+        Binding("h", "make_head", "key_head"),
+        Binding("f", "followups", "key_visits"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 

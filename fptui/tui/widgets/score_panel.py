@@ -7,10 +7,15 @@ current month that `score.py` computes from them. Nothing here computes a figure
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Static
 
-from fptui import checks, clock, score
+from fptui import clock
 from fptui.tui.text import lang, t
+
+if TYPE_CHECKING:  # the checks and the score load in the worker, after the first paint
+    from fptui import checks, score
 
 
 class LiveScore:
@@ -22,6 +27,8 @@ class LiveScore:
         self.result: score.Score | None = None
 
     def load(self, village: int | None = None) -> score.Score:
+        from fptui import checks
+
         self.village = village
         self.cache = checks.Cache(village).load()
         return self.recompute()
@@ -33,6 +40,8 @@ class LiveScore:
         return self.recompute()
 
     def recompute(self) -> score.Score:
+        from fptui import score
+
         assert self.cache is not None
         period = score.Period.month(f"{clock.today():%Y-%m}")
         self.result = score.score(period, self.village, findings=self.cache.findings())
