@@ -171,6 +171,9 @@ def id_duplicate(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         .group_by(Person.id_number)
         .having(pw.fn.COUNT(Person.id) > 1)
     )
+    if scope.households is not None or scope.village is not None:
+        numbers = [n for (n,) in _with_ids(scope).select(Person.id_number).tuples()]
+        shared = shared.where(Person.id_number.in_(numbers))
     holders: dict[str, list[tuple[int, int, str]]] = {}
     query = Person.select(Person.id, Person.household, Person.name, Person.id_number).where(
         Person.id_number.in_(shared)
@@ -348,6 +351,8 @@ def followup_open_for_gone(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
 @check("household_no_head", ("number",))
 def household_no_head(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     living = Person.select(Person.household).where(Person.residence.in_(LIVING))
+    if scope.households is not None:
+        living = living.where(Person.household.in_(list(scope.households)))
     query = Household.select(Household.id, Household.number).where(
         Household.head.is_null() & Household.id.in_(living)
     )
@@ -409,13 +414,25 @@ def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     moves = [k for k, f in forms.items() if "residence" in f.sets and f.subject == "person"]
     sqlite = isinstance(Audit._meta.database.obj, pw.SqliteDatabase)
     column = pw.fn.json_extract(Audit.after, "$.residence") if sqlite else Audit.after
-    top = Person.select(pw.fn.MAX(Person.id)).scalar() or 0
-    for low in range(0, top + 1, 5000):
-        high = low + 5000
-        residence_now = dict(
-            scope.persons(
-                Person.select(Person.id, Person.residence).where(Person.id.between(low, high - 1))
+    if scope.households is None and scope.village is None:
+        top = Person.select(pw.fn.MAX(Person.id)).scalar() or 0
+        parts = [
+            (
+                Person.id.between(low, low + 4999),
+                Audit.record_id.between(low, low + 4999),
+                Event.person.between(low, low + 4999),
             )
+            for low in range(0, top + 1, 5000)
+        ]
+    else:  # a few households: their persons, by id
+        ids = [p for (p,) in scope.persons(Person.select(Person.id)).tuples()]
+        parts = [
+            (Person.id.in_(chunk), Audit.record_id.in_(chunk), Event.person.in_(chunk))
+            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500))
+        ]
+    for persons, records, subjects in parts:
+        residence_now = dict(
+            scope.persons(Person.select(Person.id, Person.residence).where(persons))
             .tuples()
             .iterator()
         )
@@ -425,11 +442,7 @@ def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         # The first audit row of each person holds the state it came into the ledger with.
         first = (
             Audit.select(pw.fn.MIN(Audit.id))
-            .where(
-                (Audit.table == "person")
-                & Audit.before.is_null()
-                & Audit.record_id.between(low, high - 1)
-            )
+            .where((Audit.table == "person") & Audit.before.is_null() & records)
             .group_by(Audit.record_id)
         )
         rows = Audit.select(Audit.record_id, column).where(Audit.id.in_(first))
@@ -438,7 +451,7 @@ def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
                 expected[record] = value if sqlite else json.loads(value).get("residence")
         events = (
             Event.select(Event.person, Event.kind)
-            .where(Event.kind.in_(moves) & Event.person.between(low, high - 1))
+            .where(Event.kind.in_(moves) & subjects)
             .order_by(Event.happened_on, Event.id)
         )
         for pid, kind in events.tuples().iterator():

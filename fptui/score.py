@@ -265,13 +265,15 @@ def out_contacted(scope: Scope) -> Figure:
     if scope.village is not None:
         query = query.join(Household).where(Household.village == scope.village)
     people = {pid: (hid, name) for pid, hid, name in query.tuples()}
+    out = query.select(Person.id)  # the same persons, as a subquery
     contacted = FollowUp.select(FollowUp.person).where(
         (FollowUp.kind == "out_contact")
         & (FollowUp.status == "done")
         & FollowUp.done_on.between(since, end)
+        & FollowUp.person.in_(out)
     )
     went = Event.select(Event.person).where(
-        (Event.kind == "go_out") & Event.happened_on.between(since, end)
+        (Event.kind == "go_out") & Event.happened_on.between(since, end) & Event.person.in_(out)
     )
     reached = {p for (p,) in contacted.union(went).tuples()}
     cases = [
