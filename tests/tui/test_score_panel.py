@@ -68,3 +68,17 @@ async def test_fixing_a_logic_error_through_the_drill_down_raises_the_panel(fami
         await pilot.pause()
         assert isinstance(app.screen, CasesScreen)
         assert app.screen.query_one("VirtualList").count == 0  # nothing lost here now
+
+
+async def test_the_panel_folds_to_one_line_at_80_columns_and_lists_every_indicator_wider(
+    family,
+):
+    for size, lines in (((80, 24), 1), ((120, 40), 5)):
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await scored(app, pilot)
+            text = str(app.screen.query_one(ScorePanel).render())
+            assert len(text.splitlines()) == lines, text
+            assert "/100" in text
+            if lines > 1:
+                assert "事件及时录入" in text and "月报按时上报" in text

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from fptui import queries, schema
 from fptui.tui.text import Localised, choice, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel, cells
-from fptui.tui.widgets.score_panel import ScorePanel, summary
+from fptui.tui.widgets.score_panel import ScorePanel
 
 
 def event_line(e: queries.EventRow) -> str:
@@ -66,7 +66,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
             yield Plain("", id="card-followups")
             yield PlainLabel(t("timeline"), classes="section-title")
             yield Plain("", id="timeline")
-        yield ScorePanel(summary(self.app.live.result))
+        yield ScorePanel(id="score-panel")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Static
 from fptui import queries
 from fptui.tui.text import Localised, choice, t
 from fptui.tui.widgets.plain import Plain
-from fptui.tui.widgets.score_panel import ScorePanel, summary
+from fptui.tui.widgets.score_panel import ScorePanel
 from fptui.tui.widgets.virtual_list import VirtualList, fit
 
 # Column widths in terminal cells; the address takes what is left.
@@ -72,7 +72,7 @@ class HouseholdsScreen(Localised, Screen):
         yield VirtualList(
             header=header_line(), id="households", count=len(self.ids), fetch=self._fetch()
         )
-        yield ScorePanel(summary(self.app.live.result))
+        yield ScorePanel(id="score-panel")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

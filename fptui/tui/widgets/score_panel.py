@@ -60,18 +60,50 @@ def summary(result: score.Score | None) -> str:
     return f"{t('score_label', month=result.period.key)} {total}/100{tail} · F8"
 
 
+def table(result: score.Score, width: int) -> str:
+    """The wide form: the total, then every indicator's figure, target and points lost,
+    as many to a line as fit."""
+    from fptui.tui.widgets.virtual_list import fit
+
+    cell = 38
+    per_line = max(1, width // cell)
+    head = summary(result).rsplit(" · ", 1)[0]
+    cells = []
+    for i in result.indicators:
+        target = "" if i.target is None else f"/{i.target:g}"
+        lost = f"−{i.lost:.2f}" if i.lost else "✓"
+        cells.append(fit(f"{i.title(lang())} {i.shown_figure()}{target} {lost}", cell - 1))
+    lines = [" ".join(cells[k : k + per_line]) for k in range(0, len(cells), per_line)]
+    return "\n".join([f"{head} · F8", *lines])
+
+
 class ScorePanel(Static):
-    def __init__(self, content: str = "", **kwargs: object) -> None:
-        super().__init__(content, markup=False, **kwargs)  # type: ignore[arg-type]
+    """One line below 100 columns; wider, every indicator too."""
 
     DEFAULT_CSS = """
     ScorePanel {
-        height: 1;
+        height: auto;
+        max-height: 6;
         background: $boost;
         color: $text;
         padding: 0 1;
     }
     """
 
+    def __init__(self, content: str = "", **kwargs: object) -> None:
+        super().__init__(content, markup=False, **kwargs)  # type: ignore[arg-type]
+        self.result: score.Score | None = None
+
     def show(self, result: score.Score | None) -> None:
-        self.update(summary(result))
+        self.result = result
+        width = self.size.width or self.app.size.width
+        if result is None or width < 100:
+            self.update(summary(result))
+        else:
+            self.update(table(result, width - 2))
+
+    def on_mount(self) -> None:
+        self.show(self.app.live.result)
+
+    def on_resize(self) -> None:
+        self.show(self.result)
