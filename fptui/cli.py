@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("score", help="the score of a month (目标管理考核)")
     sc.add_argument("--month", required=True, help="YYYY-MM")
     sc.add_argument("--village", help="village code, name or number in the list")
+    sc.add_argument(
+        "--year-to-date",
+        action="store_true",
+        help="from the start of the statistical year to the end of the month",
+    )
     sc.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
@@ -222,12 +227,14 @@ def _score(args: argparse.Namespace) -> int:
         print(f"fptui score: --month must be YYYY-MM, got {args.month!r}", file=sys.stderr)
         return 2
     village, unit = _village(args.village)
-    result = score.score(score.Period.month(args.month), village)
+    period = (score.Period.year_to_date if args.year_to_date else score.Period.month)(args.month)
+    result = score.score(period, village)
     if args.format == "json":
         print(
             json.dumps(
                 {
                     "month": args.month,
+                    "period": period.key,
                     "unit": unit or None,
                     "total": round(result.total, 2),
                     "failed": result.failed,

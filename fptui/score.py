@@ -38,9 +38,20 @@ class Period:
         nxt = dt.date(year + month // 12, month % 12 + 1, 1)
         return cls(start, nxt - dt.timedelta(days=1))
 
+    @classmethod
+    def year_to_date(cls, key: str) -> Period:
+        """From the start of the statistical year (domain.toml `statistics.year_start_month`:
+        1 for the calendar year, 10 for October to September) to the end of month `key`."""
+        end = cls.month(key).end
+        first = current().domain["statistics"]["year_start_month"]
+        year = end.year if end.month >= first else end.year - 1
+        return cls(dt.date(year, first, 1), end)
+
     @property
     def key(self) -> str:
-        return f"{self.start:%Y-%m}"
+        """`YYYY-MM` for a month, `YYYY-MM..YYYY-MM` for a longer period."""
+        one_month = (self.start.year, self.start.month) == (self.end.year, self.end.month)
+        return f"{self.end:%Y-%m}" if one_month else f"{self.start:%Y-%m}..{self.end:%Y-%m}"
 
 
 @dataclass(frozen=True)

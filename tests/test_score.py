@@ -182,3 +182,34 @@ def test_fptui_score_prints_a_table_or_json(family, tmp_path, capsys):
     assert "YYYY-MM" in capsys.readouterr().err
     assert cli.main(["--db", database, "score", "--month", "2026-03"]) == 0
     assert "合计" in capsys.readouterr().out
+
+
+def test_year_to_date_follows_the_statistical_year(tmp_path):
+    assert Period.year_to_date("2026-03") == Period(D(2026, 1, 1), D(2026, 3, 31))
+    copy = tmp_path / "schemas"
+    shutil.copytree(schema.DEFAULT_DIR, copy)
+    path = copy / "domain.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("year_start_month = 1", "year_start_month = 10"),
+        encoding="utf-8",
+    )
+    schema.use(schema.load(copy))
+    try:  # the old family-planning year: October to September
+        assert Period.year_to_date("2026-03") == Period(D(2025, 10, 1), D(2026, 3, 31))
+        assert Period.year_to_date("2026-11") == Period(D(2026, 10, 1), D(2026, 11, 30))
+    finally:
+        schema.use(None)
+    assert Period.month("2026-02").key == "2026-02"
+
+
+def test_fptui_score_year_to_date(family, tmp_path, capsys):
+    from fptui import cli
+
+    database = str(tmp_path / "ledger.db")
+    assert (
+        cli.main(
+            ["--db", database, "score", "--month", "2026-03", "--year-to-date", "--format", "json"]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["period"] == "2026-01..2026-03"
