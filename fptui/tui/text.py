@@ -167,6 +167,16 @@ def t(key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def colon() -> str:
+    """The colon between a label and its value: full-width in Chinese."""
+    return ": " if _lang == "en" else "："
+
+
+def listing(items: list[str]) -> str:
+    """Items joined as the language writes a list."""
+    return (", " if _lang == "en" else "、").join(items)
+
+
 def choice(list_name: str, key: str | None) -> str:
     """The label of a choice key (sex, residence, ...) in the interface language."""
     return schema.current().choices[list_name].label_of(key, _lang)

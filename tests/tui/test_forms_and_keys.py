@@ -152,3 +152,18 @@ def test_fptui_setup_adds_the_areas_once(tmp_path, capsys):
     assert cli.main([*args[:-5], "--village", "12345", "坏村"]) == 2
     assert "12位数字" in capsys.readouterr().err
     db.close_database()
+
+
+async def test_the_english_card_writes_english_punctuation(home):
+    from fptui.tui import text
+
+    app = FptuiApp("en")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press(*"0001", "enter")
+            await pilot.pause()
+            fields = text_of(app, "#card-fields")
+            assert "Head: 王强" in fields and "：" not in fields
+    finally:
+        text.set_lang("zh")

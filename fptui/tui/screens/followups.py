@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from fptui import clock, followups, queries
-from fptui.tui.text import Localised, lang, t
+from fptui.tui.text import Localised, colon, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
 from fptui.tui.widgets.virtual_list import VirtualList, fit
 
@@ -84,7 +84,7 @@ class FollowupsScreen(Localised, Screen[None]):
         self.query_one("#fu-title", PlainLabel).update(f"{t('followups')} · {self._scope()}")
         c = followups.counts(village=self.village)
         self.query_one("#fu-counts", Static).update(
-            f"{t('due_' + self.due)}：{len(rows)}    "
+            f"{t('due_' + self.due)}{colon()}{len(rows)}    "
             + t("fu_counts", overdue=c["overdue"], week=c["week"], open=c["open"])
         )
         self.query_one("#empty", Static).update("" if rows else t("no_followups"))

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from fptui import queries, schema
-from fptui.tui.text import Localised, choice, lang, t
+from fptui.tui.text import Localised, choice, colon, lang, listing, t
 from fptui.tui.widgets.plain import Plain, PlainLabel, cells
 from fptui.tui.widgets.score_panel import ScorePanel
 
@@ -98,11 +98,11 @@ class HouseholdCardScreen(Localised, Screen[None]):
         )
         flags = [t(k) for k in ("one_child", "special_family") if getattr(h, k)]
         fields = [
-            f"{t('head')}：{card.head.name if card.head else '—'}    "
-            f"{t('registration')}：{choice('registration', h.registration)}    "
-            f"{t('phone')}：{h.phone or '—'}",
-            f"{t('address')}：{h.address or '—'}"
-            + (f"    {t('flags')}：{'、'.join(flags)}" if flags else ""),
+            f"{t('head')}{colon()}{card.head.name if card.head else '—'}    "
+            f"{t('registration')}{colon()}{choice('registration', h.registration)}    "
+            f"{t('phone')}{colon()}{h.phone or '—'}",
+            f"{t('address')}{colon()}{h.address or '—'}"
+            + (f"    {t('flags')}{colon()}{listing(flags)}" if flags else ""),
         ]
         self.query_one("#card-fields", Static).update("\n".join(fields))
         table = self.query_one("#members", DataTable)

@@ -14,7 +14,7 @@ from fptui import clock, queries, schema
 from fptui.dates import age_on
 from fptui.tui.screens.form import shown
 from fptui.tui.screens.household_card import event_line
-from fptui.tui.text import Localised, lang, t
+from fptui.tui.text import Localised, colon, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
 
 
@@ -53,11 +53,11 @@ class PersonCardScreen(Localised, Screen[None]):
         pairs = []
         for f in form.fields:
             value = shown(getattr(p, f.key), f) or "—"
-            pairs.append(f"{f.label(lang())}：{value}")
+            pairs.append(f"{f.label(lang())}{colon()}{value}")
         for key, label in (("mother", "mother"), ("father", "father"), ("spouse", "spouse")):
             other = getattr(p, f"{key}_id")
             if other:
-                pairs.append(f"{t(label)}：{queries.person(other).name}")
+                pairs.append(f"{t(label)}{colon()}{queries.person(other).name}")
         for i in range(0, len(pairs), 2):
             lines.append("    ".join(pairs[i : i + 2]))
         self.query_one("#person-fields", Static).update("\n".join(lines))

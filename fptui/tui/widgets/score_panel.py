@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import Static
 
 from fptui import clock
-from fptui.tui.text import lang, t
+from fptui.tui.text import colon, lang, t
 
 if TYPE_CHECKING:  # the checks and the score load in the worker, after the first paint
     from fptui import checks, score
@@ -56,7 +56,9 @@ def summary(result: score.Score | None) -> str:
     if result.failed:
         total += f" {t('score_vetoed')}"
     worst = result.worst()
-    tail = f" · {t('score_worst')}：{worst.title(lang())} −{worst.lost:.2f}" if worst else ""
+    tail = (
+        f" · {t('score_worst')}{colon()}{worst.title(lang())} −{worst.lost:.2f}" if worst else ""
+    )
     return f"{t('score_label', month=result.period.key)} {total}/100{tail} · F8"
 
 
