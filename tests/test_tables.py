@@ -1,0 +1,107 @@
+"""Report tables: the population change of a month, counted independently here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fptui import clock, ledger
+from fptui.models import Person
+from fptui.reports import tables
+
+D = dt.date
+
+
+@pytest.fixture
+def month_of_march(family, ledger_db):
+    """The family (2 registered) plus a month of events in March 2026."""
+    h = family["household"].id
+    with clock.frozen(D(2026, 1, 15)):
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王一", "sex": "F", "date": "2026-01-10"}
+        )
+    with clock.frozen(D(2026, 3, 31)):
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王二", "sex": "M", "date": "2026-03-02"}
+        )
+        ledger.record_move_in(
+            h,
+            {
+                "date": "2026-03-05",
+                "from_place": "太原",
+                "name": "周敏",
+                "sex": "F",
+                "birth_date": "1990-01-01",
+            },
+        )
+        ledger.record_go_out(
+            family["husband"].id, {"date": "2026-03-06", "destination": "北京", "contact": "微信"}
+        )
+        grandma = ledger.add_person(h, {"name": "赵奶奶", "sex": "F", "birth_date": "1940-01-01"})
+        ledger.record_death(grandma.id, {"date": "2026-03-20"})
+        migrants = ledger.add_household(
+            {"village": ledger_db.village.id, "number": "0100", "registration": "migrant"}
+        )
+        ledger.register_migrant(
+            migrants,
+            {
+                "date": "2026-03-08",
+                "origin": "内蒙古",
+                "name": "孟和",
+                "sex": "M",
+                "birth_date": "1991-01-01",
+            },
+        )
+    with clock.frozen(D(2026, 4, 5)):
+        ledger.record_move_out(family["wife"].id, {"date": "2026-04-02", "to_place": "北京"})
+    return family
+
+
+def test_the_months_flows_and_populations(month_of_march, ledger_db):
+    (row,) = tables.population_change("2026-03", ledger_db.village.id)
+    f = row.flows
+    assert (f.births, f.births_male, f.births_female) == (1, 1, 0)
+    assert f.births_by_order == {"1": 0, "2": 1, "3+": 0}
+    assert (f.deaths, f.deaths_female, f.moved_in, f.moved_away) == (1, 1, 1, 0)
+    # 1 March: husband, wife, 王一 and 赵奶奶 (added to the ledger without an event)
+    assert row.start == 4
+    # 31 March: + 王二 + 周敏 - 赵奶奶; the wife moved away only in April; the migrant is
+    # not registered; going out does not leave the registered population
+    assert row.end == 5
+    assert row.balance == 0
+
+
+def test_april_starts_where_march_ended_and_counts_the_move_away(month_of_march, ledger_db):
+    (april,) = tables.population_change("2026-04", ledger_db.village.id)
+    assert (april.start, april.flows.moved_away, april.end) == (5, 1, 4)
+    assert (
+        april.end
+        == Person.select()
+        .where(Person.residence.in_(("here", "out")), Person.name != "孟和")
+        .count()
+    )
+
+
+def test_year_to_date_rates_per_mille_and_the_sex_ratio(month_of_march, ledger_db):
+    (row,) = tables.population_change("2026-03", ledger_db.village.id)
+    # births since 1 January: 王一 (F) and 王二 (M); on 31 December: husband, wife and
+    # 赵奶奶 (3); on 31 March: 5; the average population is 4
+    assert (row.ytd.births, row.ytd_start) == (2, 3)
+    assert row.birth_rate == pytest.approx(2 * 1000 / 4)
+    assert row.death_rate == pytest.approx(1 * 1000 / 4)
+    assert row.natural_growth_rate == pytest.approx(1000 / 4)
+    assert row.sex_ratio_at_birth == pytest.approx(100.0)
+
+
+def test_zero_denominators_give_no_rate():
+    assert tables.per_mille(0, 0, 0) is None
+    assert tables.sex_ratio(3, 0) is None
+    assert tables.sex_ratio(106, 100) == pytest.approx(106.0)
+
+
+def test_a_township_has_a_row_per_village_and_a_total(month_of_march, ledger_db):
+    rows = tables.population_change("2026-03")
+    assert [r.unit for r in rows] == ["王家庄村", "东营村", "合计"]
+    assert rows[-1].end == rows[0].end + rows[1].end
+    assert rows[-1].flows.births == sum(r.flows.births for r in rows[:-1])
