@@ -105,3 +105,70 @@ def test_a_township_has_a_row_per_village_and_a_total(month_of_march, ledger_db)
     assert [r.unit for r in rows] == ["王家庄村", "东营村", "合计"]
     assert rows[-1].end == rows[0].end + rows[1].end
     assert rows[-1].flows.births == sum(r.flows.births for r in rows[:-1])
+
+
+def test_the_registers_name_each_birth_death_and_move_with_ids_masked(month_of_march):
+    (birth,) = tables.births_register("2026-03")
+    assert (birth["name"], birth["sex"], birth["birth_order"], birth["mother"]) == (
+        "王二",
+        "M",
+        2,
+        "李秀英",
+    )
+    assert birth["household"] == "0001" and birth["village"] == "王家庄村"
+    (death,) = tables.deaths_register("2026-03")
+    assert (death["name"], death["age"], death["date"]) == ("赵奶奶", 86, D(2026, 3, 20))
+    moves = [(r["kind"], r["name"], r["place"]) for r in tables.migration_register("2026-03")]
+    assert moves == [
+        ("move_in", "周敏", "太原"),
+        ("go_out", "王强", "北京"),
+        ("migrant_in", "孟和", "内蒙古"),
+    ]
+    husband = month_of_march["husband"]
+    assert all(
+        "*" in r["id_masked"] or not r["id_masked"] for r in tables.migration_register("2026-03")
+    )
+    assert husband.id_number not in str(tables.migration_register("2026-03"))
+
+
+def test_women_of_reproductive_age_by_children_and_method(family, ledger_db):
+    with clock.frozen(D(2026, 3, 31)):
+        for name, day in (("王一", "2020-01-10"), ("王二", "2024-03-02")):
+            ledger.record_birth(
+                {"mother": family["wife"].id, "name": name, "sex": "F", "date": day}
+            )
+        ledger.record_contraception(
+            family["wife"].id, {"date": "2026-03-25", "method": "iud", "informed_choice": "是"}
+        )
+        ledger.add_person(
+            family["household"], {"name": "周敏", "sex": "F", "birth_date": "1990-01-01"}
+        )
+        ledger.add_person(
+            family["household"], {"name": "赵奶奶", "sex": "F", "birth_date": "1940-01-01"}
+        )
+    (row, _other, _total) = tables.women_of_reproductive_age("2026-03")
+    # the wife (married, two children) and 周敏 (36, never married); not the grandmother
+    assert (row.women, row.married) == (2, 1)
+    assert row.by_children == {"0": 0, "1": 0, "2": 1, "3+": 0}
+    assert row.by_method == {"iud": 1} and row.prevalence == pytest.approx(100.0)
+
+
+def test_follow_up_work_per_kind(month_of_march):
+    rows = {r.kind: r for r in tables.followup_work("2026-03")}
+    # 王二's visit, due 9 March, never done; the mother moved away in April, which
+    # cancelled it (figures are as the ledger stands: closing a month freezes them)
+    visit = rows["postpartum_visit"]
+    assert (visit.due, visit.on_time, visit.overdue, visit.cancelled) == (1, 0, 0, 1)
+    assert visit.on_time_rate is None
+    assert rows["special_family_contact"].on_time_rate is None  # none due: "-"
+
+
+def test_benefit_rosters_count_recipients_new_and_ended(month_of_march):
+    with clock.frozen(D(2026, 3, 31)):
+        ledger.confirm_benefit(
+            month_of_march["husband"].id,
+            {"date": "2026-03-10", "scheme": "reward", "year": "2026", "amount": "960"},
+        )
+    reward, special = tables.benefit_rosters("2026-03")
+    assert (reward.recipients, reward.new, reward.ended) == (1, 1, 0)
+    assert (special.recipients, special.new) == (0, 0)

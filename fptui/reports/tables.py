@@ -170,3 +170,287 @@ def population_change(month_key: str, village: int | None = None) -> list[Popula
     if village is None and len(rows) > 1:
         rows.append(population_row("合计", month, year, None))
     return rows
+
+
+# --- registers of the month (named lists: ID numbers masked) -----------------------------
+
+
+def _named_events(
+    kinds: tuple[str, ...], period: Period, village: int | None, registered_only: bool = True
+) -> list[dict]:
+    """The period's events of these kinds, by date, each with its person and household."""
+    from fptui import idcard
+
+    query = (
+        Event.select(
+            Event.id,
+            Event.kind,
+            Event.happened_on,
+            Event.entered_on,
+            Event.data,
+            Person.name,
+            Person.sex,
+            Person.birth_date,
+            Person.id_number,
+            Household.number,
+            Area.name,
+        )
+        .join(Person, on=(Event.person == Person.id))
+        .switch(Event)
+        .join(Household, on=(Event.household == Household.id))
+        .join(Area, on=(Household.village == Area.id))
+        .where(Event.kind.in_(kinds) & Event.happened_on.between(period.start, period.end))
+        .order_by(Event.happened_on, Event.id)
+    )
+    if registered_only:
+        query = query.where(Household.registration == "registered")
+    if village is not None:
+        query = query.where(Event.village == village)
+    rows = []
+    for (
+        eid,
+        kind,
+        day,
+        entered,
+        data,
+        name,
+        sex,
+        born,
+        number,
+        household,
+        village_name,
+    ) in query.tuples():
+        rows.append(
+            {
+                "event": eid,
+                "kind": kind,
+                "date": day,
+                "entered": entered,
+                "data": json.loads(data),
+                "name": name,
+                "sex": sex,
+                "birth_date": born,
+                "id_masked": idcard.mask(number),
+                "household": household,
+                "village": village_name,
+            }
+        )
+    return rows
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(Person.select(Person.id, Person.name).where(Person.id.in_(list(ids))).tuples())
+
+
+def births_register(month_key: str, village: int | None = None) -> list[dict]:
+    """出生登记花名册: one row per birth in the month."""
+    rows = _named_events(("birth",), Period.month(month_key), village)
+    parents = _names(
+        {r["data"][k] for r in rows for k in ("mother", "father") if r["data"].get(k)}
+    )
+    for r in rows:
+        r["birth_order"] = r["data"].get("birth_order")
+        r["mother"] = parents.get(r["data"].get("mother"), "")
+        r["father"] = parents.get(r["data"].get("father"), "")
+        r["place"] = r["data"].get("place", "")
+    return rows
+
+
+def deaths_register(month_key: str, village: int | None = None) -> list[dict]:
+    """死亡登记花名册: one row per death in the month, with the age at death."""
+    from fptui.dates import age_on
+
+    rows = _named_events(("death",), Period.month(month_key), village)
+    for r in rows:
+        r["age"] = age_on(r["birth_date"], r["date"])
+        r["cause"] = r["data"].get("cause", "")
+    return rows
+
+
+MIGRATION_KINDS = ("move_in", "move_out", "go_out", "return", "migrant_in", "migrant_left")
+
+
+def migration_register(month_key: str, village: int | None = None) -> list[dict]:
+    """迁入迁出及流动人口: moves in and away, out-migrants gone and back, migrants come
+    and left; the place each went to or came from."""
+    rows = _named_events(MIGRATION_KINDS, Period.month(month_key), village, registered_only=False)
+    for r in rows:
+        d = r["data"]
+        r["place"] = (
+            d.get("from_place")
+            or d.get("to_place")
+            or d.get("destination")
+            or (d.get("origin") or "")
+        )
+    return rows
+
+
+# --- the aggregate sheets (no names) ----------------------------------------------------
+
+
+@dataclass
+class WomenRow:
+    """育龄妇女情况: women 15-49 at the month's end (registered), married ones by living
+    children, and the contraceptive method in use (each woman's latest, by her choice)."""
+
+    unit: str
+    women: int = 0
+    married: int = 0
+    by_children: dict[str, int] = field(default_factory=lambda: {"0": 0, "1": 0, "2": 0, "3+": 0})
+    by_method: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def using_a_method(self) -> int:
+        return sum(self.by_method.values())
+
+    @property
+    def prevalence(self) -> float | None:
+        """Married women using a method per 100 married women (None when none)."""
+        return self.using_a_method * 100 / self.married if self.married else None
+
+
+def _women_row(unit: str, month: Period, village: int | None) -> WomenRow:
+    from fptui.dates import age_on
+
+    end = month.end
+    query = (
+        _registered_persons(village)
+        .select(Person.id, Person.birth_date, Person.marital_status)
+        .where((Person.sex == "F") & Person.residence.in_(REGISTERED))
+    )
+    row = WomenRow(unit)
+    married: list[int] = []
+    for pid, born, status in query.tuples():
+        if 15 <= age_on(born, end) <= 49:
+            row.women += 1
+            if status in ("first", "remarried"):
+                married.append(pid)
+    row.married = len(married)
+    for chunk in (married[i : i + 500] for i in range(0, len(married), 500)):
+        kids = dict(
+            Person.select(Person.mother, pw.fn.COUNT(Person.id))
+            .where(Person.mother.in_(chunk) & Person.residence.in_(("here", "out", "in_migrant")))
+            .group_by(Person.mother)
+            .tuples()
+        )
+        for pid in chunk:
+            n = kids.get(pid, 0)
+            row.by_children["3+" if n >= 3 else str(n)] += 1
+        latest: dict[int, tuple] = {}
+        services = Event.select(Event.person, Event.happened_on, Event.id, Event.data).where(
+            (Event.kind == "contraception") & Event.person.in_(chunk) & (Event.happened_on <= end)
+        )
+        for pid, day, eid, data in services.tuples():
+            if pid not in latest or (day, eid) > latest[pid][:2]:
+                latest[pid] = (day, eid, json.loads(data).get("method"))
+        for _day, _eid, method in latest.values():
+            row.by_method[method] = row.by_method.get(method, 0) + 1
+    return row
+
+
+def women_of_reproductive_age(month_key: str, village: int | None = None) -> list[WomenRow]:
+    month = Period.month(month_key)
+    return _per_village(month_key, village, lambda unit, v: _women_row(unit, month, v))
+
+
+@dataclass
+class FollowupRow:
+    """随访服务: per kind of visit, those due in the month and what became of them."""
+
+    kind: str
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    cancelled: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        counted = self.due - self.cancelled
+        return self.on_time * 100 / counted if counted else None
+
+
+def followup_work(month_key: str, village: int | None = None) -> list[FollowupRow]:
+    from fptui.models import FollowUp
+    from fptui.schema import current
+
+    month = Period.month(month_key)
+    query = FollowUp.select(
+        FollowUp.kind, FollowUp.status, FollowUp.due_on, FollowUp.done_on
+    ).where(FollowUp.due_on.between(month.start, month.end))
+    if village is not None:
+        query = query.join(Household).where(Household.village == village)
+    rows = {k: FollowupRow(k) for k in current().followups.rules}
+    for kind, status, due, done in query.tuples():
+        row = rows.setdefault(kind, FollowupRow(kind))
+        row.due += 1
+        if status == "cancelled":
+            row.cancelled += 1
+        elif status == "done" and done <= due:
+            row.on_time += 1
+        elif status == "done":
+            row.late += 1
+        else:
+            row.overdue += 1
+    return list(rows.values())
+
+
+@dataclass
+class BenefitRow:
+    """奖励扶助/特别扶助对象: recipients confirmed this year, new this month, ended."""
+
+    scheme: str
+    recipients: int = 0
+    new: int = 0
+    ended: int = 0
+
+
+def benefit_rosters(month_key: str, village: int | None = None) -> list[BenefitRow]:
+    month = Period.month(month_key)
+    year_start = dt.date(month.end.year, 1, 1)
+    query = Event.select(Event.person, Event.happened_on, Event.data).where(
+        (Event.kind == "benefit") & (Event.happened_on <= month.end)
+    )
+    if village is not None:
+        query = query.where(Event.village == village)
+    first: dict[tuple[str, int], dt.date] = {}
+    this_year: dict[str, set[int]] = {}
+    for pid, day, data in query.tuples():
+        scheme = json.loads(data).get("scheme", "reward")
+        key = (scheme, pid)
+        first[key] = min(first.get(key, day), day)
+        if day >= year_start:
+            this_year.setdefault(scheme, set()).add(pid)
+    gone = {
+        p
+        for (p,) in Event.select(Event.person)
+        .where(
+            Event.kind.in_(("death", "move_out"))
+            & Event.happened_on.between(month.start, month.end)
+        )
+        .tuples()
+    }
+    rows = []
+    for scheme in ("reward", "special"):
+        people = this_year.get(scheme, set())
+        rows.append(
+            BenefitRow(
+                scheme,
+                recipients=len(people),
+                new=sum(1 for p in people if month.start <= first[(scheme, p)] <= month.end),
+                ended=len(people & gone),
+            )
+        )
+    return rows
+
+
+def _per_village(month_key: str, village: int | None, make) -> list:
+    villages = Area.select().where(Area.kind == "village").order_by(Area.code)
+    if village is not None:
+        villages = villages.where(Area.id == village)
+    rows = [make(v.name, v.id) for v in villages]
+    if village is None and len(rows) > 1:
+        rows.append(make("合计", None))
+    return rows
