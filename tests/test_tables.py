@@ -172,3 +172,13 @@ def test_benefit_rosters_count_recipients_new_and_ended(month_of_march):
     reward, special = tables.benefit_rosters("2026-03")
     assert (reward.recipients, reward.new, reward.ended) == (1, 1, 0)
     assert (special.recipients, special.new) == (0, 0)
+
+
+def test_the_score_sheet_is_the_panels_computation(family):
+    from fptui import score
+
+    rows = tables.score_sheet("2026-03")
+    result = score.score(score.Period.month("2026-03"))
+    assert [r["key"] for r in rows[:-1]] == [i.key for i in result.indicators]
+    assert rows[-1]["earned"] == pytest.approx(result.total)
+    assert sum(r["earned"] for r in rows[:-1]) == pytest.approx(rows[-1]["earned"])

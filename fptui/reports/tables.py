@@ -454,3 +454,38 @@ def _per_village(month_key: str, village: int | None, make) -> list:
     if village is None and len(rows) > 1:
         rows.append(make("合计", None))
     return rows
+
+
+def score_sheet(month_key: str, village: int | None = None) -> list[dict]:
+    """目标管理考核得分: each indicator's figure, target, points and deduction, then the
+    total; the same computation as the score panel (score.py)."""
+    from fptui import score as scoring
+
+    result = scoring.score(Period.month(month_key), village)
+    rows = [
+        {
+            "key": i.key,
+            "title": i.title,
+            "figure": i.shown_figure(),
+            "target": i.target,
+            "points": i.points,
+            "lost": i.lost,
+            "earned": i.earned,
+            "cases": len(i.figure.cases),
+        }
+        for i in result.indicators
+    ]
+    rows.append(
+        {
+            "key": "total",
+            "title": None,
+            "figure": "",
+            "target": None,
+            "points": 100,
+            "lost": 100 - result.total,
+            "earned": result.total,
+            "cases": None,
+            "vetoed": result.failed,
+        }
+    )
+    return rows
