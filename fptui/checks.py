@@ -521,7 +521,11 @@ class Cache:
 
     def load(self) -> Cache:
         self.by_household = {}
-        self._add(run(village=self.village))
+        found = run(village=self.village)
+        if self.village is not None:  # a duplicate's other holder may live elsewhere
+            mine = self._in_village({f.household for f in found if f.household is not None})
+            found = [f for f in found if f.household in mine]
+        self._add(found)
         return self
 
     def _add(self, findings: list[Finding]) -> None:
@@ -540,6 +544,14 @@ class Cache:
             if any(f.code == "id_duplicate" for f in found)
         }
         scope = set(households) | ({h for h in shared if h is not None} if shared else set())
+        # a mother's or father's change moves findings filed under their children's homes
+        people = Person.select(Person.id).where(Person.household.in_(list(households)))
+        scope |= {
+            h
+            for (h,) in Person.select(Person.household)
+            .where(Person.mother.in_(people) | Person.father.in_(people))
+            .tuples()
+        }
         for household in scope:
             self.by_household.pop(household, None)
         self._add(

@@ -124,6 +124,9 @@ def monthly_for(household: Household, day: dt.date) -> list[Planned]:
     """This month's visit for each flag rule the household carries (to its head)."""
     if household.head_id is None:
         return []
+    head = Person.select(Person.residence).where(Person.id == household.head_id).scalar()
+    if head not in ("here", "out", "in_migrant"):
+        return []  # a head who died or left: the household needs a new head first
     out = []
     for rule in current().followups.rules.values():
         if rule.household_flag and getattr(household, rule.household_flag):

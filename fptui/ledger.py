@@ -890,10 +890,13 @@ def mark_followups_done(items: list[tuple[Any, Mapping[str, Any]]]) -> list[Foll
     thousands of visits, and a cadre's day of visits should save in a blink too.
     """
     form = current().forms["followup_done"]
-    cleaned = [
-        (int(getattr(fid, "id", fid)), clean(form, {"by": current_user(), **values}))
-        for fid, values in items
-    ]
+    cleaned, seen = [], set()
+    for fid, values in items:
+        fid = int(getattr(fid, "id", fid))
+        if fid in seen:  # the same visit twice in one round is done once
+            continue
+        seen.add(fid)
+        cleaned.append((fid, clean(form, {"by": current_user(), **values})))
     with database.atomic():
         ids = [fid for fid, _ in cleaned]
         rows = {

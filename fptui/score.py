@@ -105,8 +105,13 @@ def _names(ids: set[int]) -> dict[int, str]:
     return dict(Person.select(Person.id, Person.name).where(Person.id.in_(list(ids))).tuples())
 
 
-def _date(value: dt.date | str) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+def _date(value: dt.date | dt.datetime | str) -> dt.date:
+    """A date from what the database gives (a date, a date-time, or their text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.datetime.fromisoformat(str(value)).date()
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -199,8 +204,8 @@ def birth_complete(scope: Scope) -> Figure:
 
 
 def _visits(scope: Scope, kind: str) -> list[tuple]:
-    """Visits of `kind` due in the period (up to today), with whether done in time."""
-    end = min(scope.period.end, scope.today)
+    """Visits of `kind` due in the period, done, or open and past due: one due today can
+    still be done on time."""
     query = FollowUp.select(
         FollowUp.id,
         FollowUp.household,
@@ -211,7 +216,8 @@ def _visits(scope: Scope, kind: str) -> list[tuple]:
     ).where(
         (FollowUp.kind == kind)
         & (FollowUp.status != "cancelled")
-        & FollowUp.due_on.between(scope.period.start, end)
+        & FollowUp.due_on.between(scope.period.start, scope.period.end)
+        & ((FollowUp.status == "done") | (FollowUp.due_on < scope.today))
     )
     if scope.village is not None:
         query = query.join(Household, on=(FollowUp.household == Household.id)).where(
@@ -256,13 +262,23 @@ def prenatal_on_time(scope: Scope) -> Figure:
 
 @figure("special_contacted")
 def special_contacted(scope: Scope) -> Figure:
+    """Special families' monthly contacts due in the period: a contact done, even late in
+    its month, counts; each one not done is a case."""
     rows = _visits(scope, "special_family_contact")
-    fig = _visit_figure(scope, "special_family_contact", Text("特殊家庭联系", "special family"))
-    done_late = {r[2] for r in rows if r[4] == "done"}
-    # a month's contact done later in the month still counts: only undone ones are cases
-    fig.cases = [c for c in fig.cases if c.person not in done_late]
-    fig.numerator = fig.denominator - len(fig.cases)
-    return fig
+    names = _names({r[2] for r in rows})
+    cases = [
+        Case(
+            Text(
+                f"{names.get(pid, '')} 特殊家庭联系 应于{due} 未完成",
+                f"{names.get(pid, '')} special family due {due} not done",
+            ),
+            hid,
+            pid,
+        )
+        for _, hid, pid, due, status, _ in rows
+        if status != "done"
+    ]
+    return Figure(len(rows) - len(cases), len(rows), cases)
 
 
 @figure("out_contacted")
@@ -429,7 +445,12 @@ def return_on_time(scope: Scope) -> Figure:
     villages = [v.id for v in Area.select().where(Area.kind == "village")]
     if scope.village is not None:
         villages = [scope.village]
-    late = [v for v in villages if v not in closed or closed[v] > deadline]
+    # Not yet closed is late only once the deadline has passed.
+    late = [
+        v
+        for v in villages
+        if (v in closed and closed[v] > deadline) or (v not in closed and scope.today > deadline)
+    ]
     cases = [
         Case(Text(f"{month} 月未在 {deadline} 前结账", f"{month} not closed by {deadline}"))
         for _ in late

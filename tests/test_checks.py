@@ -280,3 +280,33 @@ def test_fptui_check_exits_1_on_errors_and_prints_json(family, tmp_path, capsys)
         "event": None,
     }
     assert cli.main(["--db", database, "check", "--village", "东营村"]) == 0
+
+
+def test_a_refresh_after_editing_a_mother_clears_her_childs_finding_in_another_home(
+    family, ledger_db
+):
+    other = ledger.add_household({"village": ledger_db.village.id, "number": "0002"})
+    event = ledger.record_birth(
+        {"mother": family["wife"].id, "name": "王早", "sex": "M", "date": "2018-05-01"},
+        household=other.id,
+    )
+    ledger.take_touched()
+    cache = checks.Cache().load()
+    assert [f.person for f in cache.findings() if f.code == "birth_before_marriage"] == [
+        event.person_id
+    ]
+    ledger.edit_person(family["wife"].id, {"marriage_date": "2017-01-01"})
+    cache.refresh(ledger.take_touched())
+    assert [f.code for f in cache.findings()] == [f.code for f in checks.run()]
+    assert "birth_before_marriage" not in [f.code for f in cache.findings()]
+
+
+def test_a_village_cache_keeps_only_its_own_holders_of_a_shared_id(family, ledger_db):
+    away = ledger.add_household({"village": ledger_db.other_village.id, "number": "0001"})
+    twin = ledger.add_person(away, {"name": "王双", "sex": "M", "birth_date": "1994-02-01"})
+    Person.update(id_number=family["husband"].id_number).where(Person.id == twin.id).execute()
+    cache = checks.Cache(ledger_db.village.id).load()
+    loaded = {f.person for f in cache.findings() if f.code == "id_duplicate"}
+    cache.refresh({family["household"].id})
+    refreshed = {f.person for f in cache.findings() if f.code == "id_duplicate"}
+    assert loaded == refreshed == {family["husband"].id}

@@ -562,3 +562,29 @@ def test_a_late_monthly_visit_plans_the_month_after_it_was_done_not_a_past_one(h
     with clock.frozen(D(2026, 3, 5)):
         ledger.mark_followup_done(jan.id, {"date": "2026-03-05", "outcome": "1"})
     assert [f.due_on for f in visits(home["husband"].id, "open")] == [D(2026, 4, 30)]
+
+
+def test_a_dead_head_gets_no_monthly_visit(home):
+    with clock.frozen(D(2026, 3, 10)):
+        ledger.edit_household(home["household"].id, {"special_family": "是"})
+        ledger.record_death(home["husband"].id, {"date": "2026-03-10"})
+    with clock.frozen(D(2026, 4, 2)):
+        assert ledger.ensure_monthly_followups() == 0
+    assert visits(home["husband"].id, "open") == []
+
+
+def test_the_same_visit_twice_in_one_round_is_done_once(home):
+    husband = home["husband"].id
+    with clock.frozen(D(2026, 1, 2)):
+        ledger.record_go_out(
+            husband, {"date": "2026-01-01", "destination": "太原", "contact": "微信"}
+        )
+    (visit,) = visits(husband)
+    with clock.frozen(D(2026, 3, 10)):
+        ledger.mark_followups_done(
+            [
+                (visit.id, {"date": "3-7", "outcome": "2"}),
+                (visit.id, {"date": "3-10", "outcome": "2"}),
+            ]
+        )
+    assert len(visits(husband, "open")) == 1

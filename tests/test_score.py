@@ -213,3 +213,64 @@ def test_fptui_score_year_to_date(family, tmp_path, capsys):
         == 0
     )
     assert json.loads(capsys.readouterr().out)["period"] == "2026-01..2026-03"
+
+
+# --- found in review ----------------------------------------------------------------------
+
+
+def test_a_closed_month_with_a_birth_entered_after_it_is_a_late_birth(family, ledger_db):
+    from fptui.models import MonthClose
+
+    MonthClose.create(
+        village=ledger_db.village.id,
+        month="2026-02",
+        closed_at=dt.datetime(2026, 3, 3, 9, 0),
+        closed_by="乡镇",
+    )
+    with clock.frozen(D(2026, 3, 10)):
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王迟", "sex": "M", "date": "2026-02-20"}
+        )
+        result = score.score(Period.month("2026-02"), ledger_db.village.id)
+    late = next(i for i in result.indicators if i.key == "birth_statistics")
+    assert (late.figure.numerator, late.figure.denominator) == (0, 1)
+    with clock.frozen(D(2026, 3, 10)):
+        march = score.score(Period.month("2026-03"), ledger_db.village.id)
+    on_time = next(i for i in march.indicators if i.key == "monthly_return")
+    assert on_time.lost == 0  # February closed on 3 March, before the 5th
+
+
+def test_the_monthly_return_is_not_late_before_the_5th(family):
+    with clock.frozen(D(2026, 3, 3)):
+        early = score.score(Period.month("2026-03"))
+    with clock.frozen(D(2026, 3, 6)):
+        late = score.score(Period.month("2026-03"))
+    assert next(i for i in early.indicators if i.key == "monthly_return").lost == 0
+    assert next(i for i in late.indicators if i.key == "monthly_return").lost == 5
+
+
+def test_a_visit_due_today_is_not_yet_missed(family):
+    with clock.frozen(D(2026, 3, 1)):
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王乐", "sex": "F", "date": "2026-03-01"}
+        )  # postpartum visit due 8 March
+    for day, cases in ((D(2026, 3, 8), 0), (D(2026, 3, 9), 1)):
+        with clock.frozen(day):
+            result = score.score(Period.month("2026-03"))
+        visit = next(i for i in result.indicators if i.key == "postpartum_visit")
+        assert len(visit.figure.cases) == cases, day
+
+
+def test_a_missed_special_family_month_stays_missed_over_the_year(family):
+    from fptui.models import FollowUp
+
+    with clock.frozen(D(2026, 1, 10)):
+        ledger.edit_household(family["household"].id, {"special_family": "是"})
+    with clock.frozen(D(2026, 2, 10)):
+        ledger.ensure_monthly_followups()
+        feb = FollowUp.get(FollowUp.due_on == D(2026, 2, 28))
+        ledger.mark_followup_done(feb.id, {"date": "2026-02-10", "outcome": "1"})
+    with clock.frozen(D(2026, 3, 10)):
+        result = score.score(Period.year_to_date("2026-02"))
+    contact = next(i for i in result.indicators if i.key == "special_family_contact")
+    assert len(contact.figure.cases) == 1  # January, missed, though February was done
