@@ -283,7 +283,8 @@ def special_contacted(scope: Scope) -> Figure:
 
 @figure("out_contacted")
 def out_contacted(scope: Scope) -> Figure:
-    """Out-migrants contacted (or gone out) within 90 days before the period's end."""
+    """Out-migrants contacted (or gone out) within 90 days before the period's end; the
+    database counts them and names only those not reached."""
     end = min(scope.period.end, scope.today)
     since = end - dt.timedelta(days=90)
     query = Person.select(Person.id, Person.household, Person.name).where(
@@ -291,24 +292,21 @@ def out_contacted(scope: Scope) -> Figure:
     )
     if scope.village is not None:
         query = query.join(Household).where(Household.village == scope.village)
-    people = {pid: (hid, name) for pid, hid, name in query.tuples()}
-    out = query.select(Person.id)  # the same persons, as a subquery
     contacted = FollowUp.select(FollowUp.person).where(
         (FollowUp.kind == "out_contact")
         & (FollowUp.status == "done")
         & FollowUp.done_on.between(since, end)
-        & FollowUp.person.in_(out)
     )
     went = Event.select(Event.person).where(
-        (Event.kind == "go_out") & Event.happened_on.between(since, end) & Event.person.in_(out)
+        (Event.kind == "go_out") & Event.happened_on.between(since, end)
     )
-    reached = {p for (p,) in contacted.union(went).tuples()}
+    total = query.count()
+    missing = query.where(Person.id.not_in(contacted) & Person.id.not_in(went))
     cases = [
         Case(Text(f"{name} 90天内无有效联系", f"{name}: no contact in 90 days"), hid, pid)
-        for pid, (hid, name) in people.items()
-        if pid not in reached
+        for pid, hid, name in missing.tuples()
     ]
-    return Figure(len(people) - len(cases), len(people), cases)
+    return Figure(total - len(cases), total, cases)
 
 
 @figure("migrant_complete")
