@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fptui import schema
-
 _lang = "zh"
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -179,6 +177,8 @@ def listing(items: list[str]) -> str:
 
 def choice(list_name: str, key: str | None) -> str:
     """The label of a choice key (sex, residence, ...) in the interface language."""
+    from fptui import schema  # loaded when first needed, not before the first paint
+
     return schema.current().choices[list_name].label_of(key, _lang)
 
 
