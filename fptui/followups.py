@@ -161,6 +161,7 @@ class Row:
     due_on: dt.date
     window_start: dt.date | None
     days_overdue: int
+    address: str = ""
 
 
 DUE = ("overdue", "7d", "30d", "all")
@@ -192,6 +193,7 @@ def open_list(
             FollowUp.kind,
             FollowUp.due_on,
             FollowUp.window_start,
+            Household.address,
         )
         .join(Person, on=(FollowUp.person == Person.id))
         .switch(FollowUp)
@@ -225,8 +227,11 @@ def open_list(
             due_on,
             start,
             max(0, (today - due_on).days),
+            address,
         )
-        for fid, hid, number, vname, gcode, pid, pname, kind, due_on, start in query.tuples()
+        for fid, hid, number, vname, gcode, pid, pname, kind, due_on, start, address in (
+            query.tuples()
+        )
     ]
 
 

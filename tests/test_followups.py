@@ -497,6 +497,7 @@ def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(home, t
 
     with clock.frozen(D(2026, 3, 2)):
         ledger.edit_person(home["wife"].id, {"name": "=SUM(A1)"})
+        ledger.edit_household(home["household"].id, {"address": "王家庄1号"})
         ledger.record_birth(
             {"mother": home["wife"].id, "name": "王乐", "sex": "F", "date": "2026-02-20"}
         )
@@ -536,6 +537,7 @@ def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(home, t
     assert [c.value for c in ws[3]] == [
         "序号",
         "户号",
+        "住址",
         "姓名",
         "随访项目",
         "截止日期",
@@ -544,14 +546,15 @@ def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(home, t
         "随访方式",
         "签名",
     ]
-    assert [ws.cell(4, c).value for c in (2, 3, 4, 6)] == [
+    assert [ws.cell(4, c).value for c in (2, 3, 4, 5, 7)] == [
         "0001",
+        "王家庄1号",
         "=SUM(A1)",
         "产后访视及新生儿访视",
         11,
     ]
-    assert ws.cell(4, 3).data_type == "s"  # a name that looks like a formula stays text
-    assert ws.cell(4, 7).value is None and ws.cell(4, 9).value is None  # filled by hand
+    assert ws.cell(4, 4).data_type == "s"  # a name that looks like a formula stays text
+    assert ws.cell(4, 8).value is None and ws.cell(4, 10).value is None  # filled by hand
     assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$3:$3"
 
 

@@ -16,6 +16,7 @@ HEAD = {
     "zh": (
         "序号",
         "户号",
+        "住址",
         "姓名",
         "随访项目",
         "截止日期",
@@ -27,6 +28,7 @@ HEAD = {
     "en": (
         "No.",
         "Household",
+        "Address",
         "Name",
         "Visit",
         "Due",
@@ -38,7 +40,7 @@ HEAD = {
 }
 TITLE = {"zh": "随访工作单", "en": "Visit sheet"}
 NAMED = {"zh": "含个人信息，请妥善保管", "en": "Contains personal data: keep it safe"}
-WIDTHS = (5, 8, 10, 24, 11, 8, 11, 10, 10)
+WIDTHS = (5, 8, 16, 10, 24, 11, 8, 11, 10, 10)
 
 
 def write(
@@ -83,17 +85,18 @@ def write(
         sheet.set_row(y, 24)
         sheet.write_number(y, 0, i, cell)
         sheet.write_string(y, 1, r.household, cell)
-        sheet.write_string(y, 2, r.person, cell)
-        sheet.write_string(y, 3, followups.title(r.kind, lang), cell)
-        sheet.write_datetime(y, 4, dt.datetime.combine(r.due_on, dt.time()), date)
+        sheet.write_string(y, 2, r.address, cell)
+        sheet.write_string(y, 3, r.person, cell)
+        sheet.write_string(y, 4, followups.title(r.kind, lang), cell)
+        sheet.write_datetime(y, 5, dt.datetime.combine(r.due_on, dt.time()), date)
         if r.days_overdue:
-            sheet.write_number(y, 5, r.days_overdue, late)
+            sheet.write_number(y, 6, r.days_overdue, late)
         else:
-            sheet.write_blank(y, 5, None, cell)
-        for col in (6, 7, 8):
+            sheet.write_blank(y, 6, None, cell)
+        for col in (7, 8, 9):
             sheet.write_blank(y, col, None, cell)
     sheet.set_paper(9)  # A4
-    sheet.set_portrait()
+    sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(2)
     sheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
