@@ -48,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="run the logic checks; exit status 1 if any error")
     chk.add_argument("--village", help="village code, name or number in the list")
     chk.add_argument("--format", choices=("table", "json"), default="table")
+    ex = sub.add_parser("export", help="write the monthly return (xlsx)")
+    ex.add_argument("--month", required=True, help="YYYY-MM")
+    ex.add_argument("--village", help="village code, name or number (default: the township)")
+    ex.add_argument("-o", "--output", help="file or folder (default: YYYY-MM_<unit>_月报.xlsx)")
+    rp = sub.add_parser("report", help="print the monthly return's tables for scripts")
+    rp.add_argument("--month", required=True, help="YYYY-MM")
+    rp.add_argument("--village", help="village code, name or number (default: the township)")
+    rp.add_argument("--format", choices=("json",), default="json")
     st = sub.add_parser("setup", help="add the county, township, villages and groups")
     st.add_argument("--county", nargs=2, metavar=("CODE", "NAME"), required=True)
     st.add_argument("--township", nargs=2, metavar=("CODE", "NAME"), required=True)
@@ -217,6 +225,84 @@ def _setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _month(text: str) -> bool:
+    import re
+
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        return True
+    print(f"fptui: --month must be YYYY-MM, got {text!r}", file=sys.stderr)
+    return False
+
+
+def _unit(village: int | None, name: str) -> str:
+    from fptui.models import Area
+
+    if village is not None:
+        return name
+    township = Area.get_or_none(Area.kind == "township")
+    return township.name if township else "全部"
+
+
+def _export(args: argparse.Namespace) -> int:
+    from fptui.ledger import current_user
+    from fptui.reports import xlsx
+
+    if not _month(args.month):
+        return 2
+    village, name = _village(args.village)
+    unit = _unit(village, name)
+    target = Path(args.output) if args.output else Path.cwd()
+    if target.is_dir():
+        target = target / xlsx.file_name(args.month, unit)
+    path = xlsx.write(
+        target, args.month, unit=unit, village=village, lang=args.lang, prepared_by=current_user()
+    )
+    print(path)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    import dataclasses
+    import datetime as dt
+    import json
+
+    from fptui.reports import layout, tables
+    from fptui.schema import Text
+
+    if not _month(args.month):
+        return 2
+    village, name = _village(args.village)
+
+    def plain(value: object) -> object:
+        if dataclasses.is_dataclass(value):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, Text):
+            return value(args.lang)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    out = {
+        "month": args.month,
+        "unit": _unit(village, name),
+        "sheets": [
+            {
+                "key": lay.key,
+                "title": lay.title(args.lang),
+                "table": lay.table,
+                "rows": plain(getattr(tables, lay.table)(args.month, village)),
+            }
+            for lay in layout.load()
+        ],
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
 def _score(args: argparse.Namespace) -> int:
     import json
     import re
@@ -293,7 +379,14 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseError as exc:
         print(f"fptui: {exc}", file=sys.stderr)
         return 2
-    jobs = {"followups": _followups, "check": _check, "score": _score, "setup": _setup}
+    jobs = {
+        "followups": _followups,
+        "check": _check,
+        "score": _score,
+        "setup": _setup,
+        "export": _export,
+        "report": _report,
+    }
     return jobs[args.command](args)
 
 

@@ -255,6 +255,7 @@ def births_register(month_key: str, village: int | None = None) -> list[dict]:
         r["mother"] = parents.get(r["data"].get("mother"), "")
         r["father"] = parents.get(r["data"].get("father"), "")
         r["place"] = r["data"].get("place", "")
+        del r["data"]  # it may hold the child's full ID number: lists show IDs masked
     return rows
 
 
@@ -266,6 +267,7 @@ def deaths_register(month_key: str, village: int | None = None) -> list[dict]:
     for r in rows:
         r["age"] = age_on(r["birth_date"], r["date"])
         r["cause"] = r["data"].get("cause", "")
+        del r["data"]
     return rows
 
 
@@ -284,6 +286,7 @@ def migration_register(month_key: str, village: int | None = None) -> list[dict]
             or d.get("destination")
             or (d.get("origin") or "")
         )
+        del r["data"]
     return rows
 
 
