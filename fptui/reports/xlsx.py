@@ -10,6 +10,7 @@ repeated, the unit and period in the page header and the page number in the foot
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +61,10 @@ def write(
     village: int | None = None,
     lang: str = "zh",
     prepared_by: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
-    """Write the month's return for a village (or the township) to `path`."""
+    """Write the month's return for a village (or the township) to `path`; `progress` is
+    told (sheets done, sheets in all) after each sheet."""
     import xlsxwriter
 
     words = WORDS[lang]
@@ -94,10 +97,15 @@ def write(
         "dash": book.add_format({"border": 1, "align": "center", "valign": "vcenter"}),
     }
     _cover(book, fmt, words, unit, period, prepared_by, today)
-    for lay in layouts.load():
+    sheets = layouts.load()
+    for done, lay in enumerate(sheets, 1):
         rows = getattr(tables, lay.table)(month_key, village)
         _sheet(book, fmt, lay, rows, words, lang, unit, period, prepared_by, today)
+        if progress is not None:
+            progress(done, len(sheets) + 1)
     book.close()
+    if progress is not None:
+        progress(len(sheets) + 1, len(sheets) + 1)
     return path
 
 

@@ -112,6 +112,7 @@ class FptuiApp(Localised, App[None]):
         yield SystemCommand(t("search"), t("palette_search"), self.go_search)
         yield SystemCommand(t("followups"), t("palette_followups"), self.open_followups)
         yield SystemCommand(t("score"), t("palette_score"), self.action_score)
+        yield SystemCommand(t("export_return"), t("palette_export"), self.open_export)
         yield SystemCommand(t("switch_village"), t("palette_village"), self.switch_village)
         if household is not None:
             yield SystemCommand(
@@ -176,6 +177,11 @@ class FptuiApp(Localised, App[None]):
         from fptui.tui.screens.followups import FollowupsScreen
 
         self.push_screen(FollowupsScreen(), self._reload)
+
+    def open_export(self) -> None:
+        from fptui.tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen())
 
     def new_person(self, household_id: int) -> None:
         from fptui.tui.forms import person_form

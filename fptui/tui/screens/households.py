@@ -50,6 +50,7 @@ class HouseholdsScreen(Localised, Screen):
         Binding("f5", "pick_group", "group", key_display="F5"),
         Binding("f6", "pick_status", "status", key_display="F6"),
         Binding("f7", "followups", "followups", key_display="F7"),
+        Binding("f9", "export", "export_return", key_display="F9"),
         Binding("ctrl+f", "focus_search", "search", key_display="^F"),
         Binding("up", "cursor('up')", show=False),
         Binding("down", "cursor('down')", show=False),
@@ -162,6 +163,11 @@ class HouseholdsScreen(Localised, Screen):
         from fptui.tui.screens.followups import FollowupsScreen
 
         self.app.push_screen(FollowupsScreen(village=self.filter.village))
+
+    def action_export(self) -> None:
+        from fptui.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.filter.village))
 
     def action_new_household(self) -> None:
         self.app.new_household(self.filter.village)
