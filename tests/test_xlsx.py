@@ -144,3 +144,21 @@ def test_fptui_export_and_report(family, tmp_path, capsys):
         assert population[0]["unit"] == "王家庄村" and population[0]["flows"]["births"] == 1
         assert "110105202603020245" not in out and number not in out  # IDs only masked
         assert cli.main(["--db", database, "export", "--month", "2026-3"]) == 2
+
+
+def test_the_common_words_come_from_return_toml_and_a_missing_one_is_refused(tmp_path):
+    import shutil
+
+    from fptui.schema import DEFAULT_DIR, SchemaError
+
+    assert layout.words()["unit_head"].zh == "单位负责人"
+    copy = tmp_path / "schemas"
+    shutil.copytree(DEFAULT_DIR, copy)
+    path = copy / "return.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        "\n".join(x for x in text.splitlines() if not x.startswith("unit_head")), encoding="utf-8"
+    )
+    with pytest.raises(SchemaError) as caught:
+        layout.words(copy)
+    assert (caught.value.file, caught.value.key) == (str(path), "unit_head")

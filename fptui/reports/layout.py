@@ -86,6 +86,19 @@ def load(directory: Path | str | None = None) -> list[Layout]:
     return layouts
 
 
+RETURN_WORDS = ("title", "cover", "unit", "period", "prepared_by", "checked_by",
+                "date_reported", "unit_head", "named", "month", "total")
+
+
+def words(directory: Path | str | None = None) -> dict[str, Text]:
+    """The return's common words (schemas/return.toml): every one must be there."""
+    path = Path(directory or DEFAULT_DIR) / "return.toml"
+    r = _Reader(path)
+    data = _read_toml(path)
+    r.only(data, "", set(RETURN_WORDS))
+    return {key: r.text(data, key, "") for key in RETURN_WORDS}
+
+
 def value_of(row: Any, path: str) -> Any:
     """The value at a dotted path of a row (attributes or keys); None when missing."""
     for part in path.split("."):
@@ -107,7 +120,7 @@ def shown(value: Any, fmt: str, lang: str) -> Any:
     if fmt == "date":
         return value.isoformat() if isinstance(value, dt.date) else (value or "")
     if fmt == "label":
-        return value(lang) if isinstance(value, Text) else ("合计" if lang == "zh" else "Total")
+        return value(lang) if isinstance(value, Text) else words()["total"](lang)
     if fmt == "event":
         forms = current().forms
         return forms[value].title(lang) if value in forms else str(value or "")

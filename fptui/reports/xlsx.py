@@ -20,33 +20,6 @@ from fptui import clock
 from fptui.reports import layout as layouts
 from fptui.reports import tables
 
-WORDS = {
-    "zh": {
-        "unit": "填报单位",
-        "period": "统计时期",
-        "head": "单位负责人",
-        "by": "填表人",
-        "date": "报出日期",
-        "checked": "审核人",
-        "cover": "封面",
-        "title": "人口和计生服务月报",
-        "named": "本表含个人信息，请妥善保管",
-        "month": "{y}年{m}月",
-    },
-    "en": {
-        "unit": "Reporting unit",
-        "period": "Period",
-        "head": "Unit head",
-        "by": "Prepared by",
-        "date": "Date reported",
-        "checked": "Checked by",
-        "cover": "Cover",
-        "title": "Monthly return",
-        "named": "Contains personal data",
-        "month": "{y}-{m:02d}",
-    },
-}
-
 
 def file_name(month_key: str, unit: str) -> str:
     """`YYYY-MM_<unit>_月报.xlsx`."""
@@ -67,7 +40,7 @@ def write(
     told (sheets done, sheets in all) after each sheet."""
     import xlsxwriter
 
-    words = WORDS[lang]
+    words = {k: text(lang) for k, text in layouts.words().items()}
     year, month = (int(x) for x in month_key.split("-"))
     period = words["month"].format(y=year, m=month)
     today = clock.today()
@@ -120,10 +93,10 @@ def _cover(
         (
             ("unit", unit),
             ("period", period),
-            ("by", by),
-            ("checked", ""),
-            ("date", today.isoformat()),
-            ("head", ""),
+            ("prepared_by", by),
+            ("checked_by", ""),
+            ("date_reported", today.isoformat()),
+            ("unit_head", ""),
         ),
         start=2,
     ):
@@ -192,8 +165,8 @@ def _sheet(
     sheet.write_string(
         foot,
         0,
-        f"{words['head']}：        {words['by']}：{by}        "
-        f"{words['date']}：{today.isoformat()}",
+        f"{words['unit_head']}：        {words['prepared_by']}：{by}        "
+        f"{words['date_reported']}：{today.isoformat()}",
         fmt["meta"],
     )
     sheet.freeze_panes(4, 1)
