@@ -86,8 +86,19 @@ def load(directory: Path | str | None = None) -> list[Layout]:
     return layouts
 
 
-RETURN_WORDS = ("title", "cover", "unit", "period", "prepared_by", "checked_by",
-                "date_reported", "unit_head", "named", "month", "total")
+RETURN_WORDS = (
+    "title",
+    "cover",
+    "unit",
+    "period",
+    "prepared_by",
+    "checked_by",
+    "date_reported",
+    "unit_head",
+    "named",
+    "month",
+    "total",
+)
 
 
 def words(directory: Path | str | None = None) -> dict[str, Text]:
