@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--month", required=True, help="YYYY-MM")
     rp.add_argument("--village", help="village code, name or number (default: the township)")
     rp.add_argument("--format", choices=("json",), default="json")
+    bk = sub.add_parser("backup", help="copy the ledger safely (SQLite's online backup)")
+    bk.add_argument("-o", "--output", help="file to write (default: backups/ beside it)")
+    rs = sub.add_parser("restore", help="replace the ledger by a checked backup")
+    rs.add_argument("path", help="the backup file")
     st = sub.add_parser("setup", help="add the county, township, villages and groups")
     st.add_argument("--county", nargs=2, metavar=("CODE", "NAME"), required=True)
     st.add_argument("--township", nargs=2, metavar=("CODE", "NAME"), required=True)
@@ -374,6 +378,19 @@ def main(argv: list[str] | None = None) -> int:
     database = os.fspath(args.db or default_path())
     if args.command is None:
         return _open_app(database, args.lang)
+    if args.command in ("backup", "restore"):
+        from fptui import backup
+
+        try:
+            if args.command == "backup":
+                print(backup.backup(database, args.output))
+            else:
+                safety = backup.restore(args.path, database)
+                print(f"restored {args.path} into {database} (the ledger before: {safety})")
+        except backup.BackupError as exc:
+            print(f"fptui {args.command}: {exc}", file=sys.stderr)
+            return 2
+        return 0
     try:
         open_database(database)
     except DatabaseError as exc:
