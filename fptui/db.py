@@ -160,6 +160,13 @@ def _v5_household_order(database: pw.Database) -> None:
     )
 
 
+def _v6_close_figures(database: pw.Database) -> None:
+    """v6: a closed month keeps its figures, so later entries cannot move them."""
+    from playhouse.migrate import migrate as run
+
+    run(_migrator(database).add_column("month_close", "figures", models.MonthClose.figures))
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -167,6 +174,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _v3_household_search,
     3: _v4_followup_steps,
     4: _v5_household_order,
+    5: _v6_close_figures,
 }
 LATEST = 1 + len(MIGRATIONS)
 

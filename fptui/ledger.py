@@ -26,7 +26,7 @@ import peewee as pw
 from playhouse.shortcuts import model_to_dict
 
 from fptui import clock, followups
-from fptui.models import Area, Event, FollowUp, Household, Person, database
+from fptui.models import Area, Event, FollowUp, Household, MonthClose, Person, database
 from fptui.pinyin import search_keys
 from fptui.queries import birth_order_for
 from fptui.schema import Form, Text, current
@@ -1012,6 +1012,13 @@ def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
     merged = {**{k: v for k, v in stored.items() if form.has(k)}, "date": event.happened_on}
     merged.update(values)
     data = clean(form, {k: v for k, v in merged.items() if form.has(k)})
+    from fptui import period
+
+    for day in {event.happened_on, data["date"]}:
+        if period.is_closed(event.village_id, day):
+            raise refuse(
+                "date", form.field("date").label, "period", "closed", month=f"{day:%Y-%m}"
+            )
     with database.atomic():
         subject = _by_id(Person, event.person_id) if event.person_id else None
         if subject is not None and data["date"] < subject.birth_date:
@@ -1106,6 +1113,83 @@ def regenerate_followups() -> tuple[int, int, int]:
                     _audit("regenerate_move", fu, before)
         ensure_monthly_followups()
     return len(add), len(removed), len(current_open) - len(removed)
+
+
+# --- closing months ---------------------------------------------------------------------
+
+MONTH = Text("月份", "Month")
+
+
+def close_month(
+    village: Any, month: str, acknowledged: set[str] | frozenset[str] = frozenset()
+) -> MonthClose:
+    """Close a village's month: refused while it does not balance, errors are open, or a
+    warning is not acknowledged (by "code:person" in `acknowledged`); a backup of the
+    ledger is made first; then the month's figures are frozen.
+    """
+    from fptui import checks, period
+
+    village_id = int(getattr(village, "id", village))
+    if period.closed(village_id, month) is not None:
+        raise refuse("month", MONTH, "period", "already_closed", month=month)
+    done = period.closed_months(village_id)
+    previous = period.previous_month(month)
+    if done and done[-1] < previous and period.closed(village_id, previous) is None:
+        raise refuse("month", MONTH, "period", "earlier_open", month=previous)
+    b = period.balance(village_id, month)
+    if b.difference:
+        raise refuse(
+            "month",
+            MONTH,
+            "period",
+            "not_balanced",
+            month=month,
+            end=b.end,
+            expected=b.expected,
+            diff=b.difference,
+        )
+    findings = checks.run(village=village_id)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise refuse("month", MONTH, "period", "errors_open", count=len(errors))
+    open_warnings = [
+        f
+        for f in findings
+        if f.severity == "warning" and f"{f.code}:{f.person or f.household}" not in acknowledged
+    ]
+    if open_warnings:
+        raise refuse("month", MONTH, "period", "warnings_open", count=len(open_warnings))
+    path = getattr(database.obj, "database", None)
+    if isinstance(database.obj, pw.SqliteDatabase) and path and path != ":memory:":
+        from fptui import backup
+
+        backup.backup(path)
+    with database.atomic():
+        row = MonthClose.create(
+            village=village_id,
+            month=month,
+            closed_at=clock.now(),
+            closed_by=current_user(),
+            figures=_dumps(period.figures(b)),
+        )
+        _audit("close_month", row, None)
+    return row
+
+
+def reopen_month(village: Any, month: str, reason: str) -> None:
+    """Reopen a closed month, with the reason (audited); its frozen figures are dropped."""
+    from fptui import period
+
+    village_id = int(getattr(village, "id", village))
+    if not reason or not reason.strip():
+        raise refuse("reason", Text("重开原因", "Reason"), "field", "required")
+    with database.atomic():
+        row = period.closed(village_id, month)
+        if row is None:
+            raise refuse("month", MONTH, "period", "not_closed", month=month)
+        before = {**_snapshot(row), "reason": reason.strip()[:200]}
+        row.delete_instance()
+        _write_audits([("reopen_month", "month_close", row.id, before, {"reason": reason})])
 
 
 # Named after what the cadre does; each is `record_event` of one form.

@@ -124,6 +124,8 @@ class MonthClose(BaseModel):
     month = pw.CharField(max_length=7)  # YYYY-MM
     closed_at = pw.DateTimeField()
     closed_by = pw.CharField(max_length=40)
+    # Schema v6: the month's figures as closed (JSON), frozen: start, flows, end.
+    figures = pw.TextField(default="{}")
 
     class Meta:
         indexes = ((("village", "month"), True),)

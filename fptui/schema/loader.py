@@ -91,6 +91,15 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "not_in_household",
     ),
     "followup": ("not_open", "before_window"),
+    "period": (
+        "closed",
+        "not_balanced",
+        "errors_open",
+        "warnings_open",
+        "earlier_open",
+        "already_closed",
+        "not_closed",
+    ),
 }
 # The placeholders a message may use: the field's label and the rules' own values.
 MESSAGE_PARAMS = {
@@ -103,6 +112,11 @@ MESSAGE_PARAMS = {
     "current",
     "id_value",
     "value",
+    "month",
+    "count",
+    "end",
+    "expected",
+    "diff",
 }
 
 

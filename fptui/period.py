@@ -1,0 +1,174 @@
+"""Months: the monthly balance, and which months are closed.
+
+The balance of a village's month: start + births - deaths + moved in - moved away must
+equal the end, counted from the register. The start is the end of the last closed month
+as it was frozen when closed (else counted the same way as the end), so a person added,
+removed or moved without an event shows as a difference, and the status check names
+them. Pure reads; closing and reopening are ledger functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from fptui.models import MonthClose
+from fptui.reports import tables
+from fptui.score import Period
+
+
+@dataclass
+class Balance:
+    month: str
+    start: int
+    flows: tables.Flows
+    end: int
+    start_frozen: bool  # the start is a closed month's frozen end
+    late: tables.Flows = field(default_factory=tables.Flows)  # 补报 of closed months
+    persons: list = field(default_factory=list)  # findings naming who is behind a difference
+
+    @property
+    def expected(self) -> int:
+        f, late = self.flows, self.late
+        return (
+            self.start
+            + f.births
+            - f.deaths
+            + f.moved_in
+            - f.moved_away
+            + late.births
+            - late.deaths
+            + late.moved_in
+            - late.moved_away
+        )
+
+    @property
+    def difference(self) -> int:
+        return self.end - self.expected
+
+
+def previous_month(key: str) -> str:
+    start = Period.month(key).start
+    return f"{start - dt.timedelta(days=1):%Y-%m}"
+
+
+def closed(village: int, month: str) -> MonthClose | None:
+    return MonthClose.get_or_none((MonthClose.village == village) & (MonthClose.month == month))
+
+
+def closed_months(village: int) -> list[str]:
+    return [
+        m
+        for (m,) in MonthClose.select(MonthClose.month)
+        .where(MonthClose.village == village)
+        .order_by(MonthClose.month)
+        .tuples()
+    ]
+
+
+def is_closed(village: int, day: dt.date) -> bool:
+    return closed(village, f"{day:%Y-%m}") is not None
+
+
+def balance(village: int, month: str) -> Balance:
+    period = Period.month(month)
+    before = (
+        MonthClose.select()
+        .where((MonthClose.village == village) & (MonthClose.month < month))
+        .order_by(MonthClose.month.desc())
+        .first()
+    )
+    if before is not None and json.loads(before.figures).get("end") is not None:
+        # the start is the last close's end, carried over the months between (their flows)
+        start = json.loads(before.figures)["end"]
+        gap_start = Period.month(before.month).end + dt.timedelta(days=1)
+        if gap_start < period.start:
+            gap = tables.flows(Period(gap_start, period.start - dt.timedelta(days=1)), village)
+            start += gap.births - gap.deaths + gap.moved_in - gap.moved_away
+        frozen = True
+    else:
+        start = tables.population_on(period.start - dt.timedelta(days=1), village)
+        frozen = False
+    result = Balance(
+        month,
+        start,
+        tables.flows(period, village),
+        tables.population_on(period.end, village),
+        frozen,
+        late_entries(village, month),
+    )
+    if result.difference:
+        from fptui import checks
+
+        result.persons = [f for f in checks.run(village=village, only=["status_without_event"])]
+    return result
+
+
+def late_entries(village: int, month: str) -> tables.Flows:
+    """Events of closed months entered after their month was closed, counted in `month`:
+    those entered since the close of the month before it (补报, the adjustment line)."""
+    from fptui.models import Event, Household, Person
+
+    closes = {
+        m: _day(c)
+        for m, c in MonthClose.select(MonthClose.month, MonthClose.closed_at)
+        .where(MonthClose.village == village)
+        .tuples()
+    }
+    since = closes.get(previous_month(month))
+    start = Period.month(month).start
+    out = tables.Flows()
+    query = (
+        Event.select(Event.kind, Event.happened_on, Event.entered_on, Event.data, Person.sex)
+        .join(Person, on=(Event.person == Person.id))
+        .switch(Event)
+        .join(Household, on=(Event.household == Household.id))
+        .where(
+            (Event.village == village)
+            & (Household.registration == "registered")
+            & Event.kind.in_(("birth", "death", "move_in", "move_out"))
+            & (Event.happened_on < start)
+        )
+    )
+    if since is not None:
+        query = query.where(Event.entered_on > since)
+    for kind, day, entered, data, sex in query.tuples():
+        own = closes.get(f"{day:%Y-%m}")
+        if own is None or entered <= own:
+            continue
+        if kind == "birth":
+            out.births += 1
+            order = json.loads(data).get("birth_order") or 1
+            out.births_by_order["3+" if order >= 3 else str(order)] += 1
+            out.births_male += sex == "M"
+            out.births_female += sex != "M"
+        elif kind == "death":
+            out.deaths += 1
+        elif kind == "move_in":
+            out.moved_in += 1
+        else:
+            out.moved_away += 1
+    return out
+
+
+def _day(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.datetime.fromisoformat(str(value)).date()
+
+
+def figures(b: Balance) -> dict:
+    """What a close freezes."""
+    f, late = b.flows, b.late
+    return {
+        "start": b.start,
+        "end": b.end,
+        "births": f.births,
+        "deaths": f.deaths,
+        "moved_in": f.moved_in,
+        "moved_away": f.moved_away,
+        "late": late.births - late.deaths + late.moved_in - late.moved_away,
+    }

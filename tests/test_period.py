@@ -1,0 +1,124 @@
+"""The month close: balance, refusals, frozen figures, late entries, reopening."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from fptui import backup, clock, ledger, period
+from fptui.models import Audit, MonthClose, Person
+from fptui.validate import InvalidInput
+
+D = dt.date
+
+
+def refused(fn, *args, rule: str, **kwargs) -> InvalidInput:
+    with pytest.raises(InvalidInput) as caught:
+        fn(*args, **kwargs)
+    assert caught.value.errors[0].rule == rule, caught.value
+    return caught.value
+
+
+def test_a_balanced_month_closes_with_its_figures_frozen_and_a_backup(family, ledger_db, tmp_path):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王二", "sex": "M", "date": "2026-02-10"}
+        )
+        row = ledger.close_month(v, "2026-02")
+    figures = json.loads(row.figures)
+    assert figures == {
+        "start": 2,
+        "end": 3,
+        "births": 1,
+        "deaths": 0,
+        "moved_in": 0,
+        "moved_away": 0,
+        "late": 0,
+    }
+    assert (row.closed_by, row.closed_at.date()) == ("tester", D(2026, 3, 3))
+    assert Audit.get(Audit.action == "close_month").record_id == row.id
+    assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
+    refused(ledger.close_month, v, "2026-02", rule="already_closed")
+
+
+def test_a_month_that_does_not_balance_cannot_close_and_says_by_how_much(family, ledger_db):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+        # someone leaves the register without an event
+        Person.update(residence="moved_away").where(Person.id == family["wife"].id).execute()
+    with clock.frozen(D(2026, 4, 2)):
+        b = period.balance(v, "2026-03")
+        assert (b.start, b.end, b.difference, b.start_frozen) == (2, 1, -1, True)
+        assert [f.person for f in b.persons] == [family["wife"].id]
+        error = refused(ledger.close_month, v, "2026-03", rule="not_balanced")
+        assert "期末人口1" in error.text("zh") and "相差-1" in error.text("zh")
+        # recorded as it should have been: it balances, and closes
+        Person.update(residence="here").where(Person.id == family["wife"].id).execute()
+        ledger.record_move_out(family["wife"].id, {"date": "2026-03-20", "to_place": "北京"})
+        assert period.balance(v, "2026-03").difference == 0
+        ledger.close_month(v, "2026-03")
+
+
+def test_errors_must_be_corrected_and_warnings_acknowledged(family, ledger_db):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.edit_person(family["wife"].id, {"marriage_date": None})
+        assert "1个逻辑错误" in refused(ledger.close_month, v, "2026-02", rule="errors_open").text(
+            "zh"
+        )
+        ledger.edit_person(family["wife"].id, {"marriage_date": "2019-01-01"})
+        child = ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王早", "sex": "M", "date": "2018-05-01"}
+        )  # a warning
+        refused(ledger.close_month, v, "2026-02", rule="warnings_open")
+        ledger.close_month(v, "2026-02", {f"birth_before_marriage:{child.person_id}"})
+
+
+def test_months_close_in_order(family, ledger_db):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 5, 3)):
+        ledger.close_month(v, "2026-02")
+        error = refused(ledger.close_month, v, "2026-04", rule="earlier_open")
+        assert "2026-03" in error.text("zh")
+        ledger.close_month(v, "2026-03")
+        ledger.close_month(v, "2026-04")
+
+
+def test_a_closed_months_events_cannot_change_but_a_late_entry_is_counted_next_month(
+    family, ledger_db
+):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        event = ledger.record_go_out(
+            family["husband"].id, {"date": "2026-02-10", "destination": "太原", "contact": "微信"}
+        )
+        ledger.close_month(v, "2026-02")
+        frozen = MonthClose.get().figures
+        error = refused(ledger.edit_event, event.id, {"date": "2026-02-11"}, rule="closed")
+        assert "2026-02已结账" in error.text("zh")
+    with clock.frozen(D(2026, 3, 15)):  # a birth of February, entered in March: 补报
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王补", "sex": "F", "date": "2026-02-25"}
+        )
+    assert MonthClose.get().figures == frozen  # the closed month's figures stand
+    with clock.frozen(D(2026, 4, 2)):
+        b = period.balance(v, "2026-03")
+        assert (b.start, b.flows.births, b.late.births, b.end, b.difference) == (2, 0, 1, 3, 0)
+        row = ledger.close_month(v, "2026-03")
+    assert json.loads(row.figures)["late"] == 1
+
+
+def test_reopening_needs_a_reason_and_is_audited(family, ledger_db):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+        refused(ledger.reopen_month, v, "2026-02", " ", rule="required")
+        ledger.reopen_month(v, "2026-02", "漏报一例出生，更正后重新结账")
+        assert period.closed(v, "2026-02") is None
+        audit = Audit.get(Audit.action == "reopen_month")
+        assert "漏报一例出生" in audit.before
+        refused(ledger.reopen_month, v, "2026-02", "再开", rule="not_closed")
