@@ -56,6 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--month", required=True, help="YYYY-MM")
     rp.add_argument("--village", help="village code, name or number (default: the township)")
     rp.add_argument("--format", choices=("json",), default="json")
+    cl = sub.add_parser("close", help="close a month (refused if it does not balance)")
+    cl.add_argument("--month", required=True, help="YYYY-MM")
+    cl.add_argument("--village", help="village code, name or number (default: every village)")
+    cl.add_argument(
+        "--ack",
+        action="append",
+        default=[],
+        metavar="CODE:ID",
+        help="acknowledge a warning (as `fptui check --format json` names it)",
+    )
+    ro = sub.add_parser("reopen", help="reopen a closed month, with the reason")
+    ro.add_argument("--month", required=True, help="YYYY-MM")
+    ro.add_argument("--village", help="village code, name or number (default: every village)")
+    ro.add_argument("--reason", required=True)
     bk = sub.add_parser("backup", help="copy the ledger safely (SQLite's online backup)")
     bk.add_argument("-o", "--output", help="file to write (default: backups/ beside it)")
     rs = sub.add_parser("restore", help="replace the ledger by a checked backup")
@@ -307,6 +321,49 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _villages_for(args: argparse.Namespace) -> list[tuple[int, str]]:
+    from fptui import queries
+
+    village, name = _village(args.village)
+    if village is not None:
+        return [(village, name)]
+    return [(v.id, v.name) for v in queries.villages()]
+
+
+def _close(args: argparse.Namespace) -> int:
+    from fptui import ledger
+    from fptui.validate import InvalidInput
+
+    if not _month(args.month):
+        return 2
+    status = 0
+    for village, name in _villages_for(args):
+        try:
+            ledger.close_month(village, args.month, frozenset(args.ack))
+            print(f"{name} {args.month}: closed")
+        except InvalidInput as exc:
+            print(f"{name} {exc.text(args.lang)}", file=sys.stderr)
+            status = 1
+    return status
+
+
+def _reopen(args: argparse.Namespace) -> int:
+    from fptui import ledger
+    from fptui.validate import InvalidInput
+
+    if not _month(args.month):
+        return 2
+    status = 0
+    for village, name in _villages_for(args):
+        try:
+            ledger.reopen_month(village, args.month, args.reason)
+            print(f"{name} {args.month}: reopened")
+        except InvalidInput as exc:
+            print(f"{name} {exc.text(args.lang)}", file=sys.stderr)
+            status = 1
+    return status
+
+
 def _score(args: argparse.Namespace) -> int:
     import json
     import re
@@ -403,6 +460,8 @@ def main(argv: list[str] | None = None) -> int:
         "setup": _setup,
         "export": _export,
         "report": _report,
+        "close": _close,
+        "reopen": _reopen,
     }
     return jobs[args.command](args)
 

@@ -161,14 +161,30 @@ def _day(value: object) -> dt.date:
 
 
 def figures(b: Balance) -> dict:
-    """What a close freezes."""
-    f, late = b.flows, b.late
+    """What a close freezes: the population and every flow of the month, as counted."""
+    from dataclasses import asdict
+
+    late = b.late
     return {
         "start": b.start,
         "end": b.end,
-        "births": f.births,
-        "deaths": f.deaths,
-        "moved_in": f.moved_in,
-        "moved_away": f.moved_away,
+        "births": b.flows.births,
+        "deaths": b.flows.deaths,
+        "moved_in": b.flows.moved_in,
+        "moved_away": b.flows.moved_away,
         "late": late.births - late.deaths + late.moved_in - late.moved_away,
+        "flows": asdict(b.flows),
     }
+
+
+def frozen(village: int, month: str) -> Balance | None:
+    """A closed month's balance as it was closed (None for an open month)."""
+    row = closed(village, month)
+    if row is None:
+        return None
+    data = json.loads(row.figures)
+    if "flows" not in data:
+        return None
+    late = tables.Flows()
+    late.births = data.get("late", 0)  # only the net is kept
+    return Balance(month, data["start"], tables.Flows(**data["flows"]), data["end"], True, late)

@@ -29,6 +29,7 @@ def test_a_balanced_month_closes_with_its_figures_frozen_and_a_backup(family, le
         )
         row = ledger.close_month(v, "2026-02")
     figures = json.loads(row.figures)
+    assert figures.pop("flows")["births_male"] == 1
     assert figures == {
         "start": 2,
         "end": 3,
@@ -122,3 +123,60 @@ def test_reopening_needs_a_reason_and_is_audited(family, ledger_db):
         audit = Audit.get(Audit.action == "reopen_month")
         assert "漏报一例出生" in audit.before
         refused(ledger.reopen_month, v, "2026-02", "再开", rule="not_closed")
+
+
+def test_fptui_close_and_reopen(family, ledger_db, tmp_path, capsys):
+    from fptui import cli
+
+    database = str(tmp_path / "ledger.db")
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.edit_person(family["wife"].id, {"marriage_date": None})
+        assert (
+            cli.main(["--db", database, "close", "--month", "2026-02", "--village", "王家庄村"])
+            == 1
+        )
+        assert "逻辑错误" in capsys.readouterr().err
+        ledger.edit_person(family["wife"].id, {"marriage_date": "2019-01-01"})
+        assert cli.main(["--db", database, "close", "--month", "2026-02"]) == 0
+        assert capsys.readouterr().out.count("closed") == 2  # both villages
+        assert (
+            cli.main(
+                [
+                    "--db",
+                    database,
+                    "reopen",
+                    "--month",
+                    "2026-02",
+                    "--village",
+                    "东营村",
+                    "--reason",
+                    "更正",
+                ]
+            )
+            == 0
+        )
+        assert period.closed(ledger_db.other_village.id, "2026-02") is None
+        assert period.closed(ledger_db.village.id, "2026-02") is not None
+
+
+def test_a_late_entry_is_the_next_months_adjustment_line(family, ledger_db):
+    from fptui.reports import tables
+
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+    with clock.frozen(D(2026, 3, 15)):
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王补", "sex": "F", "date": "2026-02-25"}
+        )
+        (feb,) = tables.population_change("2026-02", v)
+        (march,) = tables.population_change("2026-03", v)
+    assert (feb.start, feb.flows.births, feb.end) == (2, 0, 2)  # February as it was closed
+    assert json.loads(MonthClose.get().figures)["end"] == 2
+    assert (march.start, march.flows.births, march.late, march.end, march.balance) == (
+        2,
+        0,
+        1,
+        3,
+        0,
+    )

@@ -55,16 +55,17 @@ def test_a_cover_and_one_sheet_per_layout(workbook):
 def test_the_population_sheet_carries_the_tables_figures_and_the_balance(workbook):
     book, _ = workbook
     ws = book["人口变动情况"]
-    assert "A1:S1" in {str(r) for r in ws.merged_cells.ranges}  # the title over all columns
+    assert "A1:T1" in {str(r) for r in ws.merged_cells.ranges}  # the title over all columns
     assert "C3:H3" in {str(r) for r in ws.merged_cells.ranges}  # "出生" over its six columns
     assert ws["C3"].value == "出生" and ws["C4"].value == "合计"
     expected = {r.unit: r for r in tables.population_change("2026-03")}
     for y in range(5, 5 + len(expected)):
         unit = ws.cell(y, 1).value
         row = expected[unit]
-        assert [ws.cell(y, x).value for x in (2, 3, 14, 15)] == [
+        assert [ws.cell(y, x).value for x in (2, 3, 14, 15, 16)] == [
             row.start,
             row.flows.births,
+            row.late,
             row.end,
             row.balance,
         ]

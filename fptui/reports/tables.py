@@ -130,33 +130,67 @@ class PopulationRow:
     death_rate: float | None
     natural_growth_rate: float | None
     sex_ratio_at_birth: float | None
+    late: int = 0  # net of the late entries (补报) of closed months counted this month
 
     @property
     def balance(self) -> int:
-        """End less what the start and the month's flows make it: 0 when it balances."""
+        """End less what the start, the month's flows and its late entries make it."""
         f = self.flows
-        return self.end - (self.start + f.births - f.deaths + f.moved_in - f.moved_away)
+        return self.end - (
+            self.start + f.births - f.deaths + f.moved_in - f.moved_away + self.late
+        )
 
 
-def population_row(unit: str, month: Period, year: Period, village: int | None) -> PopulationRow:
-    start = population_on(month.start - dt.timedelta(days=1), village)
-    end = population_on(month.end, village)
-    ytd = flows(year, village)
-    ytd_start = population_on(year.start - dt.timedelta(days=1), village)
-    births = per_mille(ytd.births, ytd_start, end)
-    deaths = per_mille(ytd.deaths, ytd_start, end)
-    return PopulationRow(
-        unit=unit,
-        start=start,
-        flows=flows(month, village),
-        end=end,
-        ytd=ytd,
-        ytd_start=ytd_start,
-        birth_rate=births,
-        death_rate=deaths,
-        natural_growth_rate=None if births is None or deaths is None else births - deaths,
-        sex_ratio_at_birth=sex_ratio(ytd.births_male, ytd.births_female),
+def _net(f: Flows) -> int:
+    return f.births - f.deaths + f.moved_in - f.moved_away
+
+
+def _add(a: Flows, b: Flows) -> Flows:
+    orders = {k: a.births_by_order[k] + b.births_by_order[k] for k in a.births_by_order}
+    return Flows(
+        a.births + b.births,
+        a.births_male + b.births_male,
+        a.births_female + b.births_female,
+        orders,
+        a.deaths + b.deaths,
+        a.deaths_male + b.deaths_male,
+        a.deaths_female + b.deaths_female,
+        a.moved_in + b.moved_in,
+        a.moved_away + b.moved_away,
     )
+
+
+def population_row(unit: str, month: Period, year: Period, village: int) -> PopulationRow:
+    """A village's line: start, flows, late entries and end as the month's balance counts
+    them (the start is the last closed month's frozen end)."""
+    from fptui.period import balance, frozen
+
+    # a closed month is shown as it was closed: later entries count in the next month
+    b = frozen(village, month.key) or balance(village, month.key)
+    return _with_rates(
+        PopulationRow(
+            unit=unit,
+            start=b.start,
+            flows=b.flows,
+            end=b.end,
+            ytd=flows(year, village),
+            ytd_start=population_on(year.start - dt.timedelta(days=1), village),
+            birth_rate=None,
+            death_rate=None,
+            natural_growth_rate=None,
+            sex_ratio_at_birth=None,
+            late=_net(b.late),
+        )
+    )
+
+
+def _with_rates(row: PopulationRow) -> PopulationRow:
+    births = per_mille(row.ytd.births, row.ytd_start, row.end)
+    deaths = per_mille(row.ytd.deaths, row.ytd_start, row.end)
+    row.birth_rate, row.death_rate = births, deaths
+    row.natural_growth_rate = None if births is None or deaths is None else births - deaths
+    row.sex_ratio_at_birth = sex_ratio(row.ytd.births_male, row.ytd.births_female)
+    return row
 
 
 def population_change(month_key: str, village: int | None = None) -> list[PopulationRow]:
@@ -168,7 +202,15 @@ def population_change(month_key: str, village: int | None = None) -> list[Popula
         villages = villages.where(Area.id == village)
     rows = [population_row(v.name, month, year, v.id) for v in villages]
     if village is None and len(rows) > 1:
-        rows.append(population_row("合计", month, year, None))
+        total = PopulationRow("合计", 0, Flows(), 0, Flows(), 0, None, None, None, None, 0)
+        for r in rows:
+            total.start += r.start
+            total.end += r.end
+            total.ytd_start += r.ytd_start
+            total.late += r.late
+            total.flows = _add(total.flows, r.flows)
+            total.ytd = _add(total.ytd, r.ytd)
+        rows.append(_with_rates(total))
     return rows
 
 
