@@ -163,3 +163,29 @@ def test_the_common_words_come_from_return_toml_and_a_missing_one_is_refused(tmp
     with pytest.raises(SchemaError) as caught:
         layout.words(copy)
     assert (caught.value.file, caught.value.key) == (str(path), "unit_head")
+
+
+def test_the_villages_line_holds_the_figures_counted_by_hand(workbook):
+    book, _ = workbook
+    ws = book["人口变动情况"]
+    line = next(y for y in range(5, 10) if ws.cell(y, 1).value == "王家庄村")
+    # husband and wife on 1 March; one boy born on 2 March: start 2, births 1 (1 male,
+    # the mother's first), no deaths or moves, no late entries, end 3, balanced
+    assert [ws.cell(line, x).value for x in range(2, 17)] == [
+        2,
+        1,
+        1,
+        0,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        3,
+        0,
+    ]
+    assert ws.cell(line, 20).value == "-"  # sex ratio at birth: no girl born this year
