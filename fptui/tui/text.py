@@ -151,6 +151,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_done": ("已保存：{path}", "Written: {path}"),
     "export_bad_month": ("月份格式应为 YYYY-MM，如 2026-10", "The month is YYYY-MM, e.g. 2026-10"),
     "palette_export": ("把一个月的月报导出为 Excel", "Write a month's return to Excel"),
+    "clear_search": ("清空搜索", "Clear the search"),
     "palette_title": ("命令面板：所有操作", "Command palette: every action"),
     "palette_new_household": ("新建一户", "Create a new household"),
     "palette_new_person": ("在当前户新增人员", "Add a person to the current household"),

@@ -167,3 +167,27 @@ async def test_the_english_card_writes_english_punctuation(home):
             assert "Head: 王强" in fields and "：" not in fields
     finally:
         text.set_lang("zh")
+
+
+async def test_escape_clears_the_search_and_f5_asks_the_village_then_its_group(home, ledger_db):
+    from fptui.tui.widgets.virtual_list import VirtualList
+
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"nobody")
+        await pilot.pause()
+        assert app.screen.query_one(VirtualList).count == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#search").value == ""
+        assert app.screen.query_one(VirtualList).count == 1
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, Picker)
+        await pilot.press("1")  # 王家庄村
+        await pilot.pause()
+        assert isinstance(app.screen, Picker)  # now its groups
+        await pilot.press("2")  # 第1村民小组 (1 is "all groups")
+        await pilot.pause()
+        assert app.screen.filter.group == ledger_db.group.id

@@ -52,6 +52,7 @@ class HouseholdsScreen(Localised, Screen):
         Binding("f7", "followups", "followups", key_display="F7"),
         Binding("f9", "export", "export_return", key_display="F9"),
         Binding("ctrl+f", "focus_search", "search", key_display="^F"),
+        Binding("escape", "clear_search", "clear_search", key_display="Esc", show=False),
         Binding("up", "cursor('up')", show=False),
         Binding("down", "cursor('down')", show=False),
         Binding("pageup", "cursor('page_up')", show=False),
@@ -152,6 +153,12 @@ class HouseholdsScreen(Localised, Screen):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def action_clear_search(self) -> None:
+        """Esc: an empty search box and the whole list again."""
+        box = self.query_one("#search", Input)
+        box.value = ""
+        box.focus()
+
     def action_open(self) -> None:
         household = self.selected_household()
         if household is not None:
@@ -189,8 +196,17 @@ class HouseholdsScreen(Localised, Screen):
     def action_pick_group(self) -> None:
         from fptui.tui.screens.dialogs import Picker
 
-        if self.filter.village is None:
-            self.action_pick_village()
+        if self.filter.village is None:  # the village first, then its groups
+            from fptui.tui.screens.dialogs import Picker
+
+            options = [(v.id, v.name) for v in queries.villages()]
+
+            def then_groups(village: int | bool) -> None:
+                if village is not False:
+                    self._set_village(village)
+                    self.action_pick_group()
+
+            self.app.push_screen(Picker(t("choose_village"), options), then_groups)
             return
         groups = queries.groups(self.filter.village)
         options = [(None, t("all_groups"))] + [(g.id, g.name) for g in groups]
