@@ -330,8 +330,8 @@ def _villages_for(args: argparse.Namespace) -> list[tuple[int, str]]:
     return [(v.id, v.name) for v in queries.villages()]
 
 
-def _close(args: argparse.Namespace) -> int:
-    from fptui import ledger
+def _each_village(args: argparse.Namespace, action: str, change: object) -> int:
+    """Run a month change for each chosen village; report each; 1 if any was refused."""
     from fptui.validate import InvalidInput
 
     if not _month(args.month):
@@ -339,29 +339,28 @@ def _close(args: argparse.Namespace) -> int:
     status = 0
     for village, name in _villages_for(args):
         try:
-            ledger.close_month(village, args.month, frozenset(args.ack))
-            print(f"{name} {args.month}: closed")
+            change(village)  # type: ignore[operator]
+            print(f"{name} {args.month}: {action}")
         except InvalidInput as exc:
             print(f"{name} {exc.text(args.lang)}", file=sys.stderr)
             status = 1
     return status
+
+
+def _close(args: argparse.Namespace) -> int:
+    from fptui import ledger
+
+    return _each_village(
+        args, "closed", lambda v: ledger.close_month(v, args.month, frozenset(args.ack))
+    )
 
 
 def _reopen(args: argparse.Namespace) -> int:
     from fptui import ledger
-    from fptui.validate import InvalidInput
 
-    if not _month(args.month):
-        return 2
-    status = 0
-    for village, name in _villages_for(args):
-        try:
-            ledger.reopen_month(village, args.month, args.reason)
-            print(f"{name} {args.month}: reopened")
-        except InvalidInput as exc:
-            print(f"{name} {exc.text(args.lang)}", file=sys.stderr)
-            status = 1
-    return status
+    return _each_village(
+        args, "reopened", lambda v: ledger.reopen_month(v, args.month, args.reason)
+    )
 
 
 def _score(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from fptui.models import MonthClose
 from fptui.reports import tables
-from fptui.score import Period
+from fptui.score import Period, _date
 
 
 @dataclass
@@ -111,7 +111,7 @@ def late_entries(village: int, month: str) -> tables.Flows:
     from fptui.models import Event, Household, Person
 
     closes = {
-        m: _day(c)
+        m: _date(c)
         for m, c in MonthClose.select(MonthClose.month, MonthClose.closed_at)
         .where(MonthClose.village == village)
         .tuples()
@@ -137,27 +137,8 @@ def late_entries(village: int, month: str) -> tables.Flows:
         own = closes.get(f"{day:%Y-%m}")
         if own is None or entered <= own:
             continue
-        if kind == "birth":
-            out.births += 1
-            order = json.loads(data).get("birth_order") or 1
-            out.births_by_order["3+" if order >= 3 else str(order)] += 1
-            out.births_male += sex == "M"
-            out.births_female += sex != "M"
-        elif kind == "death":
-            out.deaths += 1
-        elif kind == "move_in":
-            out.moved_in += 1
-        else:
-            out.moved_away += 1
+        tables.tally(out, kind, data, sex)
     return out
-
-
-def _day(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.datetime.fromisoformat(str(value)).date()
 
 
 def figures(b: Balance) -> dict:

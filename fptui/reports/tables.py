@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from fptui.models import Area, Event, Household, Person
-from fptui.score import Period
+from fptui.score import Period, _names
 
 REGISTERED = ("here", "out")
 ARRIVALS = ("birth", "move_in")
@@ -84,25 +84,30 @@ def flows(period: Period, village: int | None = None) -> Flows:
     out = Flows()
     kinds = ("birth", "death", "move_in", "move_out")
     for _eid, kind, _pid, _day, data, sex in _events(kinds, village, period=period).tuples():
-        if kind == "birth":
-            out.births += 1
-            if sex == "M":
-                out.births_male += 1
-            else:
-                out.births_female += 1
-            order = json.loads(data).get("birth_order") or 1
-            out.births_by_order["3+" if order >= 3 else str(order)] += 1
-        elif kind == "death":
-            out.deaths += 1
-            if sex == "M":
-                out.deaths_male += 1
-            else:
-                out.deaths_female += 1
-        elif kind == "move_in":
-            out.moved_in += 1
-        else:
-            out.moved_away += 1
+        tally(out, kind, data, sex)
     return out
+
+
+def tally(out: Flows, kind: str, data: str, sex: str) -> None:
+    """Count one birth, death or move (its event data as stored, its person's sex)."""
+    if kind == "birth":
+        out.births += 1
+        if sex == "M":
+            out.births_male += 1
+        else:
+            out.births_female += 1
+        order = json.loads(data).get("birth_order") or 1
+        out.births_by_order["3+" if order >= 3 else str(order)] += 1
+    elif kind == "death":
+        out.deaths += 1
+        if sex == "M":
+            out.deaths_male += 1
+        else:
+            out.deaths_female += 1
+    elif kind == "move_in":
+        out.moved_in += 1
+    else:
+        out.moved_away += 1
 
 
 def per_mille(events: int, start: int, end: int) -> float | None:
@@ -278,12 +283,6 @@ def _named_events(
             }
         )
     return rows
-
-
-def _names(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(Person.select(Person.id, Person.name).where(Person.id.in_(list(ids))).tuples())
 
 
 def births_register(month_key: str, village: int | None = None) -> list[dict]:
