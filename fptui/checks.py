@@ -403,6 +403,42 @@ def out_no_contact(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
             )
 
 
+def expected_residence(person_id: int) -> str | None:
+    """The residence a person's first record and events make theirs (None: not known).
+
+    What `status_without_event` compares with, for one person: the ledger lets the
+    missing event be recorded when the card already shows what that event sets.
+    """
+    forms = current().forms
+    moves = [k for k, f in forms.items() if "residence" in f.sets and f.subject == "person"]
+    last = (
+        Event.select(Event.kind)
+        .where((Event.person == person_id) & Event.kind.in_(moves))
+        .order_by(Event.happened_on.desc(), Event.id.desc())
+        .first()
+    )
+    if last is not None:
+        return forms[last.kind].sets["residence"]
+    first = (
+        Audit.select(Audit.after)
+        .where((Audit.table == "person") & (Audit.record_id == person_id) & Audit.before.is_null())
+        .order_by(Audit.id)
+        .first()
+    )
+    return json.loads(first.after).get("residence") if first is not None else None
+
+
+def restores_missing_event(person: Person, form: Any) -> bool:
+    """The card already shows what this event form sets, but no event put it there (the
+    status check's error): the event may be recorded now, to bring the ledger in line."""
+    sets = form.sets.get("residence")
+    return (
+        sets is not None
+        and person.residence == sets
+        and expected_residence(person.id) in form.residence_from
+    )
+
+
 @check("status_without_event", ("name", "state", "expected"))
 def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     """The person's residence is not what their first record and events make it: someone

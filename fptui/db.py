@@ -167,6 +167,15 @@ def _v6_close_figures(database: pw.Database) -> None:
     run(_migrator(database).add_column("month_close", "figures", models.MonthClose.figures))
 
 
+def _v7_audit_time(database: pw.Database) -> None:
+    """v7: the audit log by time, and the rows of one save numbered as one change, for
+    the month's changes on the reconciliation screen. Older rows have no number."""
+    from playhouse.migrate import migrate as run
+
+    run(_migrator(database).add_column("audit", "change", models.Audit.change))
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "audit_at" ON "audit" ("at")')
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -175,6 +184,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     3: _v4_followup_steps,
     4: _v5_household_order,
     5: _v6_close_figures,
+    6: _v7_audit_time,
 }
 LATEST = 1 + len(MIGRATIONS)
 

@@ -63,6 +63,38 @@ def batch() -> Iterator[None]:
 
 # --- audit ------------------------------------------------------------------------------
 
+# The change being saved: its audit rows share a number (the id of its first row), so the
+# log reads as one line per thing a cadre did. Nested calls belong to the outer change;
+# `batch()` is not a change of its own, each call inside it is.
+_open_change: contextvars.ContextVar[list[int | None] | None] = contextvars.ContextVar(
+    "fptui_change", default=None
+)
+
+
+@contextmanager
+def _change() -> Iterator[None]:
+    """One transaction, one change: what every write function runs in."""
+    if _open_change.get() is not None:
+        with database.atomic():
+            yield
+        return
+    token = _open_change.set([None])
+    try:
+        with database.atomic():
+            yield
+    finally:
+        _open_change.reset(token)
+
+
+def _change_number() -> int | None:
+    holder = _open_change.get()
+    if holder is None:
+        return None
+    if holder[0] is None:
+        last = database.execute_sql("SELECT MAX(id) FROM audit").fetchone()[0]
+        holder[0] = (last or 0) + 1
+    return holder[0]
+
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
@@ -113,13 +145,15 @@ def _write_audits(
         row = after or before or {}
         _touched.add(record_id if table == "household" else row.get("household"))
     at, user, mark = clock.now().strftime("%Y-%m-%d %H:%M:%S"), current_user(), database.param
+    change = _change_number()
     database.cursor().executemany(
-        f'INSERT INTO audit (at, "user", action, "table", record_id, before, after) '
-        f"VALUES ({', '.join([mark] * 7)})",
+        f'INSERT INTO audit (at, "user", change, action, "table", record_id, before, after) '
+        f"VALUES ({', '.join([mark] * 8)})",
         [
             (
                 at,
                 user,
+                change,
                 action,
                 table,
                 record_id,
@@ -231,7 +265,7 @@ def add_area(kind: str, code: str, name: str, parent: Area | int | None = None) 
             "pattern",
             hint=Text("12位数字", "12 digits"),
         )
-    with database.atomic():
+    with _change():
         parent_row = Area.get_or_none(Area.id == getattr(parent, "id", parent))
         if kinds[kind] is not None and (parent_row is None or parent_row.kind != kinds[kind]):
             raise refuse("parent", label, "ledger", "not_found")
@@ -258,7 +292,7 @@ def _village_and_group(values: dict[str, Any], form: Form) -> None:
 def add_household(values: Mapping[str, Any]) -> Household:
     form = current().forms["household"]
     data = clean(form, values)
-    with database.atomic():
+    with _change():
         _village_and_group(data, form)
         _unique_number(data["village"], data["number"], None, form)
         household = Household.create(
@@ -273,7 +307,7 @@ def add_household(values: Mapping[str, Any]) -> Household:
 def edit_household(household_id: Any, values: Mapping[str, Any]) -> Household:
     form = current().forms["household"]
     data = clean(form, values, partial=True)
-    with database.atomic():
+    with _change():
         household = _household(household_id)
         before = _snapshot(household)
         merged = {"village": household.village_id, "group": household.group_id, **data}
@@ -301,7 +335,7 @@ def _unique_number(village_id: int, number: str, own_id: int | None, form: Form)
 
 
 def set_head(household_id: Any, person_id: Any) -> Household:
-    with database.atomic():
+    with _change():
         household = _household(household_id)
         person = _person(person_id, Text("户主", "Head"), "head")
         if person.household_id != household.id:
@@ -347,7 +381,7 @@ def add_person(household_id: Any, values: Mapping[str, Any]) -> Person:
     monthly balance can account for them.
     """
     data = clean(current().forms["person"], values)
-    with database.atomic():
+    with _change():
         return _insert_person(_household(household_id), data, "add_person")
 
 
@@ -357,7 +391,7 @@ def edit_person(person_id: Any, values: Mapping[str, Any]) -> Person:
     for key in values:
         if form.has(key) and not form.field(key).editable:
             raise refuse(key, form.field(key).label, "ledger", "event_only")
-    with database.atomic():
+    with _change():
         person = _person(person_id)
         given = dict(values)
         if given.get("id_number"):
@@ -420,7 +454,7 @@ def open_ledger(village: Any, households: list[Mapping[str, Any]]) -> tuple[int,
     if errors:
         raise InvalidInput(errors)
     today = clock.today()
-    with database.atomic():
+    with _change():
         _village_and_group({"village": village_id, "group": None}, hform)
         for group in {h["group"] for h, _ in cleaned if h["group"] is not None}:
             _village_and_group({"village": village_id, "group": group}, hform)
@@ -548,7 +582,13 @@ def _within(error: Any, where: str) -> Any:
 
 
 def _check_subject(person: Person, form: Form, date: dt.date) -> None:
-    if form.residence_from and person.residence not in form.residence_from:
+    from fptui import checks
+
+    if (
+        form.residence_from
+        and person.residence not in form.residence_from
+        and not checks.restores_missing_event(person, form)
+    ):
         raise _wrong_residence("person", PERSON, person)
     if form.sex and person.sex != form.sex:
         rule = "must_be_female" if form.sex == "F" else "must_be_male"
@@ -721,7 +761,7 @@ def record_event(
     values = dict(values)
     person_values = {k: values.pop(k) for k in form.person_fields if k in values}
     data = clean(form, values)
-    with database.atomic():
+    with _change():
         if form.subject == "birth":
             return _birth(form, data, household)
         if form.subject == "new_person":
@@ -897,7 +937,7 @@ def mark_followups_done(items: list[tuple[Any, Mapping[str, Any]]]) -> list[Foll
             continue
         seen.add(fid)
         cleaned.append((fid, clean(form, {"by": current_user(), **values})))
-    with database.atomic():
+    with _change():
         ids = [fid for fid, _ in cleaned]
         rows = {
             fu.id: fu
@@ -948,7 +988,7 @@ def reschedule_followup(followup_id: Any, values: Mapping[str, Any]) -> FollowUp
     """Move a visit's due date, with the reason."""
     form = current().forms["followup_reschedule"]
     data = clean(form, values)
-    with database.atomic():
+    with _change():
         fu = _open_followup(followup_id)
         before = _snapshot(fu)
         fu.due_on, fu.reason = data["due"], data["reason"]
@@ -964,7 +1004,7 @@ def ensure_monthly_followups(day: dt.date | None = None) -> int:
     day = day or clock.today()
     rules = [r for r in current().followups.rules.values() if r.household_flag]
     planned = []
-    with database.atomic():
+    with _change():
         for rule in rules:
             flagged = Household.select().where(getattr(Household, rule.household_flag) == True)  # noqa: E712
             # One visit a month: last month's, done or missed, does not stand for this one.
@@ -1019,7 +1059,7 @@ def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
             raise refuse(
                 "date", form.field("date").label, "period", "closed", month=f"{day:%Y-%m}"
             )
-    with database.atomic():
+    with _change():
         subject = _by_id(Person, event.person_id) if event.person_id else None
         if subject is not None and data["date"] < subject.birth_date:
             raise refuse("date", form.field("date").label, "date", "before_birth")
@@ -1054,7 +1094,7 @@ def regenerate_followups() -> tuple[int, int, int]:
     kept, with any rescheduling; open visits the rules no longer give are removed and
     missing ones added, all audited. Returns (added, removed, kept).
     """
-    with database.atomic():
+    with _change():
         events = [
             (eid, kind, pid, happened, json.loads(data))
             for eid, kind, pid, happened, data in Event.select(
@@ -1152,11 +1192,8 @@ def close_month(
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise refuse("month", MONTH, "period", "errors_open", count=len(errors))
-    open_warnings = [
-        f
-        for f in findings
-        if f.severity == "warning" and f"{f.code}:{f.person or f.household}" not in acknowledged
-    ]
+    warnings = {f"{f.code}:{f.person or f.household}" for f in findings if f.severity == "warning"}
+    open_warnings = warnings - set(acknowledged)
     if open_warnings:
         raise refuse("month", MONTH, "period", "warnings_open", count=len(open_warnings))
     path = getattr(database.obj, "database", None)
@@ -1164,13 +1201,14 @@ def close_month(
         from fptui import backup
 
         backup.backup(path)
-    with database.atomic():
+    with _change():
         row = MonthClose.create(
             village=village_id,
             month=month,
             closed_at=clock.now(),
             closed_by=current_user(),
-            figures=_dumps(period.figures(b)),
+            # the warnings the meeting accepted are kept with what it closed
+            figures=_dumps({**period.figures(b), "acknowledged": sorted(warnings)}),
         )
         _audit("close_month", row, None)
     return row
@@ -1181,13 +1219,12 @@ def reopen_month(village: Any, month: str, reason: str) -> None:
     from fptui import period
 
     village_id = int(getattr(village, "id", village))
-    if not reason or not reason.strip():
-        raise refuse("reason", Text("重开原因", "Reason"), "field", "required")
-    with database.atomic():
+    reason = clean(current().forms["month_reopen"], {"reason": reason})["reason"]
+    with _change():
         row = period.closed(village_id, month)
         if row is None:
             raise refuse("month", MONTH, "period", "not_closed", month=month)
-        before = {**_snapshot(row), "reason": reason.strip()[:200]}
+        before = {**_snapshot(row), "reason": reason}
         row.delete_instance()
         _write_audits([("reopen_month", "month_close", row.id, before, {"reason": reason})])
 

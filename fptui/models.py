@@ -109,6 +109,8 @@ class Audit(BaseModel):
 
     at = pw.DateTimeField()
     user = pw.CharField(max_length=40)
+    # Schema v7: the rows one save wrote share this number (the id of the first of them).
+    change = pw.IntegerField(null=True)
     action = pw.CharField(max_length=32)
     table = pw.CharField(max_length=24)
     record_id = pw.IntegerField()
@@ -116,7 +118,8 @@ class Audit(BaseModel):
     after = pw.TextField(null=True)
 
     class Meta:
-        indexes = ((("table", "record_id"), False),)
+        # (at): the reconciliation reads a month's changes (schema v7)
+        indexes = ((("table", "record_id"), False), (("at",), False))
 
 
 class MonthClose(BaseModel):

@@ -289,6 +289,7 @@ def groups(village_id: int | None) -> list[Area]:
 def events_for(p: Person) -> list[str]:
     """The event kinds that can be recorded for `p` now, by the rules of the event forms;
     a child is not offered a marriage, nor a woman past 49 contraception or pregnancy."""
+    from fptui.checks import restores_missing_event
     from fptui.schema import current
 
     schemas = current()
@@ -299,7 +300,11 @@ def events_for(p: Person) -> list[str]:
     for key, form in schemas.forms.items():
         if form.subject != "person":
             continue
-        if form.residence_from and p.residence not in form.residence_from:
+        if (
+            form.residence_from
+            and p.residence not in form.residence_from
+            and not restores_missing_event(p, form)
+        ):
             continue
         if form.sex and p.sex != form.sex:
             continue

@@ -38,6 +38,7 @@ def test_a_balanced_month_closes_with_its_figures_frozen_and_a_backup(family, le
         "moved_in": 0,
         "moved_away": 0,
         "late": 0,
+        "acknowledged": [],
     }
     assert (row.closed_by, row.closed_at.date()) == ("tester", D(2026, 3, 3))
     assert Audit.get(Audit.action == "close_month").record_id == row.id
@@ -76,7 +77,10 @@ def test_errors_must_be_corrected_and_warnings_acknowledged(family, ledger_db):
             {"mother": family["wife"].id, "name": "王早", "sex": "M", "date": "2018-05-01"}
         )  # a warning
         refused(ledger.close_month, v, "2026-02", rule="warnings_open")
-        ledger.close_month(v, "2026-02", {f"birth_before_marriage:{child.person_id}"})
+        row = ledger.close_month(v, "2026-02", {f"birth_before_marriage:{child.person_id}"})
+        assert json.loads(row.figures)["acknowledged"] == [
+            f"birth_before_marriage:{child.person_id}"
+        ]
 
 
 def test_months_close_in_order(family, ledger_db):
@@ -117,7 +121,10 @@ def test_reopening_needs_a_reason_and_is_audited(family, ledger_db):
     v = ledger_db.village.id
     with clock.frozen(D(2026, 3, 3)):
         ledger.close_month(v, "2026-02")
-        refused(ledger.reopen_month, v, "2026-02", " ", rule="required")
+        error = refused(ledger.reopen_month, v, "2026-02", " ", rule="required")
+        assert error.errors[0].field == "reason" and "重开原因" in error.text("zh")
+        refused(ledger.reopen_month, v, "2026-02", "长" * 201, rule="too_long")
+        assert period.closed(v, "2026-02") is not None
         ledger.reopen_month(v, "2026-02", "漏报一例出生，更正后重新结账")
         assert period.closed(v, "2026-02") is None
         audit = Audit.get(Audit.action == "reopen_month")
@@ -180,3 +187,29 @@ def test_a_late_entry_is_the_next_months_adjustment_line(family, ledger_db):
         3,
         0,
     )
+
+
+def test_a_status_changed_without_an_event_is_corrected_by_recording_the_event(family, ledger_db):
+    v, wife = ledger_db.village.id, family["wife"].id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+        Person.update(residence="moved_away").where(Person.id == wife).execute()
+    with clock.frozen(D(2026, 4, 2)):
+        from fptui import checks, queries
+
+        assert checks.expected_residence(wife) == "here"
+        # the card says moved away already: the missing move out is offered and accepted
+        assert "move_out" in queries.events_for(Person.get_by_id(wife))
+        assert "death" not in queries.events_for(Person.get_by_id(wife))
+        ledger.record_move_out(wife, {"date": "2026-03-20", "to_place": "北京"})
+        assert Audit.get(Audit.action == "record_move_out").record_id
+        assert checks.run(village=v, only=["status_without_event"]) == []
+        assert period.balance(v, "2026-03").difference == 0
+        # once in line, the same event is refused as before: she has moved away
+        refused(
+            ledger.record_move_out,
+            wife,
+            {"date": "2026-03-21", "to_place": "北京"},
+            rule="wrong_residence",
+        )
+        ledger.close_month(v, "2026-03")

@@ -113,6 +113,7 @@ class FptuiApp(Localised, App[None]):
         yield SystemCommand(t("followups"), t("palette_followups"), self.open_followups)
         yield SystemCommand(t("score"), t("palette_score"), self.action_score)
         yield SystemCommand(t("export_return"), t("palette_export"), self.open_export)
+        yield SystemCommand(t("reconcile"), t("palette_reconcile"), self.open_reconcile)
         yield SystemCommand(t("switch_village"), t("palette_village"), self.switch_village)
         if household is not None:
             yield SystemCommand(
@@ -177,6 +178,11 @@ class FptuiApp(Localised, App[None]):
         from fptui.tui.screens.followups import FollowupsScreen
 
         self.push_screen(FollowupsScreen(), self._reload)
+
+    def open_reconcile(self, village: int | None = None) -> None:
+        from fptui.tui.screens.reconcile import ReconcileScreen
+
+        self.push_screen(ReconcileScreen(village), self._reload)
 
     def open_export(self) -> None:
         from fptui.tui.screens.export import ExportScreen

@@ -1,4 +1,5 @@
-"""Small modal screens: pick one of a list, confirm discarding changes, list the keys."""
+"""Small modal screens: pick one of a list, confirm (discarding changes, or an action),
+list the keys."""
 
 from __future__ import annotations
 
@@ -90,6 +91,29 @@ class ConfirmDiscard(Localised, ModalScreen[bool]):
 
     def action_answer(self, drop: bool) -> None:
         self.dismiss(drop)
+
+
+class Confirm(Localised, ModalScreen[bool]):
+    """A yes-or-no question before something that cannot simply be undone."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "confirm_yes"),
+        Binding("n,escape", "answer(False)", "confirm_no"),
+    ]
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.title_text, self.body = title, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield PlainLabel(self.title_text, classes="dialog-title")
+            yield PlainLabel(self.body)
+            yield PlainLabel(f"{t('confirm_yes')}    {t('confirm_no')}")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class KeysHelp(Localised, ModalScreen[None]):

@@ -46,6 +46,7 @@ class HouseholdsScreen(Localised, Screen):
     BINDINGS = [
         Binding("enter", "open", "open"),
         Binding("ctrl+n", "new_household", "new_household", key_display="^N"),
+        Binding("f3", "reconcile", "reconcile", key_display="F3"),
         Binding("f4", "pick_village", "village", key_display="F4"),
         Binding("f5", "pick_group", "group", key_display="F5"),
         Binding("f6", "pick_status", "status", key_display="F6"),
@@ -170,6 +171,21 @@ class HouseholdsScreen(Localised, Screen):
         from fptui.tui.screens.followups import FollowupsScreen
 
         self.app.push_screen(FollowupsScreen(village=self.filter.village))
+
+    def action_reconcile(self) -> None:
+        """F3: the month end of the village shown; with all villages shown, which one."""
+        villages = queries.villages()
+        if self.filter.village is not None or len(villages) <= 1:
+            self.app.open_reconcile(self.filter.village)
+            return
+        from fptui.tui.screens.dialogs import Picker
+
+        def chosen(village: int | bool | None) -> None:
+            if village not in (False, None):
+                self.app.open_reconcile(village)
+
+        options = [(v.id, v.name) for v in villages]
+        self.app.push_screen(Picker(t("choose_village"), options), chosen)
 
     def action_export(self) -> None:
         from fptui.tui.screens.export import ExportScreen

@@ -1,0 +1,174 @@
+"""The monthly reconciliation of a village: what the meeting goes through before it
+closes the month.
+
+The balance (period.balance, or the frozen one of a closed month), the changes entered
+during the month from the audit log (who, when, what), the open error and warning
+findings, and the visits due by the month's end still open. Pure reads: the screen shows
+them, `ledger.close_month` closes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from fptui import checks, clock, followups, period
+from fptui.models import Audit, Household, MonthClose, Person
+from fptui.score import Period
+
+
+@dataclass
+class Change:
+    """One saved change (one transaction): its main audit row and how many rows it wrote."""
+
+    at: dt.datetime
+    user: str
+    action: str
+    table: str
+    household: int | None
+    number: str
+    person: int | None
+    name: str
+    rows: int = 1
+
+
+@dataclass
+class Reconciliation:
+    village: int
+    month: str
+    balance: period.Balance
+    closed: MonthClose | None
+    errors: list[checks.Finding] = field(default_factory=list)
+    warnings: list[checks.Finding] = field(default_factory=list)
+    overdue: list[followups.Row] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    def blockers(self, acknowledged: set[str] | frozenset[str] = frozenset()) -> dict[str, int]:
+        """What stops the close, by what and how many (empty: it can close)."""
+        out = {}
+        if self.closed is not None:
+            return {"closed": 1}
+        if self.balance.difference:
+            out["difference"] = self.balance.difference
+        if self.errors:
+            out["errors"] = len(self.errors)
+        waiting = [w for w in self.warnings if warning_key(w) not in acknowledged]
+        if waiting:
+            out["warnings"] = len(waiting)
+        return out
+
+
+def warning_key(finding: checks.Finding) -> str:
+    """How `ledger.close_month` names an acknowledged warning."""
+    return f"{finding.code}:{finding.person or finding.household}"
+
+
+def default_month(village: int, today: dt.date | None = None) -> str:
+    """The month the meeting is most likely about: the first open month after the last
+    close, else last month; never a month not yet begun."""
+    today = today or clock.today()
+    this = f"{today:%Y-%m}"
+    done = period.closed_months(village)
+    if done:
+        after = f"{Period.month(done[-1]).end + dt.timedelta(days=1):%Y-%m}"
+        return min(after, this)
+    return period.previous_month(this)
+
+
+def reconcile(village: int, month: str, *, today: dt.date | None = None) -> Reconciliation:
+    """Everything the screen shows for a village's month."""
+    closed = period.closed(village, month)
+    balance = (period.frozen(village, month) if closed else None) or period.balance(village, month)
+    findings = checks.run(village=village)
+    end = Period.month(month).end
+    today = today or clock.today()
+    return Reconciliation(
+        village,
+        month,
+        balance,
+        closed,
+        [f for f in findings if f.severity == "error"],
+        [f for f in findings if f.severity == "warning"],
+        followups.open_list(
+            "overdue", village=village, today=min(today, end + dt.timedelta(days=1))
+        ),
+        changes(village, month),
+    )
+
+
+def changes(village: int, month: str) -> list[Change]:
+    """The changes saved during the month in this village's records, newest first.
+
+    Rows written by one save share their change number (rows from before schema v7, their
+    time and user): they are one change, shown by its main row (the event, else the
+    household or person) with the count of rows it wrote.
+    """
+    p = Period.month(month)
+    start = dt.datetime.combine(p.start, dt.time())
+    stop = dt.datetime.combine(p.end + dt.timedelta(days=1), dt.time())
+    homes = dict(
+        Household.select(Household.id, Household.number)
+        .where(Household.village == village)
+        .tuples()
+    )
+    rows = (
+        Audit.select(
+            Audit.at,
+            Audit.user,
+            Audit.change,
+            Audit.action,
+            Audit.table,
+            Audit.record_id,
+            Audit.before,
+            Audit.after,
+        )
+        .where((Audit.at >= start) & (Audit.at < stop))
+        .order_by(Audit.id)
+        .tuples()
+    )
+    groups: dict[tuple, list] = {}
+    for at, user, change, action, table, record_id, before, after in rows.iterator():
+        data = {**json.loads(before or "{}"), **json.loads(after or "{}")}
+        if table == "household":
+            home = record_id
+        elif table == "month_close":
+            if data.get("village") != village:
+                continue
+            home = None
+        elif table == "area":
+            if village not in (record_id, data.get("parent")):
+                continue
+            home = None
+        else:
+            home = data.get("household")
+        if home is not None and home not in homes:
+            continue
+        person = record_id if table == "person" else data.get("person")
+        key = (change, at, user) if change is not None else (None, at, user)
+        groups.setdefault(key, []).append((table, action, home, person, data))
+    names: dict[int, str] = {}
+    wanted = {row[3] for rows_ in groups.values() for row in rows_ if row[3]}
+    ids = sorted(wanted)
+    for i in range(0, len(ids), 500):
+        names.update(
+            Person.select(Person.id, Person.name).where(Person.id.in_(ids[i : i + 500])).tuples()
+        )
+    out = []
+    for (_change, at, user), items in groups.items():
+        table, action, home, person, data = next((r for r in items if r[0] == "event"), items[0])
+        out.append(
+            Change(
+                at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at)),
+                user,
+                action,
+                table,
+                home,
+                homes.get(home, "") if home else "",
+                person,
+                names.get(person, "") if person else str(data.get("name") or ""),
+                len(items),
+            )
+        )
+    out.reverse()
+    return out

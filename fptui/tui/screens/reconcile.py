@@ -1,0 +1,323 @@
+"""F3: the monthly meeting's screen. A village's month: its balance, the errors and
+warnings to clear, the visits overdue and the changes entered; Enter opens the record
+behind a line, Space acknowledges a warning, C closes the month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from fptui import period, queries, reconcile, schema
+from fptui.score import Period
+from fptui.tui.text import Localised, colon, lang, t
+from fptui.tui.widgets.plain import Plain, PlainLabel
+from fptui.tui.widgets.virtual_list import VirtualList
+
+SECTIONS = ("errors", "warnings", "overdue", "changes")
+
+
+@dataclass
+class Entry:
+    """A line of the list: a section's heading, or a record to open."""
+
+    text: str
+    section: str
+    household: int | None = None
+    person: int | None = None
+    warning: str | None = None  # the key a warning is acknowledged by
+
+
+def balance_line(b: period.Balance) -> str:
+    f, late = b.flows, b.late
+    net_late = late.births - late.deaths + late.moved_in - late.moved_away
+    line = t(
+        "rc_balance",
+        start=b.start,
+        births=f.births,
+        deaths=f.deaths,
+        moved_in=f.moved_in,
+        moved_away=f.moved_away,
+        late=f"{net_late:+d}",
+        expected=b.expected,
+        end=b.end,
+    )
+    if b.difference:
+        return f"{line}  {t('rc_difference', diff=f'{b.difference:+d}')}"
+    return f"{line}  {t('rc_balanced')}"
+
+
+def action_label(change: reconcile.Change) -> str:
+    """What a change did, in words: an event's form title, else the write function's."""
+    forms = schema.current().forms
+    action = change.action
+    for suffix in ("_person", "_child", "_spouse"):
+        action = action.removesuffix(suffix)
+    kind = action.removeprefix("record_")
+    if action.startswith("record_") and kind in forms:
+        return forms[kind].title(lang())
+    key = f"act_{action}"
+    from fptui.tui.text import TEXT
+
+    return t(key) if key in TEXT else change.action
+
+
+def change_line(c: reconcile.Change) -> str:
+    who = " ".join(x for x in (c.number, c.name) if x)
+    more = f" (+{c.rows - 1})" if c.rows > 1 else ""
+    return f"{c.at:%m-%d %H:%M} {c.user} · {action_label(c)} {who}{more}".rstrip()
+
+
+class ReconcileScreen(Localised, Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "open"),
+        Binding("space", "acknowledge", "rc_ack", key_display="Space"),
+        Binding("c", "close_month", "rc_close"),
+        Binding("r", "reopen", "rc_reopen"),
+        Binding("left_square_bracket", "month(-1)", "rc_prev", key_display="["),
+        Binding("right_square_bracket", "month(1)", "rc_next", key_display="]"),
+        Binding("f4", "pick_village", "village", key_display="F4"),
+        Binding("1", "section('errors')", "rc_errors", show=False),
+        Binding("2", "section('warnings')", "rc_warnings", show=False),
+        Binding("3", "section('overdue')", "rc_overdue", show=False),
+        Binding("4", "section('changes')", "rc_changes", show=False),
+        Binding("escape", "back", "back", key_display="Esc"),
+    ]
+
+    def __init__(self, village: int | None = None, month: str | None = None) -> None:
+        super().__init__()
+        villages = queries.villages()
+        self.village = village if village is not None else (villages[0].id if villages else None)
+        self.month = month
+        self.acknowledged: set[str] = set()
+        self.entries: list[Entry] = []
+        self.result: reconcile.Reconciliation | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PlainLabel("", id="rc-title", classes="screen-title")
+        yield Plain("", id="rc-balance")
+        yield Plain("", id="rc-state")
+        yield VirtualList(id="rc-list")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        if self.village is not None and self.month is None:
+            self.month = reconcile.default_month(self.village)
+        self.load()
+        self.query_one(VirtualList).focus()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self.app.refresh_score()
+        if self.village is None or self.month is None:
+            self.query_one("#rc-title", PlainLabel).update(t("rc_title"))
+            self.query_one("#rc-state", Plain).update(t("rc_no_village"))
+            return
+        r = self.result = reconcile.reconcile(self.village, self.month)
+        self.acknowledged &= {reconcile.warning_key(w) for w in r.warnings}
+        name = next((v.name for v in queries.villages() if v.id == self.village), "")
+        if r.closed is not None:
+            state = t(
+                "rc_closed", by=r.closed.closed_by, at=f"{r.closed.closed_at:%Y-%m-%d %H:%M}"
+            )
+        else:
+            state = t("rc_open")
+        self.query_one("#rc-title", PlainLabel).update(
+            f"{t('rc_title')} · {name} · {self.month} · {state}"
+        )
+        self.query_one("#rc-balance", Plain).update(balance_line(r.balance))
+        self.query_one("#rc-state", Plain).update(self._state_line(r))
+        self.entries = self._entries(r)
+        entries = self.entries
+        self.query_one(VirtualList).reset(
+            len(entries), lambda o, n: [e.text for e in entries[o : o + n]], keep_cursor=True
+        )
+
+    def _state_line(self, r: reconcile.Reconciliation) -> str:
+        blockers = r.blockers(self.acknowledged)
+        if "closed" in blockers:
+            return t("rc_state_closed")
+        if not blockers:
+            return t("rc_ready")
+        parts = []
+        if "difference" in blockers:
+            parts.append(t("rc_block_difference", diff=f"{blockers['difference']:+d}"))
+        if "errors" in blockers:
+            parts.append(t("rc_block_errors", n=blockers["errors"]))
+        if "warnings" in blockers:
+            parts.append(t("rc_block_warnings", n=blockers["warnings"]))
+        return t("rc_blocked") + colon() + " · ".join(parts)
+
+    def _entries(self, r: reconcile.Reconciliation) -> list[Entry]:
+        out: list[Entry] = []
+        acked = sum(reconcile.warning_key(w) in self.acknowledged for w in r.warnings)
+        heads = {
+            "errors": t("rc_errors_head", n=len(r.errors)),
+            "warnings": t("rc_warnings_head", n=len(r.warnings), ack=acked),
+            "overdue": t("rc_overdue_head", n=len(r.overdue)),
+            "changes": t("rc_changes_head", n=len(r.changes)),
+        }
+        for section in SECTIONS:
+            out.append(Entry(f"── {heads[section]} ──", section))
+            if section == "errors":
+                out += [
+                    Entry(f" ✗ {f.text(lang())}", section, f.household, f.person) for f in r.errors
+                ]
+            elif section == "warnings":
+                for f in r.warnings:
+                    key = reconcile.warning_key(f)
+                    mark = "[✓]" if key in self.acknowledged else "[ ]"
+                    out.append(
+                        Entry(f" {mark} {f.text(lang())}", section, f.household, f.person, key)
+                    )
+            elif section == "overdue":
+                from fptui import followups
+
+                out += [
+                    Entry(
+                        f" {row.due_on} {t('days_late', n=row.days_overdue)} {row.household} "
+                        f"{row.person} {followups.title(row.kind, lang())}",
+                        section,
+                        row.household_id,
+                        row.person_id,
+                    )
+                    for row in r.overdue
+                ]
+            else:
+                out += [
+                    Entry(f" {change_line(c)}", section, c.household, c.person) for c in r.changes
+                ]
+        return out
+
+    def selected(self) -> Entry | None:
+        if not self.entries:
+            return None
+        return self.entries[self.query_one(VirtualList).cursor]
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def on_virtual_list_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        """The record behind the line: the person's card, else the household's."""
+        entry = self.selected()
+        if entry is None or (entry.person is None and entry.household is None):
+            return
+        if entry.person is not None and queries.person(entry.person) is not None:
+            from fptui.tui.screens.person_card import PersonCardScreen
+
+            self.app.push_screen(PersonCardScreen(entry.person), self._back_here)
+            return
+        if entry.household is not None:
+            from fptui.tui.screens.household_card import HouseholdCardScreen
+
+            self.app.push_screen(HouseholdCardScreen(entry.household), self._back_here)
+
+    def _back_here(self, _: Any = None) -> None:
+        self.load()
+
+    def action_acknowledge(self) -> None:
+        entry = self.selected()
+        if entry is None or entry.warning is None:
+            self.app.notify(t("rc_ack_only_warnings"))
+            return
+        self.acknowledged ^= {entry.warning}
+        self.load()
+
+    def action_section(self, section: str) -> None:
+        for i, entry in enumerate(self.entries):
+            if entry.section == section:
+                self.query_one(VirtualList).move_to(i)
+                return
+
+    def action_month(self, step: int) -> None:
+        if self.month is None:
+            return
+        start = Period.month(self.month).start
+        year, month = divmod(start.year * 12 + start.month - 1 + step, 12)
+        target = f"{year:04d}-{month + 1:02d}"
+        from fptui import clock
+
+        if target > f"{clock.today():%Y-%m}":
+            self.app.notify(t("rc_future"))
+            return
+        self.month = target
+        self.acknowledged.clear()
+        self.load()
+        self.query_one(VirtualList).move_to(0)
+
+    def action_pick_village(self) -> None:
+        from fptui.tui.screens.dialogs import Picker
+
+        def chosen(value: Any) -> None:
+            if value is False or value is None:
+                return
+            self.village = value
+            self.month = reconcile.default_month(value)
+            self.acknowledged.clear()
+            self.load()
+            self.query_one(VirtualList).move_to(0)
+
+        options = [(v.id, v.name) for v in queries.villages()]
+        self.app.push_screen(Picker(t("choose_village"), options), chosen)
+
+    def action_close_month(self) -> None:
+        """Ask, then close: backup, then the figures frozen (ledger.close_month refuses
+        what is not ready and says why)."""
+        r = self.result
+        if r is None:
+            return
+        if r.closed is not None:
+            self.app.notify(t("rc_state_closed"), severity="warning")
+            return
+        from fptui.tui.screens.dialogs import Confirm
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            from fptui import ledger
+            from fptui.validate import InvalidInput
+
+            try:
+                ledger.close_month(self.village, self.month, frozenset(self.acknowledged))
+            except InvalidInput as error:
+                self.app.notify(error.text(lang()), severity="error", timeout=10)
+                return
+            except OSError as error:  # the backup could not be written
+                self.app.notify(t("rc_backup_failed", error=str(error)), severity="error")
+                return
+            self.app.notify(t("rc_closed_done", month=self.month))
+            self.load()
+
+        self.app.push_screen(
+            Confirm(t("rc_confirm_title", month=self.month), t("rc_confirm_body")), answered
+        )
+
+    def action_reopen(self) -> None:
+        r = self.result
+        if r is None or r.closed is None:
+            self.app.notify(t("rc_not_closed"))
+            return
+        from fptui import ledger
+        from fptui.tui.screens.form import FormField, FormScreen
+
+        form = schema.current().forms["month_reopen"]
+        fields = [FormField(form, f) for f in form.fields]
+        village, month = self.village, self.month
+
+        def save(values: dict) -> int:
+            ledger.reopen_month(village, month, values.get("reason") or "")
+            return 1
+
+        title = f"{form.title(lang())} · {month}"
+        self.app.push_screen(FormScreen(title, fields, save), self._back_here)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
