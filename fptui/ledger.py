@@ -1172,6 +1172,10 @@ def close_month(
     village_id = int(getattr(village, "id", village))
     if period.closed(village_id, month) is not None:
         raise refuse("month", MONTH, "period", "already_closed", month=month)
+    from fptui.score import Period
+
+    if clock.today() <= Period.month(month).end:
+        raise refuse("month", MONTH, "period", "not_ended", month=month)
     done = period.closed_months(village_id)
     previous = period.previous_month(month)
     if done and done[-1] < previous and period.closed(village_id, previous) is None:

@@ -43,12 +43,15 @@ class Reconciliation:
     warnings: list[checks.Finding] = field(default_factory=list)
     overdue: list[followups.Row] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    ended: bool = True  # a month closes after its last day
 
     def blockers(self, acknowledged: set[str] | frozenset[str] = frozenset()) -> dict[str, int]:
         """What stops the close, by what and how many (empty: it can close)."""
         out = {}
         if self.closed is not None:
             return {"closed": 1}
+        if not self.ended:
+            out["not_ended"] = 1
         if self.balance.difference:
             out["difference"] = self.balance.difference
         if self.errors:
@@ -93,12 +96,15 @@ def reconcile(village: int, month: str, *, today: dt.date | None = None) -> Reco
         followups.open_list(
             "overdue", village=village, today=min(today, end + dt.timedelta(days=1))
         ),
-        changes(village, month),
+        changes(village, month, closed.closed_at if closed else None),
+        today > end,
     )
 
 
-def changes(village: int, month: str) -> list[Change]:
-    """The changes saved during the month in this village's records, newest first.
+def changes(village: int, month: str, until: dt.datetime | None = None) -> list[Change]:
+    """The changes saved in this village's records from the month's first day until
+    `until` (the close; for an open month, now: what the meeting reviews includes what
+    was entered for the month after it ended), newest first.
 
     Rows written by one save share their change number (rows from before schema v7, their
     time and user): they are one change, shown by its main row (the event, else the
@@ -106,7 +112,6 @@ def changes(village: int, month: str) -> list[Change]:
     """
     p = Period.month(month)
     start = dt.datetime.combine(p.start, dt.time())
-    stop = dt.datetime.combine(p.end + dt.timedelta(days=1), dt.time())
     homes = dict(
         Household.select(Household.id, Household.number)
         .where(Household.village == village)
@@ -123,7 +128,7 @@ def changes(village: int, month: str) -> list[Change]:
             Audit.before,
             Audit.after,
         )
-        .where((Audit.at >= start) & (Audit.at < stop))
+        .where(Audit.at.between(start, until or dt.datetime(9999, 12, 31)))
         .order_by(Audit.id)
         .tuples()
     )

@@ -44,6 +44,10 @@ def test_a_balanced_month_closes_with_its_figures_frozen_and_a_backup(family, le
     assert Audit.get(Audit.action == "close_month").record_id == row.id
     assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
     refused(ledger.close_month, v, "2026-02", rule="already_closed")
+    # a month closes once it is over, not before
+    with clock.frozen(D(2026, 3, 31)):
+        error = refused(ledger.close_month, v, "2026-03", rule="not_ended")
+    assert "2026-03还没过完" in error.text("zh")
 
 
 def test_a_month_that_does_not_balance_cannot_close_and_says_by_how_much(family, ledger_db):

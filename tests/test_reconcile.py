@@ -20,10 +20,11 @@ def test_the_default_month_is_the_first_open_one(family, ledger_db):
     with clock.frozen(D(2026, 3, 2)):
         ledger.close_month(v, "2026-02")
     assert reconcile.default_month(v, D(2026, 3, 10)) == "2026-03"
-    with clock.frozen(D(2026, 3, 2)):
+    with clock.frozen(D(2026, 4, 1)):
         ledger.close_month(v, "2026-03")
     # never a month not yet begun
-    assert reconcile.default_month(v, D(2026, 3, 10)) == "2026-03"
+    assert reconcile.default_month(v, D(2026, 3, 31)) == "2026-03"
+    assert reconcile.default_month(v, D(2026, 4, 1)) == "2026-04"
 
 
 def test_each_save_is_one_change_with_who_when_and_what(family, ledger_db):
@@ -37,7 +38,7 @@ def test_each_save_is_one_change_with_who_when_and_what(family, ledger_db):
         ledger.edit_person(wife, {"phone": "13900000000"})
     ledger.set_user("tester")
     other = ledger.add_household({"village": ledger_db.other_village.id, "number": "0009"})
-    changes = reconcile.changes(v, "2026-03")
+    changes = reconcile.changes(v, "2026-03", T(2026, 3, 31, 23, 59, 59))
     first = changes[1]
     assert (first.at, first.user, first.action, first.number, first.name) == (
         T(2026, 3, 12, 9, 30),
@@ -59,6 +60,8 @@ def test_each_save_is_one_change_with_who_when_and_what(family, ledger_db):
     assert all(c.household != other.id for c in changes)
     assert {c.action for c in changes} >= {"add_household", "add_person", "add_area"}
     assert [c.action for c in reconcile.changes(v, "2026-04")] == ["edit_person"]
+    # an open month's review runs to now: what was entered for it after its end is there
+    assert reconcile.changes(v, "2026-03")[0].at == T(2026, 4, 1, 8, 0)
 
 
 def test_a_change_inside_a_batch_is_still_its_own(family, ledger_db):

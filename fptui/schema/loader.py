@@ -99,6 +99,7 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "earlier_open",
         "already_closed",
         "not_closed",
+        "not_ended",
     ),
 }
 # The placeholders a message may use: the field's label and the rules' own values.

@@ -146,6 +146,8 @@ class ReconcileScreen(Localised, Screen[None]):
         if not blockers:
             return t("rc_ready")
         parts = []
+        if "not_ended" in blockers:
+            parts.append(t("rc_block_not_ended"))
         if "difference" in blockers:
             parts.append(t("rc_block_difference", diff=f"{blockers['difference']:+d}"))
         if "errors" in blockers:

@@ -1,0 +1,182 @@
+"""F3, the month end, walked with key presses at 80x24 and 120x40: see the imbalance, open
+the record behind it, correct it, acknowledge the warnings, close; reopen with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from fptui import clock, ledger, period
+from fptui.models import Audit, MonthClose, Person
+from fptui.tui.app import FptuiApp
+from fptui.tui.screens.dialogs import Confirm, Picker
+from fptui.tui.screens.form import FormScreen
+from fptui.tui.screens.person_card import PersonCardScreen
+from fptui.tui.screens.reconcile import ReconcileScreen
+from fptui.tui.widgets.virtual_list import VirtualList
+
+SIZES = [(80, 24), (120, 40)]
+D = dt.date
+
+
+@pytest.fixture
+def faulty(family, ledger_db):
+    """February closed; in March the wife left the register with no event; today 2 April."""
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+    Person.update(residence="moved_away").where(Person.id == family["wife"].id).execute()
+    with clock.frozen(D(2026, 4, 2)):
+        yield {**family, "village": v}
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+def lines(app) -> list[str]:
+    lst = app.screen.query_one(VirtualList)
+    return [lst.row(i) for i in range(lst.count)]
+
+
+async def open_month_end(pilot, app) -> None:
+    await pilot.press("f3")
+    await pilot.pause()
+    assert isinstance(app.screen, Picker)  # two villages: which one
+    await pilot.press("1")
+    await pilot.pause()
+    assert isinstance(app.screen, ReconcileScreen)
+
+
+async def go_to(pilot, app, words: str) -> None:
+    """Move the cursor down to the first line holding `words`."""
+    rows = lines(app)
+    index = next(i for i, row in enumerate(rows) if words in row)
+    lst = app.screen.query_one(VirtualList)
+    for _ in range(index - lst.cursor):
+        await pilot.press("down")
+    assert words in rows[lst.cursor]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_see_the_imbalance_open_the_record_correct_it_and_close(faulty, size):
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        await open_month_end(pilot, app)
+        assert "2026-03" in text_of(app, "#rc-title") and "未结账" in text_of(app, "#rc-title")
+        assert "实有1" in text_of(app, "#rc-balance") and "差-1人" in text_of(app, "#rc-balance")
+        assert "人口差-1" in text_of(app, "#rc-state")
+        # C is refused, and says by how much
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await pilot.pause()
+        assert MonthClose.select().count() == 1
+        assert any("相差-1" in str(n.message) for n in app._notifications)
+        # the error line names her; Enter opens her card
+        await pilot.press("1")
+        await go_to(pilot, app, "李秀英")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonCardScreen)
+        assert app.screen.person_id == faulty["wife"].id
+        # the missing move out is recorded from her card
+        await pilot.press("x")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, Picker)
+        index = next(i for i, label in enumerate(picker.labels) if "迁出" in label)
+        await pilot.press(str(index + 1))
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press(*"2026-03-20", "tab", *"北京")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonCardScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        # back on the month end: balanced, nothing in the way
+        assert isinstance(app.screen, ReconcileScreen)
+        assert "平衡" in text_of(app, "#rc-balance")
+        assert "可以结账" in text_of(app, "#rc-state")
+        assert any("迁出" in row and "李秀英" in row for row in lines(app))  # a change
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert period.closed(faulty["village"], "2026-03") is not None
+        assert "已结账" in text_of(app, "#rc-title")
+        assert "冻结" in text_of(app, "#rc-state")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_warnings_are_acknowledged_one_by_one_with_space(family, ledger_db, size):
+    with clock.frozen(D(2026, 3, 3)):
+        for name, day in (("王早", "2018-05-01"), ("王先", "2018-11-01")):
+            ledger.record_birth(
+                {"mother": family["wife"].id, "name": name, "sex": "M", "date": day}
+            )
+    with clock.frozen(D(2026, 4, 2)):
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await open_month_end(pilot, app)
+            warnings = [row for row in lines(app) if row.startswith(" [ ]")]
+            assert len(warnings) == 2, lines(app)
+            assert "2条未确认" in text_of(app, "#rc-state")
+            await pilot.press("c", "y")
+            await pilot.pause()
+            assert MonthClose.select().count() == 0
+            await pilot.press("2", "down", "space")
+            await pilot.pause()
+            assert "1条未确认" in text_of(app, "#rc-state")
+            await pilot.press("space")  # again: not acknowledged after all
+            await pilot.pause()
+            assert "2条未确认" in text_of(app, "#rc-state")
+            await pilot.press("space", "down", "space")
+            await pilot.pause()
+            assert [row[:4] for row in lines(app) if "[" in row[:3]] == [" [✓]", " [✓]"]
+            assert "可以结账" in text_of(app, "#rc-state")
+            await pilot.press("c", "y")
+            await pilot.pause()
+            row = MonthClose.get()
+            assert row.month == "2026-03" and len(json.loads(row.figures)["acknowledged"]) == 2
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_months_move_with_brackets_and_a_closed_one_reopens_with_a_reason(
+    family, ledger_db, size
+):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 4, 2)):
+        ledger.close_month(v, "2026-03")
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await open_month_end(pilot, app)
+            assert "2026-04" in text_of(app, "#rc-title")
+            assert "还没过完" in text_of(app, "#rc-state")
+            await pilot.press("right_square_bracket")  # May has not begun
+            await pilot.pause()
+            assert "2026-04" in text_of(app, "#rc-title")
+            await pilot.press("left_square_bracket")
+            await pilot.pause()
+            assert "2026-03" in text_of(app, "#rc-title") and "已结账" in text_of(app, "#rc-title")
+            await pilot.press("r")
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            await pilot.press("ctrl+s")  # no reason: refused, named
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen)
+            assert "重开原因" in text_of(app, "#form-error") or "必填" in text_of(
+                app, "#msg-reason"
+            )
+            assert period.closed(v, "2026-03") is not None
+            await pilot.press(*"漏报出生")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, ReconcileScreen)
+            assert period.closed(v, "2026-03") is None
+            assert "未结账" in text_of(app, "#rc-title")
+            assert "漏报出生" in Audit.get(Audit.action == "reopen_month").before
