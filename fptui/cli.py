@@ -348,11 +348,20 @@ def _each_village(args: argparse.Namespace, action: str, change: object) -> int:
 
 
 def _close(args: argparse.Namespace) -> int:
+    """Close the month in each chosen village: one check run and one backup for all."""
     from fptui import ledger
 
-    return _each_village(
-        args, "closed", lambda v: ledger.close_month(v, args.month, frozenset(args.ack))
-    )
+    if not _month(args.month):
+        return 2
+    names = dict(_villages_for(args))
+    status = 0
+    for village, result in ledger.close_months(list(names), args.month, frozenset(args.ack)):
+        if isinstance(result, Exception):
+            print(f"{names[village]} {result.text(args.lang)}", file=sys.stderr)
+            status = 1
+        else:
+            print(f"{names[village]} {args.month}: closed")
+    return status
 
 
 def _reopen(args: argparse.Namespace) -> int:

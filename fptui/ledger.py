@@ -1161,25 +1161,86 @@ MONTH = Text("月份", "Month")
 
 
 def close_month(
-    village: Any, month: str, acknowledged: set[str] | frozenset[str] = frozenset()
+    village: Any,
+    month: str,
+    acknowledged: set[str] | frozenset[str] = frozenset(),
 ) -> MonthClose:
     """Close a village's month: refused while it does not balance, errors are open, or a
     warning is not acknowledged (by "code:person" in `acknowledged`); a backup of the
     ledger is made first; then the month's figures are frozen.
     """
-    from fptui import checks, period
+    from fptui import checks
 
     village_id = int(getattr(village, "id", village))
-    if period.closed(village_id, month) is not None:
-        raise refuse("month", MONTH, "period", "already_closed", month=month)
+    _ready_to_close(village_id, month)
+    return _close(village_id, month, checks.run(village=village_id), acknowledged, True)
+
+
+def close_months(
+    villages: Iterable[Any],
+    month: str,
+    acknowledged: set[str] | frozenset[str] = frozenset(),
+    *,
+    backup: bool = True,
+) -> list[tuple[int, MonthClose | InvalidInput]]:
+    """Close the month in several villages at once, as `close_month` would each: the
+    checks run once over all, and one backup is made, before the first close (none with
+    `backup=False`: the demo, rebuilt from its seed). Each village's close or refusal."""
+    from fptui import checks
+
+    ids = [int(getattr(v, "id", v)) for v in villages]
+    findings: dict[int, list] = {v: [] for v in ids}
+    homes = dict(
+        Household.select(Household.id, Household.village)
+        .where(Household.village.in_(ids))
+        .tuples()
+    )
+    for f in checks.run(village=ids[0]) if len(ids) == 1 else checks.run():
+        home = f.household
+        if home is None and f.person is not None:
+            home = Person.get_by_id(f.person).household_id
+        if homes.get(home) in findings:
+            findings[homes[home]].append(f)
+    out: list[tuple[int, MonthClose | InvalidInput]] = []
+    backed_up = not backup
+    for village_id in ids:
+        try:
+            _ready_to_close(village_id, month)
+            row = _close(village_id, month, findings[village_id], acknowledged, not backed_up)
+        except InvalidInput as refused:
+            out.append((village_id, refused))
+            continue
+        backed_up = True
+        out.append((village_id, row))
+    return out
+
+
+def _ready_to_close(village_id: int, month: str) -> None:
+    """Refuse a month already closed, not ended, or after a month left open."""
+    from fptui import period
     from fptui.score import Period
 
+    if period.closed(village_id, month) is not None:
+        raise refuse("month", MONTH, "period", "already_closed", month=month)
     if clock.today() <= Period.month(month).end:
         raise refuse("month", MONTH, "period", "not_ended", month=month)
     done = period.closed_months(village_id)
     previous = period.previous_month(month)
     if done and done[-1] < previous and period.closed(village_id, previous) is None:
         raise refuse("month", MONTH, "period", "earlier_open", month=previous)
+
+
+def _close(
+    village_id: int,
+    month: str,
+    findings: list,
+    acknowledged: set[str] | frozenset[str],
+    backup: bool,
+) -> MonthClose:
+    """Refuse an imbalance, open errors or warnings not acknowledged; else back up (when
+    `backup`) and freeze the month's figures."""
+    from fptui import period
+
     b = period.balance(village_id, month)
     if b.difference:
         raise refuse(
@@ -1192,7 +1253,6 @@ def close_month(
             expected=b.expected,
             diff=b.difference,
         )
-    findings = checks.run(village=village_id)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise refuse("month", MONTH, "period", "errors_open", count=len(errors))
@@ -1201,10 +1261,10 @@ def close_month(
     if open_warnings:
         raise refuse("month", MONTH, "period", "warnings_open", count=len(open_warnings))
     path = getattr(database.obj, "database", None)
-    if isinstance(database.obj, pw.SqliteDatabase) and path and path != ":memory:":
-        from fptui import backup
+    if backup and isinstance(database.obj, pw.SqliteDatabase) and path and path != ":memory:":
+        from fptui import backup as backups
 
-        backup.backup(path)
+        backups.backup(path)
     with _change():
         row = MonthClose.create(
             village=village_id,

@@ -13,6 +13,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
+import peewee as pw
+
 from fptui.models import MonthClose
 from fptui.reports import tables
 from fptui.score import Period, _date
@@ -27,12 +29,16 @@ class Balance:
     start_frozen: bool  # the start is a closed month's frozen end
     late: tables.Flows = field(default_factory=tables.Flows)  # 补报 of closed months
     persons: list = field(default_factory=list)  # findings naming who is behind a difference
+    # 补登: registered persons entered after the last close with no event (a resident
+    # missing from the ledger, added by hand); counted, and named, so the meeting sees them
+    added: list[int] = field(default_factory=list)
 
     @property
     def expected(self) -> int:
         f, late = self.flows, self.late
         return (
             self.start
+            + len(self.added)
             + f.births
             - f.deaths
             + f.moved_in
@@ -79,6 +85,7 @@ def balance(village: int, month: str) -> Balance:
         .order_by(MonthClose.month.desc())
         .first()
     )
+    added: list[int] = []
     if before is not None and json.loads(before.figures).get("end") is not None:
         # the start is the last close's end, carried over the months between (their flows)
         start = json.loads(before.figures)["end"]
@@ -87,6 +94,7 @@ def balance(village: int, month: str) -> Balance:
             gap = tables.flows(Period(gap_start, period.start - dt.timedelta(days=1)), village)
             start += gap.births - gap.deaths + gap.moved_in - gap.moved_away
         frozen = True
+        added = added_without_event(village, before)
     else:
         start = tables.population_on(period.start - dt.timedelta(days=1), village)
         frozen = False
@@ -97,12 +105,59 @@ def balance(village: int, month: str) -> Balance:
         tables.population_on(period.end, village),
         frozen,
         late_entries(village, month),
+        added=added,
     )
     if result.difference:
         from fptui import checks
 
         result.persons = [f for f in checks.run(village=village, only=["status_without_event"])]
     return result
+
+
+def added_without_event(village: int, close: MonthClose) -> list[int]:
+    """Registered persons of the village first recorded after `close` by hand (add_person,
+    open_ledger), not by an event (a birth, a move in): who the register gained without a
+    flow to count them. "After" by the audit log's order, not its clock: the same second
+    may hold both."""
+    from fptui.models import Audit, Household, Person
+
+    closed_row = (
+        Audit.select(pw.fn.MAX(Audit.id))
+        .where(
+            (Audit.table == "month_close")
+            & (Audit.record_id == close.id)
+            & (Audit.action == "close_month")
+        )
+        .scalar()
+    )
+    first = (
+        Audit.select(Audit.record_id, Audit.action, Audit.after)
+        .where(
+            (Audit.table == "person")
+            & Audit.before.is_null()
+            & (Audit.id > (closed_row or 0))
+            & Audit.action.in_(("add_person", "open_ledger"))
+        )
+        .tuples()
+    )
+    candidates = {
+        pid
+        for pid, _action, after in first
+        if json.loads(after).get("residence", "here") in tables.REGISTERED
+    }
+    if not candidates:
+        return []
+    return sorted(
+        pid
+        for (pid,) in Person.select(Person.id)
+        .join(Household, on=(Person.household == Household.id))
+        .where(
+            Person.id.in_(sorted(candidates))
+            & (Household.village == village)
+            & (Household.registration == "registered")
+        )
+        .tuples()
+    )
 
 
 def late_entries(village: int, month: str) -> tables.Flows:
@@ -154,6 +209,7 @@ def figures(b: Balance) -> dict:
         "moved_in": b.flows.moved_in,
         "moved_away": b.flows.moved_away,
         "late": late.births - late.deaths + late.moved_in - late.moved_away,
+        "added": b.added,
         "flows": asdict(b.flows),
     }
 
@@ -168,4 +224,12 @@ def frozen(village: int, month: str) -> Balance | None:
         return None
     late = tables.Flows()
     late.births = data.get("late", 0)  # only the net is kept
-    return Balance(month, data["start"], tables.Flows(**data["flows"]), data["end"], True, late)
+    return Balance(
+        month,
+        data["start"],
+        tables.Flows(**data["flows"]),
+        data["end"],
+        True,
+        late,
+        added=data.get("added", []),
+    )

@@ -175,5 +175,6 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
                 len(items),
             )
         )
-    out.reverse()
+    out.reverse()  # newest first; by time, as records are not always saved in order
+    out.sort(key=lambda c: c.at, reverse=True)
     return out

@@ -184,3 +184,36 @@ def test_fptui_refuses_a_file_that_is_not_a_ledger(tmp_path, capsys):
     con.close()
     assert cli.main(["--db", str(path)]) == 2
     assert "not an fptui ledger" in capsys.readouterr().err
+
+
+def test_the_month_before_last_is_closed_and_the_next_shows_the_planted_difference(township):
+    from fptui import clock, period
+
+    path, summary = township
+    db.open_database(path)
+    assert summary.closed == "2026-09"
+    villages = [a.id for a in Area.select().where(Area.kind == "village")]
+    assert all(period.closed(v, "2026-09") for v in villages)
+    gone = int(re.search(r"moved away with no event.*person (\d+)", "; ".join(summary.faults))[1])
+    home = Person.get_by_id(gone).household.village_id
+    headless = int(re.search(r"no head \(household (\d+)", "; ".join(summary.faults))[1])
+    with clock.frozen(TODAY):
+        balances = {v: period.balance(v, "2026-10") for v in villages}
+    assert {v: b.difference for v, b in balances.items()} == {
+        v: (-1 if v == home else 0) for v in villages
+    }
+    # the headless household's member was added by hand after the close: 补登, named
+    added = [p for b in balances.values() for p in b.added]
+    assert [Person.get_by_id(p).household_id for p in added] == [headless]
+
+
+def test_ledger_close_months_closes_each_village_or_says_why(ledger_db, family, tmp_path):
+    from fptui import backup, clock, ledger
+
+    v, other = ledger_db.village.id, ledger_db.other_village.id
+    with clock.frozen(dt.date(2026, 4, 2)):
+        ledger.edit_person(family["wife"].id, {"marriage_date": None})  # an error in v only
+        results = dict(ledger.close_months([v, other], "2026-03"))
+    assert results[v].errors[0].rule == "errors_open"
+    assert results[other].month == "2026-03"
+    assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1

@@ -38,6 +38,7 @@ def test_a_balanced_month_closes_with_its_figures_frozen_and_a_backup(family, le
         "moved_in": 0,
         "moved_away": 0,
         "late": 0,
+        "added": [],
         "acknowledged": [],
     }
     assert (row.closed_by, row.closed_at.date()) == ("tester", D(2026, 3, 3))
@@ -150,6 +151,8 @@ def test_fptui_close_and_reopen(family, ledger_db, tmp_path, capsys):
         ledger.edit_person(family["wife"].id, {"marriage_date": "2019-01-01"})
         assert cli.main(["--db", database, "close", "--month", "2026-02"]) == 0
         assert capsys.readouterr().out.count("closed") == 2  # both villages
+        # one backup before closing them, not one per village
+        assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
         assert (
             cli.main(
                 [
@@ -217,3 +220,25 @@ def test_a_status_changed_without_an_event_is_corrected_by_recording_the_event(f
             rule="wrong_residence",
         )
         ledger.close_month(v, "2026-03")
+
+
+def test_a_resident_added_by_hand_after_a_close_is_counted_and_named(family, ledger_db):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+        # a resident missing from the ledger (漏登), entered without an event
+        late = ledger.add_person(
+            family["household"].id,
+            {"name": "王奶奶", "sex": "F", "birth_date": "1950-01-01", "relation": "other"},
+        )
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王二", "sex": "M", "date": "2026-03-02"}
+        )
+    with clock.frozen(D(2026, 4, 2)):
+        b = period.balance(v, "2026-03")
+        assert (b.start, b.flows.births, b.added, b.end, b.difference) == (2, 1, [late.id], 4, 0)
+        row = ledger.close_month(v, "2026-03")
+        assert json.loads(row.figures)["added"] == [late.id]
+        assert period.frozen(v, "2026-03").added == [late.id]
+    with clock.frozen(D(2026, 5, 2)):
+        assert period.balance(v, "2026-04").added == []  # counted once, in March

@@ -170,9 +170,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "rc_closed": ("已结账（{by} {at}）", "closed ({by} {at})"),
     "rc_balance": (
         "期初{start} +出生{births} −死亡{deaths} +迁入{moved_in} −迁出{moved_away} "
-        "补报{late} = {expected}；实有{end}",
+        "补报{late} 补登{added} = {expected}；实有{end}",
         "Start {start} +born {births} −died {deaths} +in {moved_in} −away {moved_away} "
-        "late {late} = {expected}; count {end}",
+        "late {late} added {added} = {expected}; count {end}",
+    ),
+    "rc_added_head": (
+        "补登 {n}：结账后手工新增、没有出生或迁入事件的人",
+        "Added {n}: entered by hand since the close, with no birth or move in",
     ),
     "rc_difference": ("差{diff}人", "off by {diff}"),
     "rc_balanced": ("平衡", "balanced"),
@@ -193,6 +197,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rc_overdue_head": ("到月底仍未做的随访 {n}", "Visits due by month end, not done {n}"),
     "rc_changes_head": ("本月初以来录入的变更 {n}", "Changes entered since the month began {n}"),
+    "rc_late": ("逾期{n}天", "{n} days late"),
     "rc_ack": ("确认警告", "Acknowledge"),
     "rc_close": ("结账", "Close month"),
     "rc_reopen": ("重开", "Reopen"),

@@ -44,6 +44,7 @@ def balance_line(b: period.Balance) -> str:
         moved_in=f.moved_in,
         moved_away=f.moved_away,
         late=f"{net_late:+d}",
+        added=f"{len(b.added):+d}",
         expected=b.expected,
         end=b.end,
     )
@@ -165,6 +166,13 @@ class ReconcileScreen(Localised, Screen[None]):
             "overdue": t("rc_overdue_head", n=len(r.overdue)),
             "changes": t("rc_changes_head", n=len(r.changes)),
         }
+        if r.balance.added:  # 补登: who the register gained without an event, by name
+            out.append(Entry(f"── {t('rc_added_head', n=len(r.balance.added))} ──", "added"))
+            for pid in r.balance.added:
+                p = queries.person(pid)
+                if p is not None:
+                    number = p.household.number
+                    out.append(Entry(f" + {p.name} {number}", "added", p.household_id, pid))
         for section in SECTIONS:
             out.append(Entry(f"── {heads[section]} ──", section))
             if section == "errors":
@@ -183,7 +191,7 @@ class ReconcileScreen(Localised, Screen[None]):
 
                 out += [
                     Entry(
-                        f" {row.due_on} {t('days_late', n=row.days_overdue)} {row.household} "
+                        f" {row.due_on} {t('rc_late', n=row.days_overdue)} {row.household} "
                         f"{row.person} {followups.title(row.kind, lang())}",
                         section,
                         row.household_id,
@@ -236,7 +244,7 @@ class ReconcileScreen(Localised, Screen[None]):
     def action_section(self, section: str) -> None:
         for i, entry in enumerate(self.entries):
             if entry.section == section:
-                self.query_one(VirtualList).move_to(i)
+                self.query_one(VirtualList).move_to(i, to_top=True)
                 return
 
     def action_month(self, step: int) -> None:

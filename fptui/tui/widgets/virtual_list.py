@@ -143,12 +143,14 @@ class VirtualList(ScrollView, can_focus=True):
     def _visible(self) -> int:
         return max(1, self.scrollable_content_region.height - self._top)
 
-    def move_to(self, index: int) -> None:
+    def move_to(self, index: int, *, to_top: bool = False) -> None:
+        """Put the cursor on row `index`, scrolling as little as needed (or, `to_top`,
+        until the row is the first in view: a section's heading with its rows under it)."""
         if self.count == 0:
             return
         self.cursor = max(0, min(index, self.count - 1))
         top = self.scroll_offset.y
-        if self.cursor < top:
+        if to_top or self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
         elif self.cursor >= top + self._visible:
             self.scroll_to(y=self.cursor - self._visible + 1, animate=False)
