@@ -206,6 +206,11 @@ def person(person_id: int) -> Person | None:
     return Person.get_or_none(Person.id == person_id)
 
 
+def event_data(event_id: int) -> dict:
+    """An event's own details (its form's fields besides the date), as stored."""
+    return json.loads(Event.get_by_id(event_id).data)
+
+
 def person_events(person_id: int) -> list[EventRow]:
     p = Person.get_by_id(person_id)
     return [

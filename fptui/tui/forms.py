@@ -149,3 +149,30 @@ def event_form(
         return ledger.record_event(kind, values, person=person_id, household=household_id).id
 
     return FormScreen(title, fields, submit, preview=preview)
+
+
+def event_edit_form(event_id: int) -> FormScreen:
+    """Correct a recorded event: its date and its own details. Who it names (mother,
+    spouse, the child's name and sex) belongs to their cards and is not changed here;
+    an event of a closed month is refused by the ledger, saying how to correct it."""
+    from fptui.models import Event
+
+    event = Event.get_by_id(event_id)
+    form = schema.current().forms[event.kind]
+    data = {**queries.event_data(event_id), "date": event.happened_on}
+    person_keys = {"name", "sex", "id_number"} if form.subject == "birth" else set()
+    keys = [
+        f.key
+        for f in form.fields
+        if f.type != "person" and f.key not in person_keys and f.key not in form.person_fields
+    ]
+    fields = _fields(form, keys, initial=data)
+
+    def submit(values: dict[str, Any]) -> Any:
+        from fptui import ledger
+
+        return ledger.edit_event(event_id, values).id
+
+    who = queries.person(event.person_id).name if event.person_id else ""
+    title = f"{t('correct_event')} · {form.title(lang())} · {who}".rstrip(" ·")
+    return FormScreen(title, fields, submit, partial=True)

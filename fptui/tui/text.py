@@ -159,6 +159,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "palette_birth": ("在当前户登记出生", "Record a birth in the current household"),
     "palette_search": ("回到户列表搜索", "Go to the household list and search"),
     "palette_village": ("只看某一个村", "Show one village only"),
+    "correct_event": ("更正事件", "Correct an event"),
+    "choose_event_to_correct": ("选择要更正的事件", "Choose the event to correct"),
     "reconcile": ("月度核对", "Month end"),
     "palette_reconcile": (
         "核对一个月的平衡、差错和变更，然后结账",

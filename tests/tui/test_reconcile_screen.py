@@ -180,3 +180,51 @@ async def test_months_move_with_brackets_and_a_closed_one_reopens_with_a_reason(
             assert period.closed(v, "2026-03") is None
             assert "未结账" in text_of(app, "#rc-title")
             assert "漏报出生" in Audit.get(Audit.action == "reopen_month").before
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_event_is_corrected_from_the_card_unless_its_month_is_closed(
+    family, ledger_db, size
+):
+    from fptui.models import Event
+    from fptui.tui.screens.household_card import HouseholdCardScreen
+
+    v, husband = ledger_db.village.id, family["husband"].id
+    with clock.frozen(D(2026, 3, 3)):
+        went = ledger.record_go_out(
+            husband, {"date": "2026-02-10", "destination": "太原", "contact": "13800000000"}
+        )
+        ledger.close_month(v, "2026-02")
+        back = ledger.record_event("return", {"date": "2026-03-02"}, person=husband)
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"0001", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdCardScreen)
+        await pilot.press("enter")  # the head
+        await pilot.pause()
+        assert isinstance(app.screen, PersonCardScreen)
+        await pilot.press("c")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, Picker) and len(picker.labels) == 2
+        assert picker.labels[0].startswith("2026-03-02")  # newest first
+        await pilot.press("1")  # March's return: its month is open, the date moves
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        assert app.screen.query_one("#in-date").value == "2026-03-02"
+        app.screen.query_one("#in-date").value = ""
+        await pilot.press(*"2026-03-05", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonCardScreen)
+        assert Event.get_by_id(back.id).happened_on == D(2026, 3, 5)
+        await pilot.press("c", "2")  # February's going out: closed
+        await pilot.pause()
+        app.screen.query_one("#in-date").value = ""
+        await pilot.press(*"2026-02-12", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)  # refused, and says how to correct it
+        assert "2026-02已结账" in str(app.screen.query_one("#form-error").render()) + str(
+            app.screen.query_one("#msg-date").render()
+        )
+        assert Event.get_by_id(went.id).happened_on == D(2026, 2, 10)

@@ -22,6 +22,7 @@ class PersonCardScreen(Localised, Screen[None]):
     BINDINGS = [
         Binding("e", "edit", "edit"),
         Binding("x", "event", "record_event"),
+        Binding("c", "correct_event", "correct_event"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 
@@ -76,6 +77,23 @@ class PersonCardScreen(Localised, Screen[None]):
     def action_event(self) -> None:
         p = queries.person(self.person_id)
         self.app.pick_event(p.household_id, self.person_id, self._after, only_person=True)
+
+    def action_correct_event(self) -> None:
+        """Choose one of the timeline's events and correct its date or details."""
+        from fptui.tui.forms import event_edit_form
+        from fptui.tui.screens.dialogs import Picker
+
+        events = queries.person_events(self.person_id)
+        if not events:
+            self.app.notify(t("no_events"))
+            return
+
+        def chosen(event_id: Any) -> None:
+            if event_id not in (False, None):
+                self.app.push_screen(event_edit_form(event_id), self._after)
+
+        options = [(e.id, event_line(e)) for e in events]
+        self.app.push_screen(Picker(t("choose_event_to_correct"), options), chosen)
 
     def action_back(self) -> None:
         self.dismiss(None)
