@@ -821,10 +821,12 @@ def _close_earlier_month(today: dt.date) -> str:
     from fptui import checks, period
 
     month = period.previous_month(period.previous_month(f"{today:%Y-%m}"))
-    warnings = {f"{f.code}:{f.person or f.household}" for f in checks.run()}
-    villages = Area.select(Area.id).where(Area.kind == "village").order_by(Area.id)
+    database.execute_sql("ANALYZE")  # the checks' queries want the tables' statistics
+    findings = checks.run()
+    warnings = {f"{f.code}:{f.person or f.household}" for f in findings}
+    villages = [v.id for v in Area.select(Area.id).where(Area.kind == "village")]
     for _village, result in ledger.close_months(
-        [v.id for v in villages], month, warnings, backup=False
+        villages, month, warnings, backup=False, findings=findings
     ):
         if isinstance(result, Exception):
             raise result  # the demo's own ledger is wrong: say so, do not hide it

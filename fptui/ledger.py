@@ -1182,31 +1182,38 @@ def close_months(
     acknowledged: set[str] | frozenset[str] = frozenset(),
     *,
     backup: bool = True,
+    findings: list | None = None,
 ) -> list[tuple[int, MonthClose | InvalidInput]]:
     """Close the month in several villages at once, as `close_month` would each: the
     checks run once over all, and one backup is made, before the first close (none with
-    `backup=False`: the demo, rebuilt from its seed). Each village's close or refusal."""
+    `backup=False`: the demo, rebuilt from its seed). `findings`: the checks' findings
+    when the caller has just run them in this transaction (the demo). Each village's
+    close or refusal."""
     from fptui import checks
 
     ids = [int(getattr(v, "id", v)) for v in villages]
-    findings: dict[int, list] = {v: [] for v in ids}
+    if findings is None:
+        findings_all = checks.run(village=ids[0]) if len(ids) == 1 else checks.run()
+    else:
+        findings_all = findings
+    by_village: dict[int, list] = {v: [] for v in ids}
     homes = dict(
         Household.select(Household.id, Household.village)
         .where(Household.village.in_(ids))
         .tuples()
     )
-    for f in checks.run(village=ids[0]) if len(ids) == 1 else checks.run():
+    for f in findings_all:
         home = f.household
         if home is None and f.person is not None:
             home = Person.get_by_id(f.person).household_id
-        if homes.get(home) in findings:
-            findings[homes[home]].append(f)
+        if homes.get(home) in by_village:
+            by_village[homes[home]].append(f)
     out: list[tuple[int, MonthClose | InvalidInput]] = []
     backed_up = not backup
     for village_id in ids:
         try:
             _ready_to_close(village_id, month)
-            row = _close(village_id, month, findings[village_id], acknowledged, not backed_up)
+            row = _close(village_id, month, by_village[village_id], acknowledged, not backed_up)
         except InvalidInput as refused:
             out.append((village_id, refused))
             continue

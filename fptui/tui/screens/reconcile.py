@@ -218,7 +218,10 @@ class ReconcileScreen(Localised, Screen[None]):
     def action_open(self) -> None:
         """The record behind the line: the person's card, else the household's."""
         entry = self.selected()
-        if entry is None or (entry.person is None and entry.household is None):
+        if entry is None or entry.text.startswith("──"):
+            return
+        if entry.person is None and entry.household is None:
+            self.app.notify(t("case_no_record"))  # a village's own change: the month, an area
             return
         if entry.person is not None and queries.person(entry.person) is not None:
             from fptui.tui.screens.person_card import PersonCardScreen
