@@ -26,7 +26,17 @@ import peewee as pw
 from playhouse.shortcuts import model_to_dict
 
 from fptui import clock, followups
-from fptui.models import Area, Event, FollowUp, Household, MonthClose, Person, database
+from fptui.models import (
+    MODELS,
+    Area,
+    Audit,
+    Event,
+    FollowUp,
+    Household,
+    MonthClose,
+    Person,
+    database,
+)
 from fptui.pinyin import search_keys
 from fptui.queries import birth_order_for
 from fptui.schema import Form, Text, current
@@ -1085,6 +1095,95 @@ def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
             fu.save()
             _audit("move_followup", fu, fu_before)
     return event
+
+
+def void_event(event_id: Any, reason: str) -> None:
+    """Void an event entered in error, with the reason: every row its save wrote goes
+    back to how it was (the person's state, the spouse's, a birth's child, the visits
+    it planned or ended), as the audit log recorded it, in one transaction.
+
+    Refused for an event of a closed month, and when a later change built on a row it
+    wrote (the person edited since, a visit it planned done): those are corrected by
+    recording an event. Audited as `void_event`, one row per row put back.
+    """
+    from fptui import period
+
+    reason = clean(current().forms["event_void"], {"reason": reason})["reason"]
+    event = _by_id(Event, event_id)
+    label = Text("事件", "Event")
+    if event is None:
+        raise refuse("event", label, "ledger", "not_found")
+    if period.is_closed(event.village_id, event.happened_on):
+        raise refuse("event", label, "period", "closed", month=f"{event.happened_on:%Y-%m}")
+    first = Audit.get_or_none(
+        (Audit.table == "event") & (Audit.record_id == event.id) & Audit.before.is_null()
+    )
+    if first is None or first.change is None:
+        raise refuse("event", label, "ledger", "void_unknown_change")
+    rows = list(Audit.select().where(Audit.change == first.change).order_by(Audit.id.desc()))
+    models = {m._meta.table_name: m for m in MODELS}
+    with _change():
+        current_rows = []
+        moved_on = 0
+        latest: set[tuple[str, int]] = set()
+        for audit in rows:  # newest first: a row written twice is checked by its last write
+            model = models[audit.table]
+            row = model.get_or_none(model.id == audit.record_id)
+            now = json.loads(_dumps(_snapshot(row))) if row is not None else None
+            if (audit.table, audit.record_id) not in latest:
+                latest.add((audit.table, audit.record_id))
+                if not _same(now, json.loads(audit.after or "null")):
+                    moved_on += 1
+            current_rows.append((audit, model))
+        if moved_on:
+            raise refuse("event", label, "ledger", "void_later_changes", count=moved_on)
+        try:
+            _undo(current_rows, reason)
+        except pw.IntegrityError:  # a later row links to one it made (a visit, a child)
+            raise refuse("event", label, "ledger", "void_later_changes", count=1) from None
+
+
+def _undo(rows: list[tuple[Audit, type[pw.Model]]], reason: str) -> None:
+    """Put back every row of a change, newest first, with a `void_event` audit row each."""
+    records = []
+    homes: set[int] = set()
+    for audit, model in rows:
+        now = json.loads(audit.after) if audit.after else None  # as checked above
+        before = json.loads(audit.before) if audit.before else None
+        if before is None:
+            model.delete().where(model.id == audit.record_id).execute()
+        else:
+            model.update(**_values(model, before)).where(model.id == audit.record_id).execute()
+        for state in (now, before):
+            if state and audit.table in ("person", "household"):
+                homes.add(state["id"] if audit.table == "household" else state["household"])
+        after = {**before, "void_reason": reason} if before else {"void_reason": reason}
+        records.append(("void_event", audit.table, audit.record_id, now, after))
+    _write_audits(records)
+    reindex_households(sorted(h for h in homes if h is not None))
+
+
+def _same(now: dict[str, Any] | None, then: dict[str, Any] | None) -> bool:
+    """A row as it is against an audit snapshot of it; a key a snapshot left out (a
+    column the writer did not set, as the visits' prepared inserts) counts as empty."""
+    if now is None or then is None:
+        return now is then
+    return all(now.get(k) == then.get(k) for k in now.keys() | then.keys())
+
+
+def _values(model: type[pw.Model], snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's JSON values as column values (dates back to dates)."""
+    out = {}
+    for name, value in snapshot.items():
+        field = model._meta.fields.get(name)
+        if field is None or name == "id":
+            continue
+        if isinstance(value, str) and isinstance(field, pw.DateTimeField):
+            value = dt.datetime.fromisoformat(value)
+        elif isinstance(value, str) and isinstance(field, pw.DateField):
+            value = dt.date.fromisoformat(value)
+        out[name] = value
+    return out
 
 
 def regenerate_followups() -> tuple[int, int, int]:

@@ -89,6 +89,8 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "event_only",
         "same_person",
         "not_in_household",
+        "void_unknown_change",
+        "void_later_changes",
     ),
     "followup": ("not_open", "before_window"),
     "period": (

@@ -176,3 +176,22 @@ def event_edit_form(event_id: int) -> FormScreen:
     who = queries.person(event.person_id).name if event.person_id else ""
     title = f"{t('correct_event')} · {form.title(lang())} · {who}".rstrip(" ·")
     return FormScreen(title, fields, submit, partial=True)
+
+
+def event_void_form(event_id: int) -> FormScreen:
+    """Void an event entered in error: the reason is asked, and the ledger puts back
+    every row the event's save wrote (refused after a close or a later change)."""
+    from fptui.models import Event
+
+    event = Event.get_by_id(event_id)
+    form = schema.current().forms["event_void"]
+    kind = schema.current().forms[event.kind].title(lang())
+
+    def submit(values: dict[str, Any]) -> Any:
+        from fptui import ledger
+
+        ledger.void_event(event_id, values.get("reason") or "")
+        return event_id
+
+    title = f"{form.title(lang())} · {event.happened_on} {kind}"
+    return FormScreen(title, _fields(form), submit)

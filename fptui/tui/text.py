@@ -161,6 +161,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "palette_village": ("只看某一个村", "Show one village only"),
     "correct_event": ("更正事件", "Correct an event"),
     "choose_event_to_correct": ("选择要更正的事件", "Choose the event to correct"),
+    "void_event": ("作废事件", "Void an event"),
+    "choose_event_to_void": ("选择录错、要作废的事件", "Choose the event entered in error"),
+    "act_void_event": ("作废事件", "Event voided"),
     "reconcile": ("月度核对", "Month end"),
     "palette_reconcile": (
         "核对一个月的平衡、差错和变更，然后结账",

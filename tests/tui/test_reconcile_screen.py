@@ -228,3 +228,46 @@ async def test_an_event_is_corrected_from_the_card_unless_its_month_is_closed(
             app.screen.query_one("#msg-date").render()
         )
         assert Event.get_by_id(went.id).happened_on == D(2026, 2, 10)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_event_entered_in_error_is_voided_from_the_card_with_a_reason(
+    family, ledger_db, size
+):
+    from fptui.models import Event
+    from fptui.tui.screens.household_card import HouseholdCardScreen
+
+    husband = family["husband"].id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.record_go_out(
+            husband, {"date": "2026-02-10", "destination": "太原", "contact": "13800000000"}
+        )
+        ledger.close_month(ledger_db.village.id, "2026-02")
+        ledger.record_event("return", {"date": "2026-03-02"}, person=husband)
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"0001", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdCardScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("d", "1")  # March's return, entered in error
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")  # no reason: refused, named
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        assert Event.select().where(Event.kind == "return").count() == 1
+        await pilot.press(*"录错了人", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonCardScreen)
+        assert Event.select().where(Event.kind == "return").count() == 0
+        assert Person.get_by_id(husband).residence == "out"
+        assert "返回" not in str(app.screen.query_one("#timeline").render())
+        await pilot.press("d", "1")  # February's going out: its month is closed
+        await pilot.pause()
+        await pilot.press(*"录错", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        assert "2026-02已结账" in str(app.screen.query_one("#form-error").render())
+        assert Person.get_by_id(husband).residence == "out"

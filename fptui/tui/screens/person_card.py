@@ -23,6 +23,7 @@ class PersonCardScreen(Localised, Screen[None]):
         Binding("e", "edit", "edit"),
         Binding("x", "event", "record_event"),
         Binding("c", "correct_event", "correct_event"),
+        Binding("d", "void_event", "void_event"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 
@@ -81,6 +82,16 @@ class PersonCardScreen(Localised, Screen[None]):
     def action_correct_event(self) -> None:
         """Choose one of the timeline's events and correct its date or details."""
         from fptui.tui.forms import event_edit_form
+
+        self._pick_event("choose_event_to_correct", event_edit_form)
+
+    def action_void_event(self) -> None:
+        """Choose one of the timeline's events entered in error and void it, with why."""
+        from fptui.tui.forms import event_void_form
+
+        self._pick_event("choose_event_to_void", event_void_form)
+
+    def _pick_event(self, title: str, form: Any) -> None:
         from fptui.tui.screens.dialogs import Picker
 
         events = queries.person_events(self.person_id)
@@ -90,10 +101,10 @@ class PersonCardScreen(Localised, Screen[None]):
 
         def chosen(event_id: Any) -> None:
             if event_id not in (False, None):
-                self.app.push_screen(event_edit_form(event_id), self._after)
+                self.app.push_screen(form(event_id), self._after)
 
         options = [(e.id, event_line(e)) for e in events]
-        self.app.push_screen(Picker(t("choose_event_to_correct"), options), chosen)
+        self.app.push_screen(Picker(t(title), options), chosen)
 
     def action_back(self) -> None:
         self.dismiss(None)
