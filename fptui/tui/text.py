@@ -176,14 +176,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "rc_balance": (
         "期初{start} +出生{births} −死亡{deaths} +迁入{moved_in} −迁出{moved_away} "
         "补报{late} 补登{added} = {expected}；实有{end}",
-        "Start {start} +born {births} −died {deaths} +in {moved_in} −away {moved_away} "
-        "late {late} added {added} = {expected}; count {end}",
+        "{start} +{births} born −{deaths} died +{moved_in} in −{moved_away} out "
+        "{late} late {added} added = {expected}; now {end}",
     ),
     "rc_added_head": (
         "补登 {n}：结账后手工新增、没有出生或迁入事件的人",
         "Added {n}: entered by hand since the close, with no birth or move in",
     ),
-    "rc_difference": ("差{diff}人", "off by {diff}"),
+    "rc_difference": ("差{diff}人", "off {diff}"),
     "rc_balanced": ("平衡", "balanced"),
     "rc_state_closed": (
         "本月已结账：数字已冻结；补报计入下月，更正请按 R 重开",

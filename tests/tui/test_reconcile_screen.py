@@ -271,3 +271,25 @@ async def test_an_event_entered_in_error_is_voided_from_the_card_with_a_reason(
         assert isinstance(app.screen, FormScreen)
         assert "2026-02已结账" in str(app.screen.query_one("#form-error").render())
         assert Person.get_by_id(husband).residence == "out"
+
+
+def test_a_change_is_named_by_its_event_or_its_write_function(family):
+    from fptui.reconcile import Change
+    from fptui.tui import text
+    from fptui.tui.screens.reconcile import action_label
+
+    def label(action: str) -> str:
+        return action_label(Change(dt.datetime(2026, 3, 1), "u", action, "person", 1, "", 1, ""))
+
+    assert label("record_birth") == label("record_birth_child") == "出生登记"
+    assert label("record_go_out_person") == label("record_go_out")
+    assert (label("add_person"), label("edit_person"), label("void_event")) == (
+        "新增人员",
+        "修改人员",
+        "作废事件",
+    )
+    text.set_lang("en")
+    try:
+        assert label("add_person") == "Person added"
+    finally:
+        text.set_lang("zh")

@@ -57,11 +57,12 @@ def action_label(change: reconcile.Change) -> str:
     """What a change did, in words: an event's form title, else the write function's."""
     forms = schema.current().forms
     action = change.action
-    for suffix in ("_person", "_child", "_spouse"):
-        action = action.removesuffix(suffix)
-    kind = action.removeprefix("record_")
-    if action.startswith("record_") and kind in forms:
-        return forms[kind].title(lang())
+    if action.startswith("record_"):  # record_birth, record_birth_child, record_go_out_person
+        kind = action.removeprefix("record_")
+        for suffix in ("_person", "_child", "_spouse"):
+            kind = kind.removesuffix(suffix) if kind.removesuffix(suffix) in forms else kind
+        if kind in forms:
+            return forms[kind].title(lang())
     key = f"act_{action}"
     from fptui.tui.text import TEXT
 
