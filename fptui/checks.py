@@ -422,7 +422,7 @@ def expected_residence(person_id: int) -> str | None:
     first = (
         Audit.select(Audit.after)
         .where((Audit.table == "person") & (Audit.record_id == person_id) & Audit.before.is_null())
-        .order_by(Audit.id)
+        .order_by(Audit.id.desc())  # the newest: SQLite reuses a voided row's id
         .first()
     )
     return json.loads(first.after).get("residence") if first is not None else None
@@ -475,9 +475,10 @@ def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         if not residence_now:
             continue
         expected: dict[int, str] = {}
-        # The first audit row of each person holds the state it came into the ledger with.
+        # The audit row that created each person holds the state it came into the ledger
+        # with: the newest such row, as SQLite gives a voided person's id to the next one.
         first = (
-            Audit.select(pw.fn.MIN(Audit.id))
+            Audit.select(pw.fn.MAX(Audit.id))
             .where((Audit.table == "person") & Audit.before.is_null() & records)
             .group_by(Audit.record_id)
         )

@@ -353,9 +353,18 @@ def _close(args: argparse.Namespace) -> int:
 
     if not _month(args.month):
         return 2
+    import sqlite3
+
+    from fptui.backup import BackupError
+
     names = dict(_villages_for(args))
     status = 0
-    for village, result in ledger.close_months(list(names), args.month, frozenset(args.ack)):
+    try:
+        results = ledger.close_months(list(names), args.month, frozenset(args.ack))
+    except (OSError, sqlite3.Error, BackupError) as exc:  # the backup failed: nothing closed
+        print(f"fptui close: backup failed, nothing closed: {exc}", file=sys.stderr)
+        return 1
+    for village, result in results:
         if isinstance(result, Exception):
             print(f"{names[village]} {result.text(args.lang)}", file=sys.stderr)
             status = 1

@@ -96,14 +96,8 @@ def _change() -> Iterator[None]:
         _open_change.reset(token)
 
 
-def _change_number() -> int | None:
-    holder = _open_change.get()
-    if holder is None:
-        return None
-    if holder[0] is None:
-        last = database.execute_sql("SELECT MAX(id) FROM audit").fetchone()[0]
-        holder[0] = (last or 0) + 1
-    return holder[0]
+def _change_holder() -> list[int | None] | None:
+    return _open_change.get()
 
 
 def _json_default(value: Any) -> Any:
@@ -155,24 +149,29 @@ def _write_audits(
         row = after or before or {}
         _touched.add(record_id if table == "household" else row.get("household"))
     at, user, mark = clock.now().strftime("%Y-%m-%d %H:%M:%S"), current_user(), database.param
-    change = _change_number()
-    database.cursor().executemany(
+    insert = (
         f'INSERT INTO audit (at, "user", change, action, "table", record_id, before, after) '
-        f"VALUES ({', '.join([mark] * 8)})",
-        [
-            (
-                at,
-                user,
-                change,
-                action,
-                table,
-                record_id,
-                _dumps(before) if before is not None else None,
-                _dumps(after),
-            )
-            for action, table, record_id, before, after in records
-        ],
+        f"VALUES ({', '.join([mark] * 8)})"
     )
+
+    def values(change: int | None, record: tuple) -> tuple:
+        action, table, record_id, before, after = record
+        before_text = _dumps(before) if before is not None else None
+        return (at, user, change, action, table, record_id, before_text, _dumps(after))
+
+    holder = _change_holder()
+    if holder is not None and holder[0] is None and records:
+        # The change's number is its first row's id, as the database gave it (a sequence
+        # on PostgreSQL, where another session may be writing too).
+        (first,) = database.execute_sql(
+            f"{insert} RETURNING id", values(None, records[0])
+        ).fetchone()
+        database.execute_sql(f"UPDATE audit SET change = {mark} WHERE id = {mark}", (first, first))
+        holder[0] = first
+        records = records[1:]
+    change = holder[0] if holder is not None else None
+    if records:
+        database.cursor().executemany(insert, [values(change, r) for r in records])
 
 
 # --- lookups ----------------------------------------------------------------------------
@@ -1064,11 +1063,10 @@ def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
     data = clean(form, {k: v for k, v in merged.items() if form.has(k)})
     from fptui import period
 
-    for day in {event.happened_on, data["date"]}:
-        if period.is_closed(event.village_id, day):
-            raise refuse(
-                "date", form.field("date").label, "period", "closed", month=f"{day:%Y-%m}"
-            )
+    # its month, the new one, or any closed after them: the frozen figures hold it
+    frozen = period.closed_since(event.village_id, min(event.happened_on, data["date"]))
+    if frozen is not None:
+        raise refuse("date", form.field("date").label, "period", "closed", month=frozen)
     with _change():
         subject = _by_id(Person, event.person_id) if event.person_id else None
         if subject is not None and data["date"] < subject.birth_date:
@@ -1113,13 +1111,25 @@ def void_event(event_id: Any, reason: str) -> None:
     label = Text("事件", "Event")
     if event is None:
         raise refuse("event", label, "ledger", "not_found")
-    if period.is_closed(event.village_id, event.happened_on):
-        raise refuse("event", label, "period", "closed", month=f"{event.happened_on:%Y-%m}")
-    first = Audit.get_or_none(
-        (Audit.table == "event") & (Audit.record_id == event.id) & Audit.before.is_null()
+    frozen = period.closed_since(event.village_id, event.happened_on)
+    if frozen is not None:  # its month, or a later one, is closed: the figures hold it
+        raise refuse("event", label, "period", "closed", month=frozen)
+    first = (
+        Audit.select()
+        .where((Audit.table == "event") & (Audit.record_id == event.id) & Audit.before.is_null())
+        .order_by(Audit.id.desc())  # the newest: SQLite reuses a voided event's id
+        .first()
     )
     if first is None or first.change is None:
         raise refuse("event", label, "ledger", "void_unknown_change")
+    mother = json.loads(event.data).get("mother")
+    if mother is not None and "birth_order" in json.loads(event.data):
+        later = Event.select(Event.data).where(
+            (Event.kind == event.kind) & (Event.id > event.id) & Event.data.contains("mother")
+        )
+        if any(json.loads(data).get("mother") == mother for (data,) in later.tuples()):
+            # the mother's later births were counted after this one
+            raise refuse("event", label, "ledger", "void_later_changes", count=1)
     rows = list(Audit.select().where(Audit.change == first.change).order_by(Audit.id.desc()))
     models = {m._meta.table_name: m for m in MODELS}
     with _change():

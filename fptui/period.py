@@ -77,6 +77,18 @@ def is_closed(village: int, day: dt.date) -> bool:
     return closed(village, f"{day:%Y-%m}") is not None
 
 
+def closed_since(village: int, day: dt.date) -> str | None:
+    """The first closed month of the village on or after `day`'s month (None: none is).
+    A record of that day is in its frozen figures (the end, or the start carried on)."""
+    row = (
+        MonthClose.select(MonthClose.month)
+        .where((MonthClose.village == village) & (MonthClose.month >= f"{day:%Y-%m}"))
+        .order_by(MonthClose.month)
+        .first()
+    )
+    return row.month if row is not None else None
+
+
 def balance(village: int, month: str) -> Balance:
     period = Period.month(month)
     before = (

@@ -242,3 +242,18 @@ def test_a_resident_added_by_hand_after_a_close_is_counted_and_named(family, led
         assert period.frozen(v, "2026-03").added == [late.id]
     with clock.frozen(D(2026, 5, 2)):
         assert period.balance(v, "2026-04").added == []  # counted once, in March
+
+
+def test_a_failed_backup_closes_nothing_and_says_so(
+    family, ledger_db, tmp_path, capsys, monkeypatch
+):
+    from fptui import cli
+
+    def fail(*args, **kwargs):
+        raise backup.BackupError("disk full")
+
+    monkeypatch.setattr(backup, "backup", fail)
+    with clock.frozen(D(2026, 3, 3)):
+        assert cli.main(["--db", str(tmp_path / "ledger.db"), "close", "--month", "2026-02"]) == 1
+    assert "disk full" in capsys.readouterr().err
+    assert MonthClose.select().count() == 0

@@ -115,3 +115,54 @@ def test_a_birth_whose_child_a_later_record_names_is_not_voided(family):
     before = snapshot()
     refused(ledger.void_event, birth.id, "录错", rule="void_later_changes")
     assert snapshot() == before
+
+
+def test_an_event_before_a_closed_month_is_neither_voided_nor_edited(family, ledger_db):
+    v, husband = ledger_db.village.id, family["husband"].id
+    with clock.frozen(D(2026, 2, 20)):
+        death = ledger.record_death(husband, {"date": "2026-01-15", "cause": "illness"})
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")  # January was never closed; February holds him
+        before = snapshot()
+        assert "2026-02已结账" in refused(ledger.void_event, death.id, "录错", rule="closed").text(
+            "zh"
+        )
+        with pytest.raises(InvalidInput) as caught:
+            ledger.edit_event(death.id, {"date": "2026-03-01"})
+        assert caught.value.errors[0].rule == "closed"
+        assert snapshot() == before
+
+
+def test_a_birth_with_a_later_birth_of_the_same_mother_is_not_voided(family):
+    wife = family["wife"].id
+    first = ledger.record_birth({"mother": wife, "name": "王一", "sex": "M", "date": "2024-03-01"})
+    ledger.record_birth({"mother": wife, "name": "王二", "sex": "F", "date": "2026-03-01"})
+    before = snapshot()
+    refused(ledger.void_event, first.id, "录错", rule="void_later_changes")
+    assert snapshot() == before
+
+
+def test_ids_a_void_frees_do_not_mix_histories(family, ledger_db):
+    husband, wife = family["husband"].id, family["wife"].id
+    death = ledger.record_death(husband, {"date": "2026-03-01", "cause": "illness"})
+    ledger.void_event(death.id, "录错")
+    again = ledger.record_death(husband, {"date": "2026-03-02", "cause": "illness"})
+    assert again.id == death.id  # SQLite gives the freed id again
+    ledger.void_event(again.id, "又录错")  # its own history, not the first one's
+    assert Person.get_by_id(husband).residence == "here"
+    birth = ledger.record_birth({"mother": wife, "name": "王二", "sex": "M", "date": "3-1"})
+    child = birth.person_id
+    ledger.void_event(birth.id, "录错")
+    arrived = ledger.record_move_in(
+        family["household"].id,
+        {
+            "date": "2026-03-05",
+            "from_place": "太原",
+            "name": "赵六",
+            "sex": "M",
+            "birth_date": "1980-01-01",
+            "relation": "other",
+        },
+    )
+    assert arrived.person_id == child  # the child's old id, a new person
+    assert checks.run(only=["status_without_event"]) == []

@@ -293,3 +293,47 @@ def test_a_change_is_named_by_its_event_or_its_write_function(family):
         assert label("add_person") == "Person added"
     finally:
         text.set_lang("zh")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_failed_backup_on_close_is_a_message_and_nothing_closes(
+    family, ledger_db, size, monkeypatch
+):
+    from fptui import backup
+
+    def fail(*args, **kwargs):
+        raise backup.BackupError("disk full")
+
+    monkeypatch.setattr(backup, "backup", fail)
+    with clock.frozen(D(2026, 4, 2)):
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await open_month_end(pilot, app)
+            assert "可以结账" in text_of(app, "#rc-state")
+            await pilot.press("c", "y")
+            await pilot.pause()
+            assert isinstance(app.screen, ReconcileScreen)
+            assert any("disk full" in str(n.message) for n in app._notifications)
+            assert MonthClose.select().count() == 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_voiding_a_birth_from_the_childs_own_card_goes_back(family, size):
+    from fptui.models import Event
+    from fptui.tui.screens.household_card import HouseholdCardScreen
+
+    ledger.record_birth({"mother": family["wife"].id, "name": "王二", "sex": "M", "date": "3-1"})
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"0001", "enter")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # the child, under his parents
+        await pilot.pause()
+        assert isinstance(app.screen, PersonCardScreen)
+        assert "王二" in text_of(app, "#card-title")
+        await pilot.press("d", "1")
+        await pilot.pause()
+        await pilot.press(*"重复录入", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdCardScreen)  # his card closed: he is gone
+        assert Event.select().where(Event.kind == "birth").count() == 0

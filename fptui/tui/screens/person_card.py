@@ -46,6 +46,9 @@ class PersonCardScreen(Localised, Screen[None]):
     def load(self) -> None:
         self.app.refresh_score()
         p = queries.person(self.person_id)
+        if p is None:  # voided with the event that made them (a birth, a move in)
+            self.dismiss(None)
+            return
         form = schema.current().forms["person"]
         age = age_on(p.birth_date, p.death_date or clock.today())
         self.query_one("#card-title", PlainLabel).update(

@@ -296,7 +296,10 @@ class ReconcileScreen(Localised, Screen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
+            import sqlite3
+
             from fptui import ledger
+            from fptui.backup import BackupError
             from fptui.validate import InvalidInput
 
             try:
@@ -304,7 +307,7 @@ class ReconcileScreen(Localised, Screen[None]):
             except InvalidInput as error:
                 self.app.notify(error.text(lang()), severity="error", timeout=10)
                 return
-            except OSError as error:  # the backup could not be written
+            except (OSError, sqlite3.Error, BackupError) as error:  # no backup: not closed
                 self.app.notify(t("rc_backup_failed", error=str(error)), severity="error")
                 return
             self.app.notify(t("rc_closed_done", month=self.month))
