@@ -367,10 +367,26 @@ def _close(args: argparse.Namespace) -> int:
     for village, result in results:
         if isinstance(result, Exception):
             print(f"{names[village]} {result.text(args.lang)}", file=sys.stderr)
+            if result.errors[0].rule == "not_balanced":
+                _print_where(village, args.month, args.lang)
             status = 1
         else:
             print(f"{names[village]} {args.month}: closed")
     return status
+
+
+def _print_where(village: int, month: str, lang: str) -> None:
+    """Who is behind a difference: those the status check names, those added by hand."""
+    from fptui import period
+    from fptui.models import Person
+
+    b = period.balance(village, month)
+    for finding in b.persons:
+        print(f"  {finding.text(lang)}", file=sys.stderr)
+    for pid in b.added:
+        person = Person.get_by_id(pid)
+        added = "added without an event" if lang == "en" else "无事件补登"
+        print(f"  {person.name} ({person.household.number}): {added}", file=sys.stderr)
 
 
 def _reopen(args: argparse.Namespace) -> int:

@@ -51,7 +51,9 @@ def test_a_balanced_month_closes_with_its_figures_frozen_and_a_backup(family, le
     assert "2026-03还没过完" in error.text("zh")
 
 
-def test_a_month_that_does_not_balance_cannot_close_and_says_by_how_much(family, ledger_db):
+def test_a_month_that_does_not_balance_cannot_close_and_says_by_how_much(
+    family, ledger_db, tmp_path, capsys
+):
     v = ledger_db.village.id
     with clock.frozen(D(2026, 3, 3)):
         ledger.close_month(v, "2026-02")
@@ -63,6 +65,13 @@ def test_a_month_that_does_not_balance_cannot_close_and_says_by_how_much(family,
         assert [f.person for f in b.persons] == [family["wife"].id]
         error = refused(ledger.close_month, v, "2026-03", rule="not_balanced")
         assert "期末人口1" in error.text("zh") and "相差-1" in error.text("zh")
+        # the command line says where: the village, then who is behind it
+        from fptui import cli
+
+        database = str(tmp_path / "ledger.db")
+        assert cli.main(["--db", database, "close", "--month", "2026-03"]) == 1
+        err = capsys.readouterr().err
+        assert "王家庄村 月份：2026-03不平衡" in err and "  李秀英：状态为“迁出”" in err
         # recorded as it should have been: it balances, and closes
         Person.update(residence="here").where(Person.id == family["wife"].id).execute()
         ledger.record_move_out(family["wife"].id, {"date": "2026-03-20", "to_place": "北京"})
