@@ -62,7 +62,8 @@ def demo(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    setup("test")
+    # FPTUI_TEST_PG=postgresql://... runs the same suite against that server (.ci/run).
+    setup("test,postgresql" if os.environ.get("FPTUI_TEST_PG") else "test")
     for cmd in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
         _run(BIN / cmd[0], *cmd[1:])
     return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT)

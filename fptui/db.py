@@ -103,7 +103,9 @@ def _set_version(database: pw.Database, version: int) -> None:
     if isinstance(database, pw.SqliteDatabase):
         database.execute_sql(f"PRAGMA user_version = {int(version)}")
     else:
-        models.Setting.replace(key="schema_version", value=str(version)).execute()
+        models.Setting.insert(key="schema_version", value=str(version)).on_conflict(
+            conflict_target=[models.Setting.key], update={models.Setting.value: str(version)}
+        ).execute()
 
 
 def _migrator(database: pw.Database):

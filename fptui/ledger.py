@@ -177,7 +177,7 @@ def _write_audits(
 # --- lookups ----------------------------------------------------------------------------
 
 
-_SELECT_BY_ID: dict[type[pw.Model], str] = {}
+_SELECT_BY_ID: dict[tuple[type[pw.Model], str], str] = {}
 
 
 def _by_id(model: type[pw.Model], pk: Any) -> pw.Model | None:
@@ -191,12 +191,13 @@ def _by_id(model: type[pw.Model], pk: Any) -> pw.Model | None:
     except (TypeError, ValueError):
         return None
     fields = model._meta.sorted_fields
-    if model not in _SELECT_BY_ID:
+    key = (model, database.param)  # the placeholder differs: ? for SQLite, %s PostgreSQL
+    if key not in _SELECT_BY_ID:
         columns = ", ".join(f'"{f.column_name}"' for f in fields)
-        _SELECT_BY_ID[model] = (
+        _SELECT_BY_ID[key] = (
             f'SELECT {columns} FROM "{model._meta.table_name}" WHERE "id" = {database.param}'
         )
-    row = database.execute_sql(_SELECT_BY_ID[model], (pk,)).fetchone()
+    row = database.execute_sql(_SELECT_BY_ID[key], (pk,)).fetchone()
     if row is None:
         return None
     instance = model(__no_default__=1, **{f.name: f.python_value(v) for f, v in zip(fields, row)})
@@ -574,7 +575,8 @@ def _insert_all(model: type[pw.Model], rows: list[dict[str, Any]]) -> list[int]:
                 f"VALUES ({', '.join([mark] * len(names))}) RETURNING id"
             )
         params = [model._meta.fields[n].db_value(v) for n, v in row.items()]
-        ids.append(cursor.execute(statements[names], params).fetchone()[0])
+        cursor.execute(statements[names], params)  # psycopg2's execute returns None
+        ids.append(cursor.fetchone()[0])
     return ids
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,13 +22,35 @@ class Village:
     village: Area
     group: Area
     other_village: Area
+    url: str = ""  # what `fptui --db` takes to open this same ledger
+
+
+# FPTUI_TEST_PG=postgresql://user:password@host/database runs the ledger tests against
+# PostgreSQL (`.ci/run` starts one): that database's public schema is emptied each test.
+PG_URL = os.environ.get("FPTUI_TEST_PG", "")
+SQLITE = not PG_URL
+sqlite_only = pytest.mark.skipif(
+    not SQLITE, reason="SQLite files: backups, crash safety, the demo, file migrations"
+)
+
+
+def _empty_pg() -> None:
+    import psycopg2
+
+    con = psycopg2.connect(PG_URL)
+    con.autocommit = True
+    con.cursor().execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    con.close()
 
 
 @pytest.fixture
 def ledger_db(tmp_path) -> Iterator[Village]:
     """An empty ledger with one county, township, two villages and a group; today 2026-03-10."""
     schema.use(None)
-    db.open_database(tmp_path / "ledger.db")
+    url = PG_URL or str(tmp_path / "ledger.db")
+    if PG_URL:
+        _empty_pg()
+    db.open_database(url)
     ledger.set_user("tester")
     with clock.frozen(TODAY):
         county = ledger.add_area("county", "140121", "清徐县")
@@ -35,7 +58,7 @@ def ledger_db(tmp_path) -> Iterator[Village]:
         village = ledger.add_area("village", "140121101201", "王家庄村", township)
         group = ledger.add_area("group", "1", "第1村民小组", village)
         other = ledger.add_area("village", "140121101202", "东营村", township)
-        yield Village(county, township, village, group, other)
+        yield Village(county, township, village, group, other, url)
     db.close_database()
     ledger.set_user("")
 

@@ -7,10 +7,12 @@ import sqlite3
 import stat
 
 import pytest
-from conftest import snapshot
+from conftest import snapshot, sqlite_only
 
 from fptui import backup, cli, db, ledger
 from fptui.models import Person
+
+pytestmark = sqlite_only  # SQLite files: this module has no PostgreSQL form
 
 
 def test_a_backup_restores_to_an_identical_ledger(family, tmp_path, capsys):

@@ -262,10 +262,10 @@ def test_a_bad_checks_file_is_refused_with_file_key_and_reason(tmp_path, old, ne
     assert Household  # the models stay importable alongside the loader
 
 
-def test_fptui_check_exits_1_on_errors_and_prints_json(family, tmp_path, capsys):
+def test_fptui_check_exits_1_on_errors_and_prints_json(ledger_db, family, tmp_path, capsys):
     from fptui import cli
 
-    database = str(tmp_path / "ledger.db")
+    database = ledger_db.url
     assert cli.main(["--db", database, "check"]) == 0
     assert capsys.readouterr().out.strip() == "0 errors, 0 warnings"
     ledger.edit_person(family["wife"].id, {"marriage_date": None})

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import sqlite_only
 
 from fptui import db, ledger
 
@@ -37,6 +38,8 @@ while True:
         event = ledger.record_return(person, {"date": "2026-01-06"})
     print(event.id, flush=True)
 """
+
+pytestmark = sqlite_only  # SQLite files: this module has no PostgreSQL form
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

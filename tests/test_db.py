@@ -8,11 +8,14 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import sqlite_only
 
 from fptui import db
 from fptui.models import Audit, Event, Household, Person
 
 V1 = Path(__file__).parent / "data" / "schema_v1.sql"
+
+pytestmark = sqlite_only  # SQLite files: this module has no PostgreSQL form
 
 
 @pytest.fixture(autouse=True)

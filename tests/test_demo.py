@@ -8,12 +8,15 @@ import re
 import sqlite3
 
 import pytest
+from conftest import sqlite_only
 
 from fptui import cli, db, demo, idcard
 from fptui.dates import age_on
 from fptui.models import Area, Audit, Event, FollowUp, Household, Person, Setting
 
 TODAY = dt.date(2026, 11, 23)
+
+pytestmark = sqlite_only  # SQLite files: this module has no PostgreSQL form
 
 
 @pytest.fixture(scope="module")
@@ -205,15 +208,3 @@ def test_the_month_before_last_is_closed_and_the_next_shows_the_planted_differen
     # the headless household's member was added by hand after the close: 补登, named
     added = [p for b in balances.values() for p in b.added]
     assert [Person.get_by_id(p).household_id for p in added] == [headless]
-
-
-def test_ledger_close_months_closes_each_village_or_says_why(ledger_db, family, tmp_path):
-    from fptui import backup, clock, ledger
-
-    v, other = ledger_db.village.id, ledger_db.other_village.id
-    with clock.frozen(dt.date(2026, 4, 2)):
-        ledger.edit_person(family["wife"].id, {"marriage_date": None})  # an error in v only
-        results = dict(ledger.close_months([v, other], "2026-03"))
-    assert results[v].errors[0].rule == "errors_open"
-    assert results[other].month == "2026-03"
-    assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1

@@ -490,7 +490,9 @@ def test_a_missed_monthly_contact_stays_overdue_and_this_months_is_still_due(hom
 # --- the command line and the visit sheet -----------------------------------------------
 
 
-def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(home, tmp_path, capsys):
+def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(
+    ledger_db, home, tmp_path, capsys
+):
     import openpyxl
 
     from fptui import cli
@@ -501,7 +503,7 @@ def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(home, t
         ledger.record_birth(
             {"mother": home["wife"].id, "name": "王乐", "sex": "F", "date": "2026-02-20"}
         )
-    db_path = str(tmp_path / "ledger.db")
+    db_path = ledger_db.url
     sheet = tmp_path / "visits.xlsx"
     with clock.frozen(D(2026, 3, 10)):
         assert cli.main(["--db", db_path, "followups", "--format", "json"]) == 0

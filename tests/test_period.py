@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import SQLITE, sqlite_only
 
 from fptui import backup, clock, ledger, period
 from fptui.models import Audit, MonthClose, Person
@@ -43,7 +44,8 @@ def test_a_balanced_month_closes_with_its_figures_frozen_and_a_backup(family, le
     }
     assert (row.closed_by, row.closed_at.date()) == ("tester", D(2026, 3, 3))
     assert Audit.get(Audit.action == "close_month").record_id == row.id
-    assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
+    if SQLITE:  # PostgreSQL is backed up by its server (pg_dump), not by fptui
+        assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
     refused(ledger.close_month, v, "2026-02", rule="already_closed")
     # a month closes once it is over, not before
     with clock.frozen(D(2026, 3, 31)):
@@ -68,7 +70,7 @@ def test_a_month_that_does_not_balance_cannot_close_and_says_by_how_much(
         # the command line says where: the village, then who is behind it
         from fptui import cli
 
-        database = str(tmp_path / "ledger.db")
+        database = ledger_db.url
         assert cli.main(["--db", database, "close", "--month", "2026-03"]) == 1
         err = capsys.readouterr().err
         assert "王家庄村 月份：2026-03不平衡" in err and "  李秀英：状态为“迁出”" in err
@@ -149,7 +151,7 @@ def test_reopening_needs_a_reason_and_is_audited(family, ledger_db):
 def test_fptui_close_and_reopen(family, ledger_db, tmp_path, capsys):
     from fptui import cli
 
-    database = str(tmp_path / "ledger.db")
+    database = ledger_db.url
     with clock.frozen(D(2026, 3, 3)):
         ledger.edit_person(family["wife"].id, {"marriage_date": None})
         assert (
@@ -161,7 +163,8 @@ def test_fptui_close_and_reopen(family, ledger_db, tmp_path, capsys):
         assert cli.main(["--db", database, "close", "--month", "2026-02"]) == 0
         assert capsys.readouterr().out.count("closed") == 2  # both villages
         # one backup before closing them, not one per village
-        assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
+        if SQLITE:
+            assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
         assert (
             cli.main(
                 [
@@ -253,6 +256,7 @@ def test_a_resident_added_by_hand_after_a_close_is_counted_and_named(family, led
         assert period.balance(v, "2026-04").added == []  # counted once, in March
 
 
+@sqlite_only
 def test_a_failed_backup_closes_nothing_and_says_so(
     family, ledger_db, tmp_path, capsys, monkeypatch
 ):
@@ -263,6 +267,19 @@ def test_a_failed_backup_closes_nothing_and_says_so(
 
     monkeypatch.setattr(backup, "backup", fail)
     with clock.frozen(D(2026, 3, 3)):
-        assert cli.main(["--db", str(tmp_path / "ledger.db"), "close", "--month", "2026-02"]) == 1
+        assert cli.main(["--db", ledger_db.url, "close", "--month", "2026-02"]) == 1
     assert "disk full" in capsys.readouterr().err
     assert MonthClose.select().count() == 0
+
+
+def test_ledger_close_months_closes_each_village_or_says_why(ledger_db, family, tmp_path):
+    from fptui import backup, clock, ledger
+
+    v, other = ledger_db.village.id, ledger_db.other_village.id
+    with clock.frozen(dt.date(2026, 4, 2)):
+        ledger.edit_person(family["wife"].id, {"marriage_date": None})  # an error in v only
+        results = dict(ledger.close_months([v, other], "2026-03"))
+    assert results[v].errors[0].rule == "errors_open"
+    assert results[other].month == "2026-03"
+    if SQLITE:  # PostgreSQL is backed up by its server (pg_dump), not by fptui
+        assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1

@@ -168,10 +168,10 @@ def test_a_bad_scoring_file_is_refused_with_file_key_and_reason(tmp_path, old, n
     assert expected in str(caught.value)
 
 
-def test_fptui_score_prints_a_table_or_json(family, tmp_path, capsys):
+def test_fptui_score_prints_a_table_or_json(ledger_db, family, tmp_path, capsys):
     from fptui import cli
 
-    database = str(tmp_path / "ledger.db")
+    database = ledger_db.url
     assert cli.main(["--db", database, "score", "--month", "2026-03", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["month"] == "2026-03" and len(data["indicators"]) == 11
@@ -202,10 +202,10 @@ def test_year_to_date_follows_the_statistical_year(tmp_path):
     assert Period.month("2026-02").key == "2026-02"
 
 
-def test_fptui_score_year_to_date(family, tmp_path, capsys):
+def test_fptui_score_year_to_date(ledger_db, family, tmp_path, capsys):
     from fptui import cli
 
-    database = str(tmp_path / "ledger.db")
+    database = ledger_db.url
     assert (
         cli.main(
             ["--db", database, "score", "--month", "2026-03", "--year-to-date", "--format", "json"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import snapshot
+from conftest import SQLITE, snapshot
 
 from fptui import checks, clock, ledger
 from fptui.models import Audit, Event, FollowUp, Household, Person
@@ -147,7 +147,8 @@ def test_ids_a_void_frees_do_not_mix_histories(family, ledger_db):
     death = ledger.record_death(husband, {"date": "2026-03-01", "cause": "illness"})
     ledger.void_event(death.id, "录错")
     again = ledger.record_death(husband, {"date": "2026-03-02", "cause": "illness"})
-    assert again.id == death.id  # SQLite gives the freed id again
+    if SQLITE:
+        assert again.id == death.id  # SQLite gives the freed id again
     ledger.void_event(again.id, "又录错")  # its own history, not the first one's
     assert Person.get_by_id(husband).residence == "here"
     birth = ledger.record_birth({"mother": wife, "name": "王二", "sex": "M", "date": "3-1"})
@@ -164,5 +165,6 @@ def test_ids_a_void_frees_do_not_mix_histories(family, ledger_db):
             "relation": "other",
         },
     )
-    assert arrived.person_id == child  # the child's old id, a new person
+    if SQLITE:
+        assert arrived.person_id == child  # the child's old id, a new person
     assert checks.run(only=["status_without_event"]) == []

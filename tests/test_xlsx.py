@@ -99,7 +99,7 @@ def test_every_layout_loads_and_a_bad_one_is_refused(tmp_path):
     assert (caught.value.file, caught.value.key) == (str(path), "report.table")
 
 
-def test_fptui_export_and_report(family, tmp_path, capsys):
+def test_fptui_export_and_report(ledger_db, family, tmp_path, capsys):
     import json
 
     from fptui import cli
@@ -118,7 +118,7 @@ def test_fptui_export_and_report(family, tmp_path, capsys):
                 "id_number": "110105202603020245",
             }
         )
-        database = str(tmp_path / "ledger.db")
+        database = ledger_db.url
         assert (
             cli.main(
                 [

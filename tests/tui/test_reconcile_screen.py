@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import sqlite_only
 
 from fptui import clock, ledger, period
 from fptui.models import Audit, MonthClose, Person
@@ -295,6 +296,7 @@ def test_a_change_is_named_by_its_event_or_its_write_function(family):
         text.set_lang("zh")
 
 
+@sqlite_only
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_failed_backup_on_close_is_a_message_and_nothing_closes(
     family, ledger_db, size, monkeypatch
