@@ -457,7 +457,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.persons < 50:
             print("fptui demo: --persons must be at least 50", file=sys.stderr)
             return 2
-        path = Path(args.demo_db or args.db or _demo_path())
+        target = os.fspath(args.demo_db or args.db or _demo_path())
+        if "://" in target and not target.startswith("sqlite:///"):
+            # the demo replaces its file: never a shared server's database
+            print("fptui demo: the demo is an SQLite file; give a file path", file=sys.stderr)
+            return 2
+        path = Path(target.removeprefix("sqlite:///"))
         summary = demo.build(path, persons=args.persons, seed=args.seed)
         print("\n".join(summary.lines()))
         if args.no_open:

@@ -167,6 +167,9 @@ def test_fptui_demo_no_open_prints_a_summary(tmp_path, capsys):
     assert str(path) in out and "persons" in out and "deliberate faults 7" in out
     db.close_database()
     assert cli.main(["demo", "--persons", "10", "--no-open", "--db", str(path)]) == 2
+    # never over a server's ledger: the demo replaces what it writes to
+    assert cli.main(["--db", "postgresql://u:p@server/ledger", "demo", "--no-open"]) == 2
+    assert "SQLite file" in capsys.readouterr().err
 
 
 def test_fptui_with_a_db_path_creates_and_opens_that_ledger(tmp_path, monkeypatch):
