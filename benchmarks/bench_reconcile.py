@@ -53,6 +53,12 @@ def main() -> None:
         f"overdue, {len(r.changes)} changes, difference {r.balance.difference}"
     )
     started = time.perf_counter()
+    overview = reconcile.township(month)
+    print(
+        f"  township overview (every village: closed?, difference, errors, warnings): "
+        f"{time.perf_counter() - started:.2f} s for {len(overview)} villages (in a worker)"
+    )
+    started = time.perf_counter()
     balances = [period.balance(v, month).difference for v in villages]
     print(
         f"  every village's balance: {(time.perf_counter() - started) * 1000:.0f} ms "

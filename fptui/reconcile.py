@@ -79,6 +79,54 @@ def default_month(village: int, today: dt.date | None = None) -> str:
     return period.previous_month(this)
 
 
+@dataclass
+class VillageMonth:
+    """One village's line of the township's month: where its close stands."""
+
+    village: int
+    name: str
+    closed: MonthClose | None
+    difference: int
+    errors: int
+    warnings: int
+
+
+def township(month: str) -> list[VillageMonth]:
+    """Every village's month at a glance, for the township officer: closed or not, and
+    what stands in the way. The checks run once over the township."""
+    from fptui.models import Area
+
+    villages = list(
+        Area.select(Area.id, Area.name).where(Area.kind == "village").order_by(Area.code)
+    )
+    homes = dict(Household.select(Household.id, Household.village).tuples())
+    counts: dict[int, list[int]] = {v.id: [0, 0] for v in villages}
+    for f in checks.run():
+        home = f.household
+        if home is None and f.person is not None:
+            home = Person.get_by_id(f.person).household_id
+        if homes.get(home) in counts:
+            counts[homes[home]][0 if f.severity == "error" else 1] += 1
+    out = []
+    for v in villages:
+        closed = period.closed(v.id, month)
+        frozen = period.frozen(v.id, month) if closed else None
+        b = frozen or period.balance(v.id, month)
+        out.append(VillageMonth(v.id, v.name, closed, b.difference, *counts[v.id]))
+    return out
+
+
+def township_month(today: dt.date | None = None) -> str:
+    """The month the township's overview starts on: the oldest month a village still has
+    to close (each village's `default_month`)."""
+    from fptui.models import Area
+
+    months = [
+        default_month(v.id, today) for v in Area.select(Area.id).where(Area.kind == "village")
+    ]
+    return min(months) if months else period.previous_month(f"{(today or clock.today()):%Y-%m}")
+
+
 def reconcile(village: int, month: str, *, today: dt.date | None = None) -> Reconciliation:
     """Everything the screen shows for a village's month."""
     closed = period.closed(village, month)

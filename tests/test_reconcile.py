@@ -122,3 +122,17 @@ def test_a_closed_month_shows_its_frozen_balance_and_cannot_close_again(family, 
     # newest first, by time (the family was entered on the 10th, after these)
     assert actions[actions.index("record_birth") + 1] == "close_month"
     assert actions.index("add_person") < actions.index("record_birth")
+
+
+def test_the_township_overview_counts_each_villages_month(family, ledger_db):
+    v, other = ledger_db.village.id, ledger_db.other_village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(other, "2026-02")
+        ledger.edit_person(family["wife"].id, {"marriage_date": None})  # an error in v
+    with clock.frozen(D(2026, 4, 2)):
+        assert reconcile.township_month() == "2026-03"  # v never closed: last month
+        february = {r.village: r for r in reconcile.township("2026-02")}
+    assert [r.name for r in reconcile.township("2026-02")] == ["王家庄村", "东营村"]
+    assert february[other].closed is not None and february[v].closed is None
+    assert (february[v].errors, february[v].difference) == (1, 0)
+    assert (february[other].errors, february[other].warnings) == (0, 0)

@@ -180,8 +180,13 @@ class FptuiApp(Localised, App[None]):
         self.push_screen(FollowupsScreen(), self._reload)
 
     def open_reconcile(self, village: int | None = None) -> None:
-        from fptui.tui.screens.reconcile import ReconcileScreen
+        """The month end of a village; with several villages and none chosen, the
+        township's overview first."""
+        from fptui.tui.screens.reconcile import ReconcileScreen, TownshipMonthScreen
 
+        if village is None and len(queries.villages()) > 1:
+            self.push_screen(TownshipMonthScreen(), self._reload)
+            return
         self.push_screen(ReconcileScreen(village), self._reload)
 
     def open_export(self) -> None:

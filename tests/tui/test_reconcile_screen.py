@@ -15,7 +15,7 @@ from fptui.tui.app import FptuiApp
 from fptui.tui.screens.dialogs import Confirm, Picker
 from fptui.tui.screens.form import FormScreen
 from fptui.tui.screens.person_card import PersonCardScreen
-from fptui.tui.screens.reconcile import ReconcileScreen
+from fptui.tui.screens.reconcile import ReconcileScreen, TownshipMonthScreen
 from fptui.tui.widgets.virtual_list import VirtualList
 
 SIZES = [(80, 24), (120, 40)]
@@ -43,10 +43,13 @@ def lines(app) -> list[str]:
 
 
 async def open_month_end(pilot, app) -> None:
+    """F3 with both villages shown: the township's overview; Enter on the first village."""
     await pilot.press("f3")
     await pilot.pause()
-    assert isinstance(app.screen, Picker)  # two villages: which one
-    await pilot.press("1")
+    assert isinstance(app.screen, TownshipMonthScreen)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("enter")
     await pilot.pause()
     assert isinstance(app.screen, ReconcileScreen)
 
@@ -156,6 +159,10 @@ async def test_months_move_with_brackets_and_a_closed_one_reopens_with_a_reason(
         app = FptuiApp()
         async with app.run_test(size=size) as pilot:
             await open_month_end(pilot, app)
+            # the overview's month: March, which 东营村 has still to close
+            assert "2026-03" in text_of(app, "#rc-title") and "已结账" in text_of(app, "#rc-title")
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
             assert "2026-04" in text_of(app, "#rc-title")
             assert "还没过完" in text_of(app, "#rc-state")
             await pilot.press("right_square_bracket")  # May has not begun
@@ -339,3 +346,34 @@ async def test_voiding_a_birth_from_the_childs_own_card_goes_back(family, size):
         await pilot.pause()
         assert isinstance(app.screen, HouseholdCardScreen)  # his card closed: he is gone
         assert Event.select().where(Event.kind == "birth").count() == 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_township_overview_shows_every_villages_month(faulty, size):
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, TownshipMonthScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "2026-03" in text_of(app, "#tm-title")  # the oldest month still to close
+        rows = lines(app)
+        assert rows[0].startswith("王家庄村") and "未结账" in rows[0] and "-1" in rows[0]
+        assert rows[1].startswith("东营村") and "未结账" in rows[1]
+        assert "2个村中已结账0个" in text_of(app, "#tm-state")
+        await pilot.press("left_square_bracket")  # February: closed in 王家庄村 only
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "2026-02" in text_of(app, "#tm-title")
+        rows = lines(app)
+        assert "已结账" in rows[0] and "未结账" in rows[1]
+        assert "2个村中已结账1个" in text_of(app, "#tm-state")
+        await pilot.press("down", "enter")  # 东营村's February
+        await pilot.pause()
+        assert isinstance(app.screen, ReconcileScreen)
+        assert "东营村" in text_of(app, "#rc-title") and "2026-02" in text_of(app, "#rc-title")
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, TownshipMonthScreen)

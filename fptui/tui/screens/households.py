@@ -173,19 +173,9 @@ class HouseholdsScreen(Localised, Screen):
         self.app.push_screen(FollowupsScreen(village=self.filter.village))
 
     def action_reconcile(self) -> None:
-        """F3: the month end of the village shown; with all villages shown, which one."""
-        villages = queries.villages()
-        if self.filter.village is not None or len(villages) <= 1:
-            self.app.open_reconcile(self.filter.village)
-            return
-        from fptui.tui.screens.dialogs import Picker
-
-        def chosen(village: int | bool | None) -> None:
-            if village not in (False, None):
-                self.app.open_reconcile(village)
-
-        options = [(v.id, v.name) for v in villages]
-        self.app.push_screen(Picker(t("choose_village"), options), chosen)
+        """F3: the month end of the village shown; with all villages shown, the
+        township's overview of every village's month."""
+        self.app.open_reconcile(self.filter.village)
 
     def action_export(self) -> None:
         from fptui.tui.screens.export import ExportScreen

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,7 +18,7 @@ from fptui import period, queries, reconcile, schema
 from fptui.score import Period
 from fptui.tui.text import Localised, colon, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
-from fptui.tui.widgets.virtual_list import VirtualList
+from fptui.tui.widgets.virtual_list import VirtualList, fit
 
 SECTIONS = ("errors", "warnings", "overdue", "changes")
 
@@ -254,12 +255,8 @@ class ReconcileScreen(Localised, Screen[None]):
     def action_month(self, step: int) -> None:
         if self.month is None:
             return
-        start = Period.month(self.month).start
-        year, month = divmod(start.year * 12 + start.month - 1 + step, 12)
-        target = f"{year:04d}-{month + 1:02d}"
-        from fptui import clock
-
-        if target > f"{clock.today():%Y-%m}":
+        target = _next_month(self.month, step)
+        if target is None:
             self.app.notify(t("rc_future"))
             return
         self.month = target
@@ -335,6 +332,111 @@ class ReconcileScreen(Localised, Screen[None]):
 
         title = f"{form.title(lang())} · {month}"
         self.app.push_screen(FormScreen(title, fields, save), self._back_here)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _next_month(month: str, step: int) -> str | None:
+    """The month `step` months away, or None if it has not begun."""
+    from fptui import clock
+
+    start = Period.month(month).start
+    year, index = divmod(start.year * 12 + start.month - 1 + step, 12)
+    target = f"{year:04d}-{index + 1:02d}"
+    return None if target > f"{clock.today():%Y-%m}" else target
+
+
+OVERVIEW_WIDTHS = (16, 22, 10, 10)
+
+
+def overview_header() -> str:
+    cols = (t("village"), t("rc_col_state"), t("rc_col_difference"), t("rc_col_errors"))
+    return " ".join(fit(c, w) for c, w in zip(cols, OVERVIEW_WIDTHS)) + " " + t("rc_col_warnings")
+
+
+def overview_line(v: reconcile.VillageMonth) -> str:
+    if v.closed is not None:
+        state = t("rc_closed", by=v.closed.closed_by, at=f"{v.closed.closed_at:%m-%d}")
+    else:
+        state = t("rc_open")
+    diff = f"{v.difference:+d}" if v.difference else "0"
+    cols = (v.name, state, diff, str(v.errors))
+    return " ".join(fit(c, w) for c, w in zip(cols, OVERVIEW_WIDTHS)) + " " + str(v.warnings)
+
+
+class TownshipMonthScreen(Localised, Screen[None]):
+    """F3 with every village shown: each village's month at a glance (closed or not, its
+    difference, errors and warnings); Enter opens the village's month end."""
+
+    BINDINGS = [
+        Binding("enter", "open", "open"),
+        Binding("left_square_bracket", "month(-1)", "rc_prev", key_display="["),
+        Binding("right_square_bracket", "month(1)", "rc_next", key_display="]"),
+        Binding("escape", "back", "back", key_display="Esc"),
+    ]
+
+    def __init__(self, month: str | None = None) -> None:
+        super().__init__()
+        self.month = month
+        self.rows: list[reconcile.VillageMonth] = []
+
+    def compose(self) -> ComposeResult:
+        yield PlainLabel("", id="tm-title", classes="screen-title")
+        yield Plain("", id="tm-state")
+        yield VirtualList(header=overview_header(), id="tm-list")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        if self.month is None:
+            self.month = reconcile.township_month()
+        self.load()
+        self.query_one(VirtualList).focus()
+
+    def load(self) -> None:
+        self.query_one("#tm-title", PlainLabel).update(
+            f"{t('rc_title')} · {t('rc_township')} · {self.month}"
+        )
+        self.query_one("#tm-state", Plain).update(t("score_computing"))
+        self._compute(self.month)
+
+    @work(thread=True, exclusive=True, group="township-month")
+    def _compute(self, month: str) -> None:
+        # A township's checks take seconds: counted in a thread, the screen stays live.
+        from fptui import db as _db
+
+        rows = reconcile.township(month)
+        _db.close_database()  # this thread's own connection
+        self.app.call_from_thread(self._show, month, rows)
+
+    def _show(self, month: str, rows: list[reconcile.VillageMonth]) -> None:
+        if month != self.month:
+            return  # a month left before it was counted
+        self.rows = rows
+        closed = sum(1 for r in rows if r.closed is not None)
+        self.query_one("#tm-state", Plain).update(
+            t("rc_township_state", closed=closed, n=len(rows))
+        )
+        self.query_one(VirtualList).reset(
+            len(rows), lambda o, n: [overview_line(r) for r in rows[o : o + n]], keep_cursor=True
+        )
+
+    def on_virtual_list_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        if not self.rows:
+            return
+        row = self.rows[self.query_one(VirtualList).cursor]
+        self.app.push_screen(ReconcileScreen(row.village, self.month), lambda _: self.load())
+
+    def action_month(self, step: int) -> None:
+        target = _next_month(self.month or "", step) if self.month else None
+        if target is None:
+            self.app.notify(t("rc_future"))
+            return
+        self.month = target
+        self.load()
 
     def action_back(self) -> None:
         self.dismiss(None)
