@@ -361,8 +361,10 @@ def overview_line(v: reconcile.VillageMonth) -> str:
     else:
         state = t("rc_open")
     diff = f"{v.difference:+d}" if v.difference else "0"
-    cols = (v.name, state, diff, str(v.errors))
-    return " ".join(fit(c, w) for c, w in zip(cols, OVERVIEW_WIDTHS)) + " " + str(v.warnings)
+    # today's findings stand in the way of an open month; a closed one is past them
+    errors, warnings = ("—", "—") if v.closed is not None else (str(v.errors), str(v.warnings))
+    cols = (v.name, state, diff, errors)
+    return " ".join(fit(c, w) for c, w in zip(cols, OVERVIEW_WIDTHS)) + " " + warnings
 
 
 class TownshipMonthScreen(Localised, Screen[None]):
