@@ -58,6 +58,15 @@ def main() -> None:
         f"  township overview (every village: closed?, difference, errors, warnings): "
         f"{time.perf_counter() - started:.2f} s for {len(overview)} villages (in a worker)"
     )
+    from fptui import checks
+
+    known = checks.run()
+    started = time.perf_counter()
+    reconcile.township(month, known)
+    print(
+        f"  the same with the live score's findings (as the screen has them): "
+        f"{time.perf_counter() - started:.2f} s"
+    )
     started = time.perf_counter()
     balances = [period.balance(v, month).difference for v in villages]
     print(
@@ -66,9 +75,7 @@ def main() -> None:
     )
     clock.set_now(dt.datetime.combine(today, dt.time(12)))
     warnings = set()
-    from fptui import checks
-
-    for f in checks.run():
+    for f in known:
         warnings.add(f"{f.code}:{f.person or f.household}")
     started = time.perf_counter()
     results = ledger.close_months(villages, month, warnings)

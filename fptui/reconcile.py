@@ -91,9 +91,10 @@ class VillageMonth:
     warnings: int
 
 
-def township(month: str) -> list[VillageMonth]:
+def township(month: str, findings: list | None = None) -> list[VillageMonth]:
     """Every village's month at a glance, for the township officer: closed or not, and
-    what stands in the way. The checks run once over the township."""
+    what stands in the way. The checks run once over the township, unless `findings`
+    holds them already (the live score's, kept current after each save)."""
     from fptui.models import Area
 
     villages = list(
@@ -101,7 +102,7 @@ def township(month: str) -> list[VillageMonth]:
     )
     homes = dict(Household.select(Household.id, Household.village).tuples())
     counts: dict[int, list[int]] = {v.id: [0, 0] for v in villages}
-    for f in checks.run():
+    for f in checks.run() if findings is None else findings:
         home = f.household
         if home is None and f.person is not None:
             home = Person.get_by_id(f.person).household_id

@@ -136,3 +136,7 @@ def test_the_township_overview_counts_each_villages_month(family, ledger_db):
     assert february[other].closed is not None and february[v].closed is None
     assert (february[v].errors, february[v].difference) == (1, 0)
     assert (february[other].errors, february[other].warnings) == (0, 0)
+    # the live score's findings give the same counts without running the checks again
+    from fptui import checks
+
+    assert reconcile.township("2026-02", checks.run()) == reconcile.township("2026-02")

@@ -400,14 +400,19 @@ class TownshipMonthScreen(Localised, Screen[None]):
             f"{t('rc_title')} · {t('rc_township')} · {self.month}"
         )
         self.query_one("#tm-state", Plain).update(t("score_computing"))
-        self._compute(self.month)
+        # The live score's findings are the township's, kept current after each save:
+        # then only the balances are counted; else the checks run too, in the thread.
+        self.app.refresh_score()
+        live = self.app.live
+        township_wide = live.cache is not None and live.village is None
+        self._compute(self.month, live.cache.findings() if township_wide else None)
 
     @work(thread=True, exclusive=True, group="township-month")
-    def _compute(self, month: str) -> None:
+    def _compute(self, month: str, findings: list | None) -> None:
         # A township's checks take seconds: counted in a thread, the screen stays live.
         from fptui import db as _db
 
-        rows = reconcile.township(month)
+        rows = reconcile.township(month, findings)
         _db.close_database()  # this thread's own connection
         self.app.call_from_thread(self._show, month, rows)
 
