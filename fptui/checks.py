@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,14 +124,23 @@ def _with_ids(scope: Scope) -> pw.ModelSelect:
     )
 
 
-_ID_SCAN: dict[Scope, tuple[list, list]] = {}
+class _IdScans(threading.local):
+    """The ID scan of the run under way, per thread: the live score's worker, the
+    township overview's and the screens may run the checks at the same time."""
+
+    def __init__(self) -> None:
+        self.by_scope: dict[Scope, tuple[list, list]] = {}
+
+
+_ID_SCAN = _IdScans()
 
 
 def _id_scan(scope: Scope) -> tuple[list, list]:
     """Every ID number in scope read once, for both ID checks: the invalid ones (with the
     reason) and the persons whose sex or date of birth the number contradicts. Only these
     few are kept, not the township's 100,000 numbers."""
-    if scope not in _ID_SCAN:
+    scans = _ID_SCAN.by_scope
+    if scope not in scans:
         from fptui import idcard
 
         invalid, disagree = [], []
@@ -143,9 +153,9 @@ def _id_scan(scope: Scope) -> tuple[list, list]:
             for what, ok in (("sex", info.sex == sex), ("birth_date", info.birth_date == birth)):
                 if not ok:
                     disagree.append((pid, hid, name, what))
-        _ID_SCAN.clear()
-        _ID_SCAN[scope] = (invalid, disagree)
-    return _ID_SCAN[scope]
+        scans.clear()
+        scans[scope] = (invalid, disagree)
+    return scans[scope]
 
 
 @check("id_invalid", ("name", "reason"))
@@ -542,7 +552,7 @@ def run(
                 if mark not in seen:
                     seen.add(mark)
                     findings.append(f)
-    _ID_SCAN.clear()  # the next run reads the numbers again, as they are then
+    _ID_SCAN.by_scope.clear()  # the next run reads the numbers again, as they are then
     findings.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
     return findings
 

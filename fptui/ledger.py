@@ -845,13 +845,15 @@ def _create_followups(planned: list[followups.Planned], source_event: int | None
         ).fetchall()
     )
     # The same visit twice (a new confirmation and the successor of last year's) is one.
-    booked = set(
-        database.execute_sql(
+    # due_on as ISO text: SQLite gives text, psycopg2 a date
+    booked = {
+        (kind, person, day if isinstance(day, str) else day.isoformat())
+        for kind, person, day in database.execute_sql(
             f"SELECT kind, person_id, due_on FROM follow_up WHERE status = 'open' "
             f"AND person_id IN ({', '.join([mark] * len(people))})",
             people,
         ).fetchall()
-    )
+    }
     insert = (
         f"INSERT INTO follow_up ({', '.join(_FOLLOWUP_COLUMNS)}) "
         f"VALUES ({', '.join([mark] * len(_FOLLOWUP_COLUMNS))}) RETURNING id"

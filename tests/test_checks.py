@@ -310,3 +310,26 @@ def test_a_village_cache_keeps_only_its_own_holders_of_a_shared_id(family, ledge
     cache.refresh({family["household"].id})
     refreshed = {f.person for f in cache.findings() if f.code == "id_duplicate"}
     assert loaded == refreshed == {family["husband"].id}
+
+
+def test_each_thread_keeps_its_own_id_scan(family, ledger_db):
+    # the live score's worker, the township overview's and a screen may all check at
+    # once: one run's ID scan is neither seen nor cleared by another thread's run
+    import threading
+
+    from fptui import db
+
+    scope = checks.Scope()
+    checks._id_scan(scope)
+    seen: list[bool] = []
+
+    def other() -> None:
+        seen.append(scope in checks._ID_SCAN.by_scope)
+        checks.run()  # ends by clearing its own scans
+        db.close_database()
+
+    worker = threading.Thread(target=other)
+    worker.start()
+    worker.join()
+    assert seen == [False]
+    assert scope in checks._ID_SCAN.by_scope

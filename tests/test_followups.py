@@ -593,3 +593,14 @@ def test_the_same_visit_twice_in_one_round_is_done_once(home):
             ]
         )
     assert len(visits(husband, "open")) == 1
+
+
+def test_the_same_visit_planned_twice_is_booked_once(family):
+    # SQLite hands the stored date back as text, psycopg2 as a date: both are one visit
+    from fptui.followups import Planned
+
+    wife = family["wife"].id
+    plan = Planned("prenatal", 1, wife, dt.date(2026, 4, 1), dt.date(2026, 3, 1))
+    ledger._create_followups([plan])
+    ledger._create_followups([plan])
+    assert FollowUp.select().where(FollowUp.person == wife).count() == 1

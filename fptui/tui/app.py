@@ -41,13 +41,26 @@ class FptuiApp(Localised, App[None]):
         # The full check runs after the first paint, in a thread: the list is usable at once.
         self.call_after_refresh(self.load_score)
 
-    @work(thread=True, exclusive=True, group="score")
+    @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def load_score(self, village: int | None = None) -> None:
+        import peewee as pw
+
         from fptui import db as _db
 
-        self.live.load(village)
-        _db.close_database()  # this thread's own connection
-        self.call_from_thread(self.show_score)
+        try:
+            self.live.load(village)
+        except pw.DatabaseError as error:  # a message, not the app's end
+            self.call_from_thread(
+                self.notify, t("score_failed", error=str(error)), severity="error", timeout=10
+            )
+            return
+        finally:
+            _db.close_database()  # this thread's own connection
+        self.call_from_thread(self._score_loaded)
+
+    def _score_loaded(self) -> None:
+        self.refresh_score()  # the saves made while it was loading
+        self.show_score()
 
     def show_score(self) -> None:
         """Put the current score on every score panel of the screens open."""
@@ -63,8 +76,10 @@ class FptuiApp(Localised, App[None]):
         """After a save: check again only the households it touched, and re-score."""
         from fptui import ledger
 
+        if self.live.cache is None:
+            return  # still loading: the households touched meanwhile wait for it
         touched = ledger.take_touched()
-        if self.live.cache is not None and touched:
+        if touched:
             self.live.refresh(touched)
             self.show_score()
 

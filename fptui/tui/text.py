@@ -202,7 +202,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rc_overdue_head": ("到月底仍未做的随访 {n}", "Visits due by month end, not done {n}"),
     "rc_changes_head": ("本月初以来录入的变更 {n}", "Changes entered since the month began {n}"),
+    "score_failed": ("得分计算失败：{error}", "The score could not be counted: {error}"),
     "rc_township": ("全乡镇", "Township"),
+    "rc_count_failed": (
+        "统计失败：{error}（按 [ 或 ] 重试）",
+        "Counting failed: {error} ([ or ] to retry)",
+    ),
     "rc_township_state": (
         "{n}个村中已结账{closed}个；回车打开一个村的核对",
         "{closed} of {n} villages closed; Enter opens a village's month end",

@@ -377,3 +377,30 @@ async def test_the_township_overview_shows_every_villages_month(faulty, size):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, TownshipMonthScreen)
+
+
+async def test_a_database_error_while_counting_is_a_message_not_the_end(
+    family, ledger_db, monkeypatch
+):
+    import peewee as pw
+
+    from fptui import reconcile
+    from fptui.tui.widgets.score_panel import LiveScore
+
+    def gone(*args, **kwargs):
+        raise pw.OperationalError("server closed the connection")
+
+    monkeypatch.setattr(LiveScore, "load", gone)  # the score at start
+    monkeypatch.setattr(reconcile, "township", gone)  # the township overview
+    with clock.frozen(D(2026, 4, 2)):
+        app = FptuiApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert any("得分计算失败" in str(n.message) for n in app._notifications)
+            await pilot.press("f3")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, TownshipMonthScreen)
+            assert "统计失败" in text_of(app, "#tm-state")
+            assert app.is_running and app._exception is None

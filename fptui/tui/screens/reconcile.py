@@ -407,14 +407,26 @@ class TownshipMonthScreen(Localised, Screen[None]):
         township_wide = live.cache is not None and live.village is None
         self._compute(self.month, live.cache.findings() if township_wide else None)
 
-    @work(thread=True, exclusive=True, group="township-month")
+    @work(thread=True, exclusive=True, group="township-month", exit_on_error=False)
     def _compute(self, month: str, findings: list | None) -> None:
         # A township's checks take seconds: counted in a thread, the screen stays live.
+        # A database error (a township server gone) is a message, not the app's end.
+        import peewee as pw
+
         from fptui import db as _db
 
-        rows = reconcile.township(month, findings)
-        _db.close_database()  # this thread's own connection
+        try:
+            rows = reconcile.township(month, findings)
+        except pw.DatabaseError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        finally:
+            _db.close_database()  # this thread's own connection
         self.app.call_from_thread(self._show, month, rows)
+
+    def _failed(self, error: str) -> None:
+        self.query_one("#tm-state", Plain).update(t("rc_count_failed", error=error))
+        self.app.notify(t("rc_count_failed", error=error), severity="error", timeout=10)
 
     def _show(self, month: str, rows: list[reconcile.VillageMonth]) -> None:
         if month != self.month:
