@@ -15,7 +15,7 @@ from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from fptui.tui.text import Localised, t
-from fptui.tui.widgets.plain import PlainLabel
+from fptui.tui.widgets.plain import Plain, PlainLabel
 
 
 class Picker(Localised, ModalScreen[Any]):
@@ -108,7 +108,7 @@ class Confirm(Localised, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield PlainLabel(self.title_text, classes="dialog-title")
-            yield PlainLabel(self.body)
+            yield Plain(self.body)  # wraps: a body may be longer than the dialog is wide
             yield PlainLabel(f"{t('confirm_yes')}    {t('confirm_no')}")
         yield Footer(compact=True, show_command_palette=False)
 
