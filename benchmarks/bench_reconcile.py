@@ -76,7 +76,7 @@ def main() -> None:
     clock.set_now(dt.datetime.combine(today, dt.time(12)))
     warnings = set()
     for f in known:
-        warnings.add(f"{f.code}:{f.person or f.household}")
+        warnings.add(f.key)
     started = time.perf_counter()
     results = ledger.close_months(villages, month, warnings)
     closed = sum(1 for _, r in results if not isinstance(r, Exception))

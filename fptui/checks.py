@@ -38,6 +38,29 @@ class Finding:
     def text(self, lang: str = "zh") -> str:
         return self.message(lang)
 
+    @property
+    def key(self) -> str:
+        """How a month close names an acknowledged warning: "code:person" (or household)."""
+        return f"{self.code}:{self.person or self.household}"
+
+
+def by_village(findings: list[Finding], villages: list[int]) -> dict[int, list[Finding]]:
+    """The findings about each village's own households (a finding named by its person
+    only is filed under the person's household)."""
+    homes = dict(
+        Household.select(Household.id, Household.village)
+        .where(Household.village.in_(villages))
+        .tuples()
+    )
+    out: dict[int, list[Finding]] = {v: [] for v in villages}
+    for f in findings:
+        home = f.household
+        if home is None and f.person is not None:
+            home = Person.get_by_id(f.person).household_id
+        if homes.get(home) in out:
+            out[homes[home]].append(f)
+    return out
+
 
 @dataclass(frozen=True)
 class Scope:

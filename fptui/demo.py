@@ -820,10 +820,10 @@ def _close_earlier_month(today: dt.date) -> str:
     the person who left with no event as a difference in its balance."""
     from fptui import checks, period
 
-    month = period.previous_month(period.previous_month(f"{today:%Y-%m}"))
+    month = period.add_months(f"{today:%Y-%m}", -2)
     database.execute_sql("ANALYZE")  # the checks' queries want the tables' statistics
     findings = checks.run()
-    warnings = {f"{f.code}:{f.person or f.household}" for f in findings}
+    warnings = {f.key for f in findings}
     villages = [v.id for v in Area.select(Area.id).where(Area.kind == "village")]
     for _village, result in ledger.close_months(
         villages, month, warnings, backup=False, findings=findings

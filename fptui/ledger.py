@@ -1306,21 +1306,8 @@ def close_months(
 
     ids = [int(getattr(v, "id", v)) for v in villages]
     if findings is None:
-        findings_all = checks.run(village=ids[0]) if len(ids) == 1 else checks.run()
-    else:
-        findings_all = findings
-    by_village: dict[int, list] = {v: [] for v in ids}
-    homes = dict(
-        Household.select(Household.id, Household.village)
-        .where(Household.village.in_(ids))
-        .tuples()
-    )
-    for f in findings_all:
-        home = f.household
-        if home is None and f.person is not None:
-            home = Person.get_by_id(f.person).household_id
-        if homes.get(home) in by_village:
-            by_village[homes[home]].append(f)
+        findings = checks.run(village=ids[0]) if len(ids) == 1 else checks.run()
+    by_village = checks.by_village(findings, ids)
     out: list[tuple[int, MonthClose | InvalidInput]] = []
     backed_up = not backup
     for village_id in ids:
@@ -1361,7 +1348,7 @@ def _close(
     `backup`) and freeze the month's figures."""
     from fptui import period
 
-    b = period.balance(village_id, month)
+    b = period.balance(village_id, month, findings)
     if b.difference:
         raise refuse(
             "month",
@@ -1376,7 +1363,7 @@ def _close(
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise refuse("month", MONTH, "period", "errors_open", count=len(errors))
-    warnings = {f"{f.code}:{f.person or f.household}" for f in findings if f.severity == "warning"}
+    warnings = {f.key for f in findings if f.severity == "warning"}
     open_warnings = warnings - set(acknowledged)
     if open_warnings:
         raise refuse("month", MONTH, "period", "warnings_open", count=len(open_warnings))

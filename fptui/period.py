@@ -35,28 +35,22 @@ class Balance:
 
     @property
     def expected(self) -> int:
-        f, late = self.flows, self.late
-        return (
-            self.start
-            + len(self.added)
-            + f.births
-            - f.deaths
-            + f.moved_in
-            - f.moved_away
-            + late.births
-            - late.deaths
-            + late.moved_in
-            - late.moved_away
-        )
+        return self.start + len(self.added) + self.flows.net + self.late.net
 
     @property
     def difference(self) -> int:
         return self.end - self.expected
 
 
-def previous_month(key: str) -> str:
+def add_months(key: str, n: int) -> str:
+    """The month `n` months after `key` (before, for a negative `n`), as YYYY-MM."""
     start = Period.month(key).start
-    return f"{start - dt.timedelta(days=1):%Y-%m}"
+    year, index = divmod(start.year * 12 + start.month - 1 + n, 12)
+    return f"{year:04d}-{index + 1:02d}"
+
+
+def previous_month(key: str) -> str:
+    return add_months(key, -1)
 
 
 def closed(village: int, month: str) -> MonthClose | None:
@@ -73,10 +67,6 @@ def closed_months(village: int) -> list[str]:
     ]
 
 
-def is_closed(village: int, day: dt.date) -> bool:
-    return closed(village, f"{day:%Y-%m}") is not None
-
-
 def closed_since(village: int, day: dt.date) -> str | None:
     """The first closed month of the village on or after `day`'s month (None: none is).
     A record of that day is in its frozen figures (the end, or the start carried on)."""
@@ -89,7 +79,16 @@ def closed_since(village: int, day: dt.date) -> str | None:
     return row.month if row is not None else None
 
 
-def balance(village: int, month: str) -> Balance:
+def month_balance(village: int, month: str, findings: list | None = None) -> Balance:
+    """The month's balance as the meeting sees it: as frozen if closed, else as counted."""
+    return (frozen(village, month) if closed(village, month) else None) or balance(
+        village, month, findings
+    )
+
+
+def balance(village: int, month: str, findings: list | None = None) -> Balance:
+    """The month's balance counted now. `findings`: the village's check findings when the
+    caller has them, to name who is behind a difference without checking again."""
     period = Period.month(month)
     before = (
         MonthClose.select()
@@ -104,7 +103,7 @@ def balance(village: int, month: str) -> Balance:
         gap_start = Period.month(before.month).end + dt.timedelta(days=1)
         if gap_start < period.start:
             gap = tables.flows(Period(gap_start, period.start - dt.timedelta(days=1)), village)
-            start += gap.births - gap.deaths + gap.moved_in - gap.moved_away
+            start += gap.net
         frozen = True
         added = added_without_event(village, before)
     else:
@@ -120,9 +119,11 @@ def balance(village: int, month: str) -> Balance:
         added=added,
     )
     if result.difference:
-        from fptui import checks
+        if findings is None:
+            from fptui import checks
 
-        result.persons = [f for f in checks.run(village=village, only=["status_without_event"])]
+            findings = checks.run(village=village, only=["status_without_event"])
+        result.persons = [f for f in findings if f.code == "status_without_event"]
     return result
 
 
@@ -220,7 +221,7 @@ def figures(b: Balance) -> dict:
         "deaths": b.flows.deaths,
         "moved_in": b.flows.moved_in,
         "moved_away": b.flows.moved_away,
-        "late": late.births - late.deaths + late.moved_in - late.moved_away,
+        "late": late.net,
         "added": b.added,
         "flows": asdict(b.flows),
     }

@@ -206,9 +206,9 @@ def person(person_id: int) -> Person | None:
     return Person.get_or_none(Person.id == person_id)
 
 
-def event_data(event_id: int) -> dict:
-    """An event's own details (its form's fields besides the date), as stored."""
-    return json.loads(Event.get_by_id(event_id).data)
+def event(event_id: int) -> Event:
+    """One recorded event (its own details are `json.loads(event.data)`)."""
+    return Event.get_by_id(event_id)
 
 
 def person_events(person_id: int) -> list[EventRow]:

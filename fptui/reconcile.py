@@ -63,8 +63,8 @@ class Reconciliation:
 
 
 def warning_key(finding: checks.Finding) -> str:
-    """How `ledger.close_month` names an acknowledged warning."""
-    return f"{finding.code}:{finding.person or finding.household}"
+    """How `ledger.close_month` names an acknowledged warning (`Finding.key`)."""
+    return finding.key
 
 
 def default_month(village: int, today: dt.date | None = None) -> str:
@@ -74,8 +74,7 @@ def default_month(village: int, today: dt.date | None = None) -> str:
     this = f"{today:%Y-%m}"
     done = period.closed_months(village)
     if done:
-        after = f"{Period.month(done[-1]).end + dt.timedelta(days=1):%Y-%m}"
-        return min(after, this)
+        return min(period.add_months(done[-1], 1), this)
     return period.previous_month(this)
 
 
@@ -100,20 +99,23 @@ def township(month: str, findings: list | None = None) -> list[VillageMonth]:
     villages = list(
         Area.select(Area.id, Area.name).where(Area.kind == "village").order_by(Area.code)
     )
-    homes = dict(Household.select(Household.id, Household.village).tuples())
-    counts: dict[int, list[int]] = {v.id: [0, 0] for v in villages}
-    for f in checks.run() if findings is None else findings:
-        home = f.household
-        if home is None and f.person is not None:
-            home = Person.get_by_id(f.person).household_id
-        if homes.get(home) in counts:
-            counts[homes[home]][0 if f.severity == "error" else 1] += 1
+    found = checks.by_village(
+        checks.run() if findings is None else findings, [v.id for v in villages]
+    )
     out = []
     for v in villages:
-        closed = period.closed(v.id, month)
-        frozen = period.frozen(v.id, month) if closed else None
-        b = frozen or period.balance(v.id, month)
-        out.append(VillageMonth(v.id, v.name, closed, b.difference, *counts[v.id]))
+        mine = found[v.id]
+        errors = sum(1 for f in mine if f.severity == "error")
+        out.append(
+            VillageMonth(
+                v.id,
+                v.name,
+                period.closed(v.id, month),
+                period.month_balance(v.id, month, mine).difference,
+                errors,
+                len(mine) - errors,
+            )
+        )
     return out
 
 
@@ -131,8 +133,8 @@ def township_month(today: dt.date | None = None) -> str:
 def reconcile(village: int, month: str, *, today: dt.date | None = None) -> Reconciliation:
     """Everything the screen shows for a village's month."""
     closed = period.closed(village, month)
-    balance = (period.frozen(village, month) if closed else None) or period.balance(village, month)
     findings = checks.run(village=village)
+    balance = period.month_balance(village, month, findings)
     end = Period.month(month).end
     today = today or clock.today()
     return Reconciliation(

@@ -78,6 +78,11 @@ class Flows:
     moved_in: int = 0
     moved_away: int = 0
 
+    @property
+    def net(self) -> int:
+        """What these flows add to the population: births − deaths + in − away."""
+        return self.births - self.deaths + self.moved_in - self.moved_away
+
 
 def flows(period: Period, village: int | None = None) -> Flows:
     """The month's (or period's) births, deaths and moves of the registered population."""
@@ -140,14 +145,7 @@ class PopulationRow:
     @property
     def balance(self) -> int:
         """End less what the start, the month's flows and its late entries make it."""
-        f = self.flows
-        return self.end - (
-            self.start + f.births - f.deaths + f.moved_in - f.moved_away + self.late
-        )
-
-
-def _net(f: Flows) -> int:
-    return f.births - f.deaths + f.moved_in - f.moved_away
+        return self.end - (self.start + self.flows.net + self.late)
 
 
 def _add(a: Flows, b: Flows) -> Flows:
@@ -184,7 +182,7 @@ def population_row(unit: str, month: Period, year: Period, village: int) -> Popu
             death_rate=None,
             natural_growth_rate=None,
             sex_ratio_at_birth=None,
-            late=_net(b.late),
+            late=b.late.net,
         )
     )
 

@@ -155,11 +155,11 @@ def event_edit_form(event_id: int) -> FormScreen:
     """Correct a recorded event: its date and its own details. Who it names (mother,
     spouse, the child's name and sex) belongs to their cards and is not changed here;
     an event of a closed month is refused by the ledger, saying how to correct it."""
-    from fptui.models import Event
+    import json
 
-    event = Event.get_by_id(event_id)
+    event = queries.event(event_id)
     form = schema.current().forms[event.kind]
-    data = {**queries.event_data(event_id), "date": event.happened_on}
+    data = {**json.loads(event.data), "date": event.happened_on}
     person_keys = {"name", "sex", "id_number"} if form.subject == "birth" else set()
     keys = [
         f.key
@@ -181,9 +181,7 @@ def event_edit_form(event_id: int) -> FormScreen:
 def event_void_form(event_id: int) -> FormScreen:
     """Void an event entered in error: the reason is asked, and the ledger puts back
     every row the event's save wrote (refused after a close or a later change)."""
-    from fptui.models import Event
-
-    event = Event.get_by_id(event_id)
+    event = queries.event(event_id)
     form = schema.current().forms["event_void"]
     kind = schema.current().forms[event.kind].title(lang())
 

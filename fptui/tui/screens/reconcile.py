@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from fptui import period, queries, reconcile, schema
-from fptui.score import Period
 from fptui.tui.text import Localised, colon, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
 from fptui.tui.widgets.virtual_list import VirtualList, fit
@@ -35,8 +34,7 @@ class Entry:
 
 
 def balance_line(b: period.Balance) -> str:
-    f, late = b.flows, b.late
-    net_late = late.births - late.deaths + late.moved_in - late.moved_away
+    f = b.flows
     line = t(
         "rc_balance",
         start=b.start,
@@ -44,7 +42,7 @@ def balance_line(b: period.Balance) -> str:
         deaths=f.deaths,
         moved_in=f.moved_in,
         moved_away=f.moved_away,
-        late=f"{net_late:+d}",
+        late=f"{b.late.net:+d}",
         added=f"{len(b.added):+d}",
         expected=b.expected,
         end=b.end,
@@ -341,9 +339,7 @@ def _next_month(month: str, step: int) -> str | None:
     """The month `step` months away, or None if it has not begun."""
     from fptui import clock
 
-    start = Period.month(month).start
-    year, index = divmod(start.year * 12 + start.month - 1 + step, 12)
-    target = f"{year:04d}-{index + 1:02d}"
+    target = period.add_months(month, step)
     return None if target > f"{clock.today():%Y-%m}" else target
 
 
