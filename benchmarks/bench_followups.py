@@ -25,8 +25,9 @@ def main() -> None:
     args = parser.parse_args()
     path = township(args.persons)
 
-    from fptui import clock, db, followups, ledger
+    from fptui import clock, db, ledger
     from fptui.models import FollowUp, Setting
+    from fptui.reads import followups
 
     db.open_database(path)
     today = dt.date.fromisoformat(Setting.get_by_id("demo_today").value)

@@ -30,8 +30,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="fptui-bench-")) / "ledger.db"
     shutil.copy(cached, work)
 
-    from fptui import clock, db, ledger, period, reconcile
+    from fptui import clock, db, ledger
     from fptui.models import Area, Setting
+    from fptui.reads import period, reconcile
 
     db.open_database(work)
     today = dt.date.fromisoformat(Setting.get_by_id("demo_today").value)
@@ -58,7 +59,7 @@ def main() -> None:
         f"  township overview (every village: closed?, difference, errors, warnings): "
         f"{time.perf_counter() - started:.2f} s for {len(overview)} villages (in a worker)"
     )
-    from fptui import checks
+    from fptui.reads import checks
 
     known = checks.run()
     started = time.perf_counter()

@@ -28,8 +28,9 @@ def main() -> None:
     args = parser.parse_args()
     path = township(args.persons)
 
-    from fptui import checks, clock, db, ledger
+    from fptui import clock, db, ledger
     from fptui.models import Area, Person, Setting
+    from fptui.reads import checks
     from fptui.tui.widgets.score_panel import LiveScore
 
     db.open_database(path)

@@ -113,7 +113,7 @@ def _open_app(database: str, lang: str) -> int:
 
 def _village(text: str | None) -> tuple[int | None, str]:
     """The village a --village value names (its 12-digit code, name or id)."""
-    from fptui import queries
+    from fptui.reads import queries
 
     if not text:
         return None, ""
@@ -129,7 +129,7 @@ def _village(text: str | None) -> tuple[int | None, str]:
 def _followups(args: argparse.Namespace) -> int:
     import json
 
-    from fptui import followups, queries
+    from fptui.reads import followups, queries
 
     village, unit = _village(args.village)
     group = None
@@ -166,7 +166,7 @@ def _followups(args: argparse.Namespace) -> int:
             )
         )
     else:
-        from fptui.tui.widgets.virtual_list import fit
+        from fptui.cells import fit
 
         for r in rows:
             place = f"{r.village} {r.group}".strip()
@@ -186,7 +186,7 @@ def _followups(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     import json
 
-    from fptui import checks
+    from fptui.reads import checks
 
     village, _ = _village(args.village)
     findings = checks.run(village=village)
@@ -220,7 +220,7 @@ def _setup(args: argparse.Namespace) -> int:
     """Areas are added once: run again with a new --village to add it."""
     from fptui import ledger
     from fptui.models import Area
-    from fptui.validate import InvalidInput
+    from fptui.schema.validate import InvalidInput
 
     def area(kind: str, code: str, name: str, parent: Area | None) -> Area:
         found = Area.get_or_none((Area.kind == kind) & (Area.code == code))
@@ -284,7 +284,8 @@ def _report(args: argparse.Namespace) -> int:
     import datetime as dt
     import json
 
-    from fptui.reports import layout, tables
+    from fptui.reads import tables
+    from fptui.reports import layout
     from fptui.schema import Text
 
     if not _month(args.month):
@@ -322,7 +323,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _villages_for(args: argparse.Namespace) -> list[tuple[int, str]]:
-    from fptui import queries
+    from fptui.reads import queries
 
     village, name = _village(args.village)
     if village is not None:
@@ -332,7 +333,7 @@ def _villages_for(args: argparse.Namespace) -> list[tuple[int, str]]:
 
 def _each_village(args: argparse.Namespace, action: str, change: object) -> int:
     """Run a month change for each chosen village; report each; 1 if any was refused."""
-    from fptui.validate import InvalidInput
+    from fptui.schema.validate import InvalidInput
 
     if not _month(args.month):
         return 2
@@ -377,8 +378,8 @@ def _close(args: argparse.Namespace) -> int:
 
 def _print_where(village: int, month: str, lang: str) -> None:
     """Who is behind a difference: those the status check names, those added by hand."""
-    from fptui import period
     from fptui.models import Person
+    from fptui.reads import period
 
     b = period.balance(village, month)
     for finding in b.persons:
@@ -401,7 +402,7 @@ def _score(args: argparse.Namespace) -> int:
     import json
     import re
 
-    from fptui import score
+    from fptui.reads import score
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
         print(f"fptui score: --month must be YYYY-MM, got {args.month!r}", file=sys.stderr)
@@ -436,7 +437,7 @@ def _score(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    from fptui.tui.widgets.virtual_list import fit
+    from fptui.cells import fit
 
     for i in result.indicators:
         target = "" if i.target is None else f"{i.target:g}"

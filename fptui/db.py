@@ -133,13 +133,27 @@ def _v2_search_keys(database: pw.Database) -> None:
 
 
 def _v3_household_search(database: pw.Database) -> None:
-    """v3: each household's search text (search.py), built for every household there."""
+    """v3: each household's search text (search.py), built for every household there.
+
+    Written out here rather than calling the ledger: a migration stays as it was when
+    its version was made, whatever the write path later becomes."""
     from playhouse.migrate import migrate as run
 
-    run(_migrator(database).add_column("household", "search", models.Household.search))
-    from fptui.ledger import reindex_households
+    from fptui.search import search_text
 
-    reindex_households()
+    run(_migrator(database).add_column("household", "search", models.Household.search))
+    members: dict[int, list[tuple]] = {}
+    for household, *member in database.execute_sql(
+        "SELECT household_id, name, py_initials, py_full, id_number FROM person "
+        "ORDER BY household_id, id"
+    ).fetchall():
+        members.setdefault(household, []).append(tuple(member))
+    numbers = database.execute_sql("SELECT id, number FROM household").fetchall()
+    mark = database.param
+    database.cursor().executemany(
+        f"UPDATE household SET search = {mark} WHERE id = {mark}",
+        [(search_text(number, members.get(hid, [])), hid) for hid, number in numbers],
+    )
 
 
 def _v4_followup_steps(database: pw.Database) -> None:

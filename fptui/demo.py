@@ -762,6 +762,19 @@ class _Simulation:
             )
 
 
+def _remember(seed: int, persons: int, today: dt.date, faults: list[str]) -> None:
+    """Keep how the demo was made (seed, size, day) and the faults it planted, for the
+    tests that look for them and for `fptui demo` to say what it built."""
+    Setting.insert_many(
+        [
+            {"key": "demo_seed", "value": str(seed)},
+            {"key": "demo_persons", "value": str(persons)},
+            {"key": "demo_today", "value": today.isoformat()},
+            {"key": "demo_faults", "value": json.dumps(faults, ensure_ascii=False)},
+        ]
+    ).execute()
+
+
 def _make_faults(rng: random.Random) -> list[str]:
     """A handful of ledger faults for the logic checks and the monthly balance to find."""
     faults = []
@@ -818,7 +831,7 @@ def _close_earlier_month(today: dt.date) -> str:
     """Close the month before last in every village, as a meeting would have (its
     warnings acknowledged), before the faults are made: the month after it then shows
     the person who left with no event as a difference in its balance."""
-    from fptui import checks, period
+    from fptui.reads import checks, period
 
     month = period.add_months(f"{today:%Y-%m}", -2)
     database.execute_sql("ANALYZE")  # the checks' queries want the tables' statistics
@@ -870,14 +883,7 @@ def build(
             with clock.frozen(today):
                 closed = _close_earlier_month(today)
                 faults = _make_faults(builder.rng)
-                Setting.insert_many(
-                    [
-                        {"key": "demo_seed", "value": str(seed)},
-                        {"key": "demo_persons", "value": str(persons)},
-                        {"key": "demo_today", "value": today.isoformat()},
-                        {"key": "demo_faults", "value": json.dumps(faults, ensure_ascii=False)},
-                    ]
-                ).execute()
+                _remember(seed, persons, today, faults)
     finally:
         clock.set_now(None)
         ledger.set_user("")

@@ -8,8 +8,10 @@ import shutil
 
 import pytest
 
-from fptui import checks, clock, idcard, ledger, schema
+from fptui import clock, idcard, ledger, schema
 from fptui.models import Event, FollowUp, Household, Person
+from fptui.reads import checks
+from fptui.reads import schemas as reads_schemas
 from fptui.schema import SchemaError
 
 D = dt.date
@@ -256,7 +258,7 @@ def test_a_bad_checks_file_is_refused_with_file_key_and_reason(tmp_path, old, ne
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(SchemaError) as caught:
-        schema.load(copy)
+        reads_schemas.load(copy)
     assert (caught.value.file, caught.value.key) == (str(path), key)
     assert expected in str(caught.value)
     assert Household  # the models stay importable alongside the loader

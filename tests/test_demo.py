@@ -118,7 +118,7 @@ def test_two_years_of_every_kind_of_event_entered_mostly_on_time(township):
 def test_follow_ups_leave_work_in_every_list(township):
     path, _ = township
     db.open_database(path)
-    from fptui import followups
+    from fptui.reads import followups
 
     kinds = {k for (k,) in FollowUp.select(FollowUp.kind).distinct().tuples()}
     assert kinds >= {
@@ -193,7 +193,8 @@ def test_fptui_refuses_a_file_that_is_not_a_ledger(tmp_path, capsys):
 
 
 def test_the_month_before_last_is_closed_and_the_next_shows_the_planted_difference(township):
-    from fptui import clock, period
+    from fptui import clock
+    from fptui.reads import period
 
     path, summary = township
     db.open_database(path)

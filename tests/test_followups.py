@@ -9,10 +9,11 @@ import shutil
 import pytest
 from conftest import snapshot
 
-from fptui import clock, followups, ledger, schema
+from fptui import clock, ledger, schema
 from fptui.models import Audit, FollowUp
+from fptui.reads import followups
 from fptui.schema import SchemaError
-from fptui.validate import InvalidInput
+from fptui.schema.validate import InvalidInput
 
 D = dt.date
 
@@ -597,10 +598,11 @@ def test_the_same_visit_twice_in_one_round_is_done_once(home):
 
 def test_the_same_visit_planned_twice_is_booked_once(family):
     # SQLite hands the stored date back as text, psycopg2 as a date: both are one visit
-    from fptui.followups import Planned
+    from fptui.ledger.visits import create_followups
+    from fptui.reads.followups import Planned
 
     wife = family["wife"].id
     plan = Planned("prenatal", 1, wife, dt.date(2026, 4, 1), dt.date(2026, 3, 1))
-    ledger._create_followups([plan])
-    ledger._create_followups([plan])
+    create_followups([plan])
+    create_followups([plan])
     assert FollowUp.select().where(FollowUp.person == wife).count() == 1

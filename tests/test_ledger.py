@@ -10,7 +10,7 @@ from conftest import TODAY, snapshot
 
 from fptui import clock, idcard, ledger
 from fptui.models import Audit, Event, Household, Person
-from fptui.validate import InvalidInput
+from fptui.schema.validate import InvalidInput
 
 
 def audits(action: str | None = None) -> list[Audit]:

@@ -8,9 +8,10 @@ import json
 import pytest
 from conftest import SQLITE, sqlite_only
 
-from fptui import backup, clock, ledger, period
+from fptui import backup, clock, ledger
 from fptui.models import Audit, MonthClose, Person
-from fptui.validate import InvalidInput
+from fptui.reads import period
+from fptui.schema.validate import InvalidInput
 
 D = dt.date
 
@@ -186,7 +187,7 @@ def test_fptui_close_and_reopen(family, ledger_db, tmp_path, capsys):
 
 
 def test_a_late_entry_is_the_next_months_adjustment_line(family, ledger_db):
-    from fptui.reports import tables
+    from fptui.reads import tables
 
     v = ledger_db.village.id
     with clock.frozen(D(2026, 3, 3)):
@@ -214,7 +215,7 @@ def test_a_status_changed_without_an_event_is_corrected_by_recording_the_event(f
         ledger.close_month(v, "2026-02")
         Person.update(residence="moved_away").where(Person.id == wife).execute()
     with clock.frozen(D(2026, 4, 2)):
-        from fptui import checks, queries
+        from fptui.reads import checks, queries
 
         assert checks.expected_residence(wife) == "here"
         # the card says moved away already: the missing move out is offered and accepted

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fptui import clock, ledger, reconcile
+from fptui import clock, ledger
 from fptui.models import Audit, Person
+from fptui.reads import reconcile
 
 D = dt.date
 T = dt.datetime
@@ -137,6 +138,6 @@ def test_the_township_overview_counts_each_villages_month(family, ledger_db):
     assert (february[v].errors, february[v].difference) == (1, 0)
     assert (february[other].errors, february[other].warnings) == (0, 0)
     # the live score's findings give the same counts without running the checks again
-    from fptui import checks
+    from fptui.reads import checks
 
     assert reconcile.township("2026-02", checks.run()) == reconcile.township("2026-02")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from fptui import idcard, schema, validate
-from fptui.schema import ChoiceList, Form, Option, SchemaError, Schemas, Text
-from fptui.validate import FieldError, InvalidInput
+from fptui import idcard, schema
+from fptui.schema import ChoiceList, Form, Option, SchemaError, Schemas, Text, validate
+from fptui.schema.validate import FieldError, InvalidInput
 
 TODAY = dt.date(2026, 3, 10)
 EXAMPLE_ID = "11010519491231002X"  # a woman born 1949-12-31

@@ -8,9 +8,11 @@ import shutil
 
 import pytest
 
-from fptui import clock, ledger, schema, score
+from fptui import clock, ledger, schema
+from fptui.reads import schemas as reads_schemas
+from fptui.reads import score
+from fptui.reads.score import Figure, Period, lost_points
 from fptui.schema import SchemaError
-from fptui.score import Figure, Period, lost_points
 
 D = dt.date
 RATE = {"points": 15, "target": 95, "per_point": 1, "no_cases": "full"}
@@ -116,7 +118,8 @@ def test_timely_entry_counts_events_entered_within_7_days(family):
 
 
 def test_a_whole_demo_village_scores_the_sum_of_its_indicators(tmp_path):
-    from fptui import db, demo, queries
+    from fptui import db, demo
+    from fptui.reads import queries
 
     demo.build(tmp_path / "demo.db", persons=800, seed=3, today=D(2026, 11, 23))
     try:
@@ -163,7 +166,7 @@ def test_a_whole_demo_village_scores_the_sum_of_its_indicators(tmp_path):
 def test_a_bad_scoring_file_is_refused_with_file_key_and_reason(tmp_path, old, new, key, expected):
     copy, path = _scoring_copy(tmp_path, old, new)
     with pytest.raises(SchemaError) as caught:
-        schema.load(copy)
+        reads_schemas.load(copy)
     assert (caught.value.file, caught.value.key) == (str(path), key)
     assert expected in str(caught.value)
 

@@ -8,7 +8,7 @@ import pytest
 
 from fptui import clock, ledger
 from fptui.models import Person
-from fptui.reports import tables
+from fptui.reads import tables
 
 D = dt.date
 
@@ -175,7 +175,7 @@ def test_benefit_rosters_count_recipients_new_and_ended(month_of_march):
 
 
 def test_the_score_sheet_is_the_panels_computation(family):
-    from fptui import score
+    from fptui.reads import score
 
     rows = tables.score_sheet("2026-03")
     result = score.score(score.Period.month("2026-03"))

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from conftest import SQLITE, snapshot
 
-from fptui import checks, clock, ledger
+from fptui import clock, ledger
 from fptui.models import Audit, Event, FollowUp, Household, Person
-from fptui.validate import InvalidInput
+from fptui.reads import checks
+from fptui.schema.validate import InvalidInput
 
 D = dt.date
 

@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 
 from fptui import clock, ledger
-from fptui.reports import layout, tables, xlsx
+from fptui.reads import tables
+from fptui.reports import layout, xlsx
 
 D = dt.date
 

@@ -1,1 +1,2 @@
-"""Workbooks: tables from the ledger (pure) and the sheets written from them."""
+"""Workbooks and sheets written from the tables of `fptui.reads`: the monthly return,
+the visit sheet to take door to door; the layouts are data (schemas/reports/)."""

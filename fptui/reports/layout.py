@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fptui.schema import SchemaError, Text
-from fptui.schema.loader import DEFAULT_DIR, _read_toml, _Reader
+from fptui.schema.loader import DEFAULT_DIR, Reader, read_toml
 
 FORMATS = ("text", "count", "rate", "date", "event", "followup", "label")
 
@@ -38,7 +38,7 @@ class Layout:
 
 def load(directory: Path | str | None = None) -> list[Layout]:
     """Every layout of `<schemas>/reports/`, in the order of their file names."""
-    from fptui.reports import tables
+    from fptui.reads import tables
 
     folder = Path(directory or DEFAULT_DIR) / "reports"
     files = sorted(folder.glob("*.toml"))
@@ -46,8 +46,8 @@ def load(directory: Path | str | None = None) -> list[Layout]:
         raise SchemaError(folder, "(folder)", "expected report layouts *.toml")
     layouts = []
     for path in files:
-        r = _Reader(path)
-        data = _read_toml(path)
+        r = Reader(path)
+        data = read_toml(path)
         r.only(data, "", {"report"})
         tbl = r.table(r.get(data, "report", "", dict), "report")
         r.only(tbl, "report", {"title", "table", "named", "columns"})
@@ -104,8 +104,8 @@ RETURN_WORDS = (
 def words(directory: Path | str | None = None) -> dict[str, Text]:
     """The return's common words (schemas/return.toml): every one must be there."""
     path = Path(directory or DEFAULT_DIR) / "return.toml"
-    r = _Reader(path)
-    data = _read_toml(path)
+    r = Reader(path)
+    data = read_toml(path)
     r.only(data, "", set(RETURN_WORDS))
     return {key: r.text(data, key, "") for key in RETURN_WORDS}
 
@@ -121,7 +121,7 @@ def value_of(row: Any, path: str) -> Any:
 
 def shown(value: Any, fmt: str, lang: str) -> Any:
     """A cell's value as the sheet shows it: numbers stay numbers, the rest is text."""
-    from fptui import followups
+    from fptui.reads import followups
     from fptui.schema import current
 
     if fmt == "count":

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from fptui import clock, followups
+from fptui import clock
+from fptui.reads import followups
 
 HEAD = {
     "zh": (

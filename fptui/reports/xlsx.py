@@ -17,8 +17,8 @@ from typing import Any
 from rich.cells import cell_len
 
 from fptui import clock
+from fptui.reads import tables
 from fptui.reports import layout as layouts
-from fptui.reports import tables
 
 
 def file_name(month_key: str, unit: str) -> str:

@@ -123,7 +123,7 @@ MESSAGE_PARAMS = {
 }
 
 
-class _Reader:
+class Reader:
     """Checks values of one file, naming `file` and the dotted key in every error."""
 
     def __init__(self, file: Path) -> None:
@@ -134,7 +134,7 @@ class _Reader:
 
     def table(self, value: Any, key: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(key, f"expected a table, got {_kind(value)}")
+            raise self.fail(key, f"expected a table, got {kind_of(value)}")
         return value
 
     def only(self, value: dict[str, Any], key: str, allowed: set[str]) -> None:
@@ -159,7 +159,7 @@ class _Reader:
         if not ok:
             name = typ.__name__ if isinstance(typ, type) else " or ".join(t.__name__ for t in typ)
             raise self.fail(
-                _join(where, key), f"expected {_NAMES.get(name, name)}, got {_kind(value)}"
+                _join(where, key), f"expected {_NAMES.get(name, name)}, got {kind_of(value)}"
             )
         return value
 
@@ -180,14 +180,14 @@ class _Reader:
         value = self.get(tbl, key, where, list, [])
         for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise self.fail(f"{where}.{key}[{i}]", f"expected a string, got {_kind(item)}")
+                raise self.fail(f"{where}.{key}[{i}]", f"expected a string, got {kind_of(item)}")
         return tuple(value)
 
     def str_map(self, tbl: dict[str, Any], key: str, where: str, values: type = str) -> dict:
         value = self.table(self.get(tbl, key, where, dict, {}), f"{where}.{key}")
         for k, v in value.items():
             if not isinstance(v, values):
-                raise self.fail(f"{where}.{key}.{k}", f"expected a string, got {_kind(v)}")
+                raise self.fail(f"{where}.{key}.{k}", f"expected a string, got {kind_of(v)}")
         return dict(value)
 
 
@@ -205,7 +205,8 @@ def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """How a wrong value is named in a refusal: "an integer", "a table"."""
     return {
         bool: "a boolean",
         int: "an integer",
@@ -216,7 +217,7 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -227,9 +228,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _load_choices(path: Path) -> dict[str, ChoiceList]:
-    r = _Reader(path)
+    r = Reader(path)
     lists = {}
-    for name, raw in _read_toml(path).items():
+    for name, raw in read_toml(path).items():
         tbl = r.table(raw, name)
         r.only(tbl, name, {"label", "options"})
         options = []
@@ -295,7 +296,7 @@ _FORM_KEYS = {
 }
 
 
-def _load_field(r: _Reader, raw: Any, where: str, choices: dict[str, ChoiceList]) -> Field:
+def _load_field(r: Reader, raw: Any, where: str, choices: dict[str, ChoiceList]) -> Field:
     tbl = r.table(raw, where)
     r.only(tbl, where, _FIELD_KEYS)
     key = r.get(tbl, "key", where, str)
@@ -342,8 +343,8 @@ def _load_field(r: _Reader, raw: Any, where: str, choices: dict[str, ChoiceList]
 
 
 def _load_forms(path: Path, choices: dict[str, ChoiceList]) -> dict[str, Form]:
-    r = _Reader(path)
-    data = _read_toml(path)
+    r = Reader(path)
+    data = read_toml(path)
     r.only(data, "", {"forms"})
     forms = {}
     for name, raw in r.table(data.get("forms", {}), "forms").items():
@@ -436,8 +437,8 @@ def _check_references(
 
 
 def _load_domain(path: Path) -> dict[str, dict[str, Any]]:
-    r = _Reader(path)
-    data = _read_toml(path)
+    r = Reader(path)
+    data = read_toml(path)
     r.only(data, "", set(DOMAIN_SPEC))
     out: dict[str, dict[str, Any]] = {}
     for section, spec in DOMAIN_SPEC.items():
@@ -453,8 +454,8 @@ def _load_domain(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _load_messages(path: Path) -> dict[str, dict[str, Text]]:
-    r = _Reader(path)
-    data = _read_toml(path)
+    r = Reader(path)
+    data = read_toml(path)
     r.only(data, "", set(MESSAGE_GROUPS))
     out = {}
     for group, rules in MESSAGE_GROUPS.items():
@@ -502,8 +503,8 @@ def _load_followups(
     path: Path, forms: dict[str, Form], choices: dict[str, ChoiceList]
 ) -> Followups:
     """Follow-up rules; every event, field and state they name must exist."""
-    r = _Reader(path)
-    data = _read_toml(path)
+    r = Reader(path)
+    data = read_toml(path)
     r.only(data, "", {"cancel", "rules"})
     events = {k for k, f in forms.items() if f.subject}
     residence = choices["residence"].keys if "residence" in choices else ()
@@ -606,43 +607,28 @@ def _load_followups(
 
 
 def _load_checks(path: Path) -> dict[str, CheckRule]:
-    """Logic checks: each key must be a check fptui has; messages name only its values."""
-    from fptui.checks import REGISTRY
+    """Logic checks: severity, message and switch of each; its params as written.
 
-    r = _Reader(path)
-    data = _read_toml(path)
+    Which checks exist, the values a message may name and the params a check takes are
+    known to `reads/checks.py`, which checks them (`checks.rules`): the loader stands
+    below the checks and imports nothing of them.
+    """
+    r = Reader(path)
+    data = read_toml(path)
     r.only(data, "", {"checks"})
     out = {}
     for name, raw in r.table(r.get(data, "checks", "", dict), "checks").items():
         where = f"checks.{name}"
-        if name not in REGISTRY:
-            raise r.fail(where, f"no such check; expected one of {', '.join(sorted(REGISTRY))}")
         tbl = r.table(raw, where)
         r.only(tbl, where, {"severity", "message", "params", "enabled"})
         severity = r.get(tbl, "severity", where, str)
         if severity not in ("error", "warning"):
             raise r.fail(f"{where}.severity", f"expected error or warning, got {severity!r}")
-        message = r.text(tbl, "message", where)
-        allowed = set(REGISTRY[name].values)
-        for lang in ("zh", "en"):
-            names = {n for _, n, _, _ in string.Formatter().parse(message(lang)) if n}
-            if names - allowed:
-                raise r.fail(
-                    f"{where}.message.{lang}",
-                    f"unknown placeholder {{{sorted(names - allowed)[0]}}}; expected "
-                    + ", ".join(f"{{{n}}}" for n in sorted(allowed)),
-                )
-        params = r.table(r.get(tbl, "params", where, dict, {}), f"{where}.params")
-        for key, default in REGISTRY[name].params.items():
-            value = params.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, type(default)):
-                raise r.fail(f"{where}.params.{key}", f"expected {_kind(default)}")
-        r.only(params, f"{where}.params", set(REGISTRY[name].params))
         out[name] = CheckRule(
             name,
             severity,
-            message,
-            {**REGISTRY[name].params, **params},
+            r.text(tbl, "message", where),
+            dict(r.table(r.get(tbl, "params", where, dict, {}), f"{where}.params")),
             r.get(tbl, "enabled", where, bool, True),
         )
     return out
@@ -657,11 +643,13 @@ SHAPES: dict[str, tuple[str, ...]] = {
 
 
 def _load_scoring(path: Path) -> Scoring:
-    """Indicators: a figure fptui computes, a shape with its numbers, points adding to 100."""
-    from fptui.score import FIGURES
+    """Indicators: a figure, a shape with its numbers, points adding to 100.
 
-    r = _Reader(path)
-    data = _read_toml(path)
+    Which figures exist is known to `reads/score.py`, which checks the names
+    (`score.indicators`).
+    """
+    r = Reader(path)
+    data = read_toml(path)
     r.only(data, "", {"title", "indicators"})
     number = (int, float)
     indicators = {}
@@ -674,10 +662,6 @@ def _load_scoring(path: Path) -> Scoring:
             {"title", "figure", "shape", "target", "points", "per_point", "per_case", "no_cases"},
         )
         fig = r.get(tbl, "figure", where, str)
-        if fig not in FIGURES:
-            raise r.fail(
-                f"{where}.figure", f"no such figure; expected one of {', '.join(sorted(FIGURES))}"
-            )
         shape = r.get(tbl, "shape", where, str)
         if shape not in SHAPES:
             raise r.fail(f"{where}.shape", f"expected one of {', '.join(SHAPES)}, got {shape!r}")
@@ -733,6 +717,7 @@ def load(directory: Path | str | None = None) -> Schemas:
         followups=_load_followups(dir_ / "followups.toml", forms, choices),
         checks=_load_checks(dir_ / "checks.toml"),
         scoring=_load_scoring(dir_ / "scoring.toml"),
+        folder=dir_,
     )
 
 

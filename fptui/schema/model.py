@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 FIELD_TYPES = (
@@ -192,6 +193,7 @@ class Schemas:
     followups: Followups = field(default_factory=lambda: Followups({}, ()))
     checks: dict[str, CheckRule] = field(default_factory=dict)
     scoring: Scoring = field(default_factory=lambda: Scoring(Text("-", "-"), {}))
+    folder: Path | None = None  # where they were read from: refusals name its files
 
     def message(self, group: str, rule: str, lang: str = "zh", **params: Any) -> str:
         text = self.messages[group][rule](lang)

@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from fptui import queries
+from fptui.reads import queries
 from fptui.tui import text
 from fptui.tui.text import Localised, lang, t
 

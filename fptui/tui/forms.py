@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fptui import queries, schema
+from fptui import schema
+from fptui.reads import queries
 from fptui.tui.screens.form import FormField, FormScreen, shown
 from fptui.tui.text import lang, t
 

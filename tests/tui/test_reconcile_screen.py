@@ -9,8 +9,9 @@ import json
 import pytest
 from conftest import sqlite_only
 
-from fptui import clock, ledger, period
+from fptui import clock, ledger
 from fptui.models import Audit, MonthClose, Person
+from fptui.reads import period
 from fptui.tui.app import FptuiApp
 from fptui.tui.screens.dialogs import Confirm, Picker
 from fptui.tui.screens.form import FormScreen
@@ -282,7 +283,7 @@ async def test_an_event_entered_in_error_is_voided_from_the_card_with_a_reason(
 
 
 def test_a_change_is_named_by_its_event_or_its_write_function(family):
-    from fptui.reconcile import Change
+    from fptui.reads.reconcile import Change
     from fptui.tui import text
     from fptui.tui.screens.reconcile import action_label
 
@@ -384,7 +385,7 @@ async def test_a_database_error_while_counting_is_a_message_not_the_end(
 ):
     import peewee as pw
 
-    from fptui import reconcile
+    from fptui.reads import reconcile
     from fptui.tui.widgets.score_panel import LiveScore
 
     def gone(*args, **kwargs):

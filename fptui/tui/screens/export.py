@@ -12,7 +12,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar
 
-from fptui import clock, queries
+from fptui import clock
+from fptui.reads import queries
 from fptui.tui.text import Localised, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
 

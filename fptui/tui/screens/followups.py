@@ -10,10 +10,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from fptui import clock, followups, queries
+from fptui import clock
+from fptui.cells import fit
+from fptui.reads import followups, queries
 from fptui.tui.text import Localised, colon, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
-from fptui.tui.widgets.virtual_list import VirtualList, fit
+from fptui.tui.widgets.virtual_list import VirtualList
 
 DUE_KEYS = {"1": "overdue", "2": "7d", "3": "30d", "4": "all"}
 WIDTHS = (10, 5, 6, 12, 8)

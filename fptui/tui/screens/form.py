@@ -21,7 +21,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from fptui import schema, validate
+from fptui import schema
+from fptui.schema import validate
 from fptui.tui.text import Localised, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
 

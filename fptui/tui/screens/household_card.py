@@ -11,33 +11,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from fptui import queries, schema
+from fptui.reads import queries
+from fptui.tui.lines import event_line
 from fptui.tui.text import Localised, choice, colon, lang, listing, t
 from fptui.tui.widgets.plain import Plain, PlainLabel, cells
 from fptui.tui.widgets.score_panel import ScorePanel
-
-
-def event_line(e: queries.EventRow) -> str:
-    """One line of a timeline: date, what happened, to whom, and its own details."""
-    forms = schema.current().forms
-    title = forms[e.kind].title(lang()) if e.kind in forms else e.kind
-    details = []
-    for key, value in e.data.items():
-        form = forms.get(e.kind)
-        if form is None or not form.has(key) or key in ("mother", "father", "spouse", "name"):
-            continue
-        f = form.field(key)
-        if f.type == "choice" and f.choices:
-            value = choice(f.choices, value)
-        elif f.type == "bool":
-            continue
-        elif f.type == "idcard":
-            continue  # a full ID number belongs on the card only
-        details.append(str(value))
-    if "birth_order" in e.data:
-        details.append(t("birth_order_short", n=e.data["birth_order"]))
-    late = " *" if e.late else ""
-    return f"{e.happened_on}  {title}  {e.person}  {' '.join(details)}{late}"
 
 
 class HouseholdCardScreen(Localised, Screen[None]):
@@ -125,7 +103,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
         if self.member_ids:
             row = self.member_ids.index(chosen) if chosen in self.member_ids else 0
             table.move_cursor(row=row)
-        from fptui import followups
+        from fptui.reads import followups
 
         visits = followups.open_list("all", household=self.household_id)
         self.query_one("#card-followups", Static).update(
@@ -188,7 +166,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
         if person is None:
             return
         from fptui import ledger
-        from fptui.validate import InvalidInput
+        from fptui.schema.validate import InvalidInput
 
         try:
             ledger.set_head(self.household_id, person)

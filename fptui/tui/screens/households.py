@@ -11,11 +11,12 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from fptui import queries
+from fptui.cells import fit
+from fptui.reads import queries
 from fptui.tui.text import Localised, choice, t
 from fptui.tui.widgets.plain import Plain
 from fptui.tui.widgets.score_panel import ScorePanel
-from fptui.tui.widgets.virtual_list import VirtualList, fit
+from fptui.tui.widgets.virtual_list import VirtualList
 
 # Column widths in terminal cells; the address takes what is left.
 WIDTHS = (8, 16, 10, 4)

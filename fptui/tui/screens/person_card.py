@@ -10,10 +10,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from fptui import clock, queries, schema
+from fptui import clock, schema
 from fptui.dates import age_on
+from fptui.reads import queries
+from fptui.tui.lines import event_line
 from fptui.tui.screens.form import shown
-from fptui.tui.screens.household_card import event_line
 from fptui.tui.text import Localised, colon, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
 

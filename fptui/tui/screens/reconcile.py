@@ -14,10 +14,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from fptui import period, queries, reconcile, schema
+from fptui import schema
+from fptui.cells import fit
+from fptui.reads import period, queries, reconcile
 from fptui.tui.text import Localised, colon, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
-from fptui.tui.widgets.virtual_list import VirtualList, fit
+from fptui.tui.widgets.virtual_list import VirtualList
 
 SECTIONS = ("errors", "warnings", "overdue", "changes")
 
@@ -187,7 +189,7 @@ class ReconcileScreen(Localised, Screen[None]):
                         Entry(f" {mark} {f.text(lang())}", section, f.household, f.person, key)
                     )
             elif section == "overdue":
-                from fptui import followups
+                from fptui.reads import followups
 
                 out += [
                     Entry(
@@ -295,7 +297,7 @@ class ReconcileScreen(Localised, Screen[None]):
 
             from fptui import ledger
             from fptui.backup import BackupError
-            from fptui.validate import InvalidInput
+            from fptui.schema.validate import InvalidInput
 
             try:
                 ledger.close_month(self.village, self.month, frozenset(self.acknowledged))

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from fptui import score
+from fptui.reads import score
 from fptui.tui.text import Localised, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel, cells
 from fptui.tui.widgets.virtual_list import VirtualList

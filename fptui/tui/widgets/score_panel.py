@@ -15,7 +15,7 @@ from fptui import clock
 from fptui.tui.text import colon, lang, t
 
 if TYPE_CHECKING:  # the checks and the score load in the worker, after the first paint
-    from fptui import checks, score
+    from fptui.reads import checks, score
 
 
 class LiveScore:
@@ -27,7 +27,7 @@ class LiveScore:
         self.result: score.Score | None = None
 
     def load(self, village: int | None = None) -> score.Score:
-        from fptui import checks
+        from fptui.reads import checks
 
         self.village = village
         self.cache = checks.Cache(village).load()
@@ -40,7 +40,7 @@ class LiveScore:
         return self.recompute()
 
     def recompute(self) -> score.Score:
-        from fptui import score
+        from fptui.reads import score
 
         assert self.cache is not None
         period = score.Period.month(f"{clock.today():%Y-%m}")
@@ -65,7 +65,7 @@ def summary(result: score.Score | None) -> str:
 def table(result: score.Score, width: int) -> str:
     """The wide form: the total, then every indicator's figure, target and points lost,
     as many to a line as fit."""
-    from fptui.tui.widgets.virtual_list import fit
+    from fptui.cells import fit
 
     cell = 38
     per_line = max(1, width // cell)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -21,14 +20,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from fptui.cells import fit
+
 Fetch = Callable[[int, int], list[str]]
 
 PAGE = 100
-
-
-def fit(text: str, width: int) -> str:
-    """`text` padded or cut to exactly `width` terminal cells (CJK characters are two)."""
-    return set_cell_size(text, width)
 
 
 class VirtualList(ScrollView, can_focus=True):

@@ -8,8 +8,10 @@ households a change touched, and returns every finding, not the first.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import string
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +22,8 @@ import peewee as pw
 from fptui import clock
 from fptui.dates import age_on
 from fptui.models import Audit, Event, FollowUp, Household, Person
-from fptui.schema import CheckRule, Text, current
+from fptui.schema import DEFAULT_DIR, CheckRule, Schemas, Text, current
+from fptui.schema.loader import Reader, kind_of
 
 MARRIED = ("first", "remarried")
 LIVING = ("here", "out", "in_migrant")
@@ -95,6 +98,48 @@ def check(key: str, values: tuple[str, ...], params: dict[str, Any] | None = Non
         return fn
 
     return register
+
+
+_RULES: dict[int, tuple[Schemas, dict[str, CheckRule]]] = {}
+
+
+def rules_of(schemas: Schemas | None = None) -> dict[str, CheckRule]:
+    """checks.toml's rules (of the schemas in use by default), each held against the
+    check of its name: refused with a SchemaError naming the file and key when fptui has
+    no such check, a message names a value the check does not give, or a param is
+    unknown or of the wrong kind; the params not written take the check's defaults.
+
+    The checks live here, above the schema loader, so they are checked here; once for
+    each schemas loaded (`reads.schemas.load` does it as soon as they are read).
+    """
+    schemas = schemas or current()
+    kept = _RULES.get(id(schemas))
+    if kept is not None and kept[0] is schemas:
+        return kept[1]
+    r = Reader((schemas.folder or DEFAULT_DIR) / "checks.toml")
+    out = {}
+    for name, rule in schemas.checks.items():
+        where = f"checks.{name}"
+        if name not in REGISTRY:
+            raise r.fail(where, f"no such check; expected one of {', '.join(sorted(REGISTRY))}")
+        spec = REGISTRY[name]
+        for lang in ("zh", "en"):
+            names = {n for _, n, _, _ in string.Formatter().parse(rule.message(lang)) if n}
+            if names - set(spec.values):
+                raise r.fail(
+                    f"{where}.message.{lang}",
+                    f"unknown placeholder {{{sorted(names - set(spec.values))[0]}}}; expected "
+                    + ", ".join(f"{{{n}}}" for n in sorted(spec.values)),
+                )
+        for key, default in spec.params.items():
+            value = rule.params.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, type(default)):
+                raise r.fail(f"{where}.params.{key}", f"expected {kind_of(default)}")
+        r.only(rule.params, f"{where}.params", set(spec.params))
+        out[name] = dataclasses.replace(rule, params={**spec.params, **rule.params})
+    _RULES.clear()  # one schemas in use at a time; another loaded replaces it
+    _RULES[id(schemas)] = (schemas, out)
+    return out
 
 
 def _finding(
@@ -365,7 +410,7 @@ def event_after_death(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
 
 @check("followup_open_for_gone", ("name", "state", "visit"))
 def followup_open_for_gone(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
-    from fptui import followups
+    from fptui.reads import followups
 
     query = scope.persons(
         FollowUp.select(
@@ -561,9 +606,8 @@ def run(
     only: list[str] | None = None,
 ) -> list[Finding]:
     """Every finding of every enabled check (or `only` these), errors first."""
-    rules = current().checks
     findings: list[Finding] = []
-    for key, rule in rules.items():
+    for key, rule in rules_of().items():
         if not rule.enabled or (only is not None and key not in only):
             continue
         seen: set[tuple] = set()

@@ -16,18 +16,19 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from fptui.models import MonthClose
-from fptui.reports import tables
-from fptui.score import Period, _date
+from fptui.reads.flows import REGISTERED, Flows, population_on, tally
+from fptui.reads.flows import flows as flows_in
+from fptui.reads.score import Period, _date
 
 
 @dataclass
 class Balance:
     month: str
     start: int
-    flows: tables.Flows
+    flows: Flows
     end: int
     start_frozen: bool  # the start is a closed month's frozen end
-    late: tables.Flows = field(default_factory=tables.Flows)  # 补报 of closed months
+    late: Flows = field(default_factory=Flows)  # 补报 of closed months
     persons: list = field(default_factory=list)  # findings naming who is behind a difference
     # 补登: registered persons entered after the last close with no event (a resident
     # missing from the ledger, added by hand); counted, and named, so the meeting sees them
@@ -102,25 +103,25 @@ def balance(village: int, month: str, findings: list | None = None) -> Balance:
         start = json.loads(before.figures)["end"]
         gap_start = Period.month(before.month).end + dt.timedelta(days=1)
         if gap_start < period.start:
-            gap = tables.flows(Period(gap_start, period.start - dt.timedelta(days=1)), village)
+            gap = flows_in(Period(gap_start, period.start - dt.timedelta(days=1)), village)
             start += gap.net
         frozen = True
         added = added_without_event(village, before)
     else:
-        start = tables.population_on(period.start - dt.timedelta(days=1), village)
+        start = population_on(period.start - dt.timedelta(days=1), village)
         frozen = False
     result = Balance(
         month,
         start,
-        tables.flows(period, village),
-        tables.population_on(period.end, village),
+        flows_in(period, village),
+        population_on(period.end, village),
         frozen,
         late_entries(village, month),
         added=added,
     )
     if result.difference:
         if findings is None:
-            from fptui import checks
+            from fptui.reads import checks
 
             findings = checks.run(village=village, only=["status_without_event"])
         result.persons = [f for f in findings if f.code == "status_without_event"]
@@ -156,7 +157,7 @@ def added_without_event(village: int, close: MonthClose) -> list[int]:
     candidates = {
         pid
         for pid, _action, after in first
-        if json.loads(after).get("residence", "here") in tables.REGISTERED
+        if json.loads(after).get("residence", "here") in REGISTERED
     }
     if not candidates:
         return []
@@ -173,7 +174,7 @@ def added_without_event(village: int, close: MonthClose) -> list[int]:
     )
 
 
-def late_entries(village: int, month: str) -> tables.Flows:
+def late_entries(village: int, month: str) -> Flows:
     """Events of closed months entered after their month was closed, counted in `month`:
     those entered since the close of the month before it (补报, the adjustment line)."""
     from fptui.models import Event, Household, Person
@@ -186,7 +187,7 @@ def late_entries(village: int, month: str) -> tables.Flows:
     }
     since = closes.get(previous_month(month))
     start = Period.month(month).start
-    out = tables.Flows()
+    out = Flows()
     query = (
         Event.select(Event.kind, Event.happened_on, Event.entered_on, Event.data, Person.sex)
         .join(Person, on=(Event.person == Person.id))
@@ -205,7 +206,7 @@ def late_entries(village: int, month: str) -> tables.Flows:
         own = closes.get(f"{day:%Y-%m}")
         if own is None or entered <= own:
             continue
-        tables.tally(out, kind, data, sex)
+        tally(out, kind, data, sex)
     return out
 
 
@@ -235,12 +236,12 @@ def frozen(village: int, month: str) -> Balance | None:
     data = json.loads(row.figures)
     if "flows" not in data:
         return None
-    late = tables.Flows()
+    late = Flows()
     late.births = data.get("late", 0)  # only the net is kept
     return Balance(
         month,
         data["start"],
-        tables.Flows(**data["flows"]),
+        Flows(**data["flows"]),
         data["end"],
         True,
         late,

@@ -13,9 +13,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from fptui import checks, clock, followups, period
+from fptui import clock
 from fptui.models import Audit, Household, MonthClose, Person
-from fptui.score import Period
+from fptui.reads import checks, followups, period
+from fptui.reads.score import Period
 
 
 @dataclass

@@ -19,100 +19,15 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from fptui.models import Area, Event, Household, Person
-from fptui.score import Period, _names
-
-REGISTERED = ("here", "out")
-ARRIVALS = ("birth", "move_in")
-DEPARTURES = ("death", "move_out")
-
-
-def _registered_persons(village: int | None) -> pw.ModelSelect:
-    query = (
-        Person.select(Person.id)
-        .join(Household, on=(Person.household == Household.id))
-        .where(Household.registration == "registered")
-    )
-    return query.where(Household.village == village) if village is not None else query
-
-
-def _events(
-    kinds: tuple[str, ...],
-    village: int | None,
-    after: dt.date | None = None,
-    period: Period | None = None,
-) -> pw.ModelSelect:
-    """Events of registered households' persons, of these kinds, after a day or in a period."""
-    query = (
-        Event.select(Event.id, Event.kind, Event.person, Event.happened_on, Event.data, Person.sex)
-        .join(Person, on=(Event.person == Person.id))
-        .switch(Event)
-        .join(Household, on=(Event.household == Household.id))
-        .where(Event.kind.in_(kinds) & (Household.registration == "registered"))
-    )
-    if village is not None:
-        query = query.where(Event.village == village)
-    if after is not None:
-        query = query.where(Event.happened_on > after)
-    if period is not None:
-        query = query.where(Event.happened_on.between(period.start, period.end))
-    return query
-
-
-def population_on(day: dt.date, village: int | None = None) -> int:
-    """The registered population at the end of `day`, as the register and events say."""
-    now = _registered_persons(village).where(Person.residence.in_(REGISTERED)).count()
-    arrived = _events(ARRIVALS, village, after=day).count()
-    departed = _events(DEPARTURES, village, after=day).count()
-    return now - arrived + departed
-
-
-@dataclass
-class Flows:
-    births: int = 0
-    births_male: int = 0
-    births_female: int = 0
-    births_by_order: dict[str, int] = field(default_factory=lambda: {"1": 0, "2": 0, "3+": 0})
-    deaths: int = 0
-    deaths_male: int = 0
-    deaths_female: int = 0
-    moved_in: int = 0
-    moved_away: int = 0
-
-    @property
-    def net(self) -> int:
-        """What these flows add to the population: births − deaths + in − away."""
-        return self.births - self.deaths + self.moved_in - self.moved_away
-
-
-def flows(period: Period, village: int | None = None) -> Flows:
-    """The month's (or period's) births, deaths and moves of the registered population."""
-    out = Flows()
-    kinds = ("birth", "death", "move_in", "move_out")
-    for _eid, kind, _pid, _day, data, sex in _events(kinds, village, period=period).tuples():
-        tally(out, kind, data, sex)
-    return out
-
-
-def tally(out: Flows, kind: str, data: str, sex: str) -> None:
-    """Count one birth, death or move (its event data as stored, its person's sex)."""
-    if kind == "birth":
-        out.births += 1
-        if sex == "M":
-            out.births_male += 1
-        else:
-            out.births_female += 1
-        order = json.loads(data).get("birth_order") or 1
-        out.births_by_order["3+" if order >= 3 else str(order)] += 1
-    elif kind == "death":
-        out.deaths += 1
-        if sex == "M":
-            out.deaths_male += 1
-        else:
-            out.deaths_female += 1
-    elif kind == "move_in":
-        out.moved_in += 1
-    else:
-        out.moved_away += 1
+from fptui.reads.flows import (
+    REGISTERED,
+    Flows,
+    add,
+    flows,
+    population_on,
+    registered_persons,
+)
+from fptui.reads.score import Period, _names
 
 
 def per_mille(events: int, start: int, end: int) -> float | None:
@@ -148,25 +63,10 @@ class PopulationRow:
         return self.end - (self.start + self.flows.net + self.late)
 
 
-def _add(a: Flows, b: Flows) -> Flows:
-    orders = {k: a.births_by_order[k] + b.births_by_order[k] for k in a.births_by_order}
-    return Flows(
-        a.births + b.births,
-        a.births_male + b.births_male,
-        a.births_female + b.births_female,
-        orders,
-        a.deaths + b.deaths,
-        a.deaths_male + b.deaths_male,
-        a.deaths_female + b.deaths_female,
-        a.moved_in + b.moved_in,
-        a.moved_away + b.moved_away,
-    )
-
-
 def population_row(unit: str, month: Period, year: Period, village: int) -> PopulationRow:
     """A village's line: start, flows, late entries and end as the month's balance counts
     them (the start is the last closed month's frozen end)."""
-    from fptui.period import balance, frozen
+    from fptui.reads.period import balance, frozen
 
     # a closed month is shown as it was closed: later entries count in the next month
     b = frozen(village, month.key) or balance(village, month.key)
@@ -211,8 +111,8 @@ def population_change(month_key: str, village: int | None = None) -> list[Popula
             total.end += r.end
             total.ytd_start += r.ytd_start
             total.late += r.late
-            total.flows = _add(total.flows, r.flows)
-            total.ytd = _add(total.ytd, r.ytd)
+            total.flows = add(total.flows, r.flows)
+            total.ytd = add(total.ytd, r.ytd)
         rows.append(_with_rates(total))
     return rows
 
@@ -358,7 +258,7 @@ def _women_row(unit: str, month: Period, village: int | None) -> WomenRow:
 
     end = month.end
     query = (
-        _registered_persons(village)
+        registered_persons(village)
         .select(Person.id, Person.birth_date, Person.marital_status)
         .where((Person.sex == "F") & Person.residence.in_(REGISTERED))
     )
@@ -501,7 +401,7 @@ def _per_village(month_key: str, village: int | None, make) -> list:
 def score_sheet(month_key: str, village: int | None = None) -> list[dict]:
     """目标管理考核得分: each indicator's figure, target, points and deduction, then the
     total; the same computation as the score panel (score.py)."""
-    from fptui import score as scoring
+    from fptui.reads import score as scoring
 
     result = scoring.score(Period.month(month_key), village)
     rows = [

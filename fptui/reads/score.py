@@ -20,7 +20,9 @@ import peewee as pw
 from fptui import clock
 from fptui.dates import age_on
 from fptui.models import Event, FollowUp, Household, MonthClose, Person
-from fptui.schema import Text, current
+from fptui.schema import DEFAULT_DIR, Schemas, Text, current
+from fptui.schema.loader import Reader
+from fptui.schema.model import Scoring
 
 LIVING = ("here", "out", "in_migrant")
 
@@ -95,6 +97,21 @@ def figure(name: str) -> Callable:
     return register
 
 
+def indicators_of(schemas: Schemas | None = None) -> Scoring:
+    """scoring.toml's indicators (of the schemas in use by default), each figure one
+    that fptui computes: else a SchemaError naming the file and key. The figures live
+    here, above the schema loader, so their names are checked here."""
+    scoring = (schemas or current()).scoring
+    for key, rule in scoring.indicators.items():
+        if rule.figure not in FIGURES:
+            path = ((schemas or current()).folder or DEFAULT_DIR) / "scoring.toml"
+            raise Reader(path).fail(
+                f"indicators.{key}.figure",
+                f"no such figure; expected one of {', '.join(sorted(FIGURES))}",
+            )
+    return scoring
+
+
 def _in_village(query: pw.ModelSelect, column: pw.Field, scope: Scope) -> pw.ModelSelect:
     return query.where(column == scope.village) if scope.village is not None else query
 
@@ -152,7 +169,7 @@ def timely_entry(scope: Scope) -> Figure:
 
 @figure("logic_errors")
 def logic_errors(scope: Scope) -> Figure:
-    from fptui import checks
+    from fptui.reads import checks
 
     found = scope.findings if scope.findings is not None else checks.run(village=scope.village)
     errors = [f for f in found if f.severity == "error"]
@@ -534,7 +551,7 @@ def score(
 
     `findings` (from a checks.Cache) stand in for a full run of the logic checks.
     """
-    rules = current().scoring
+    rules = indicators_of()
     scope = Scope(village, period, today or clock.today(), findings)
     results, vetoed = [], []
     for key, rule in rules.indicators.items():

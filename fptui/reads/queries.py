@@ -294,7 +294,7 @@ def groups(village_id: int | None) -> list[Area]:
 def events_for(p: Person) -> list[str]:
     """The event kinds that can be recorded for `p` now, by the rules of the event forms;
     a child is not offered a marriage, nor a woman past 49 contraception or pregnancy."""
-    from fptui.checks import restores_missing_event
+    from fptui.reads.checks import restores_missing_event
     from fptui.schema import current
 
     schemas = current()

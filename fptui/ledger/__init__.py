@@ -1,0 +1,108 @@
+"""THE write path: every change to the ledger goes through a function of this package.
+
+Each function is named after what the cadre does, cleans its input by the schema form
+(`schema.validate.clean`, the same rules the screens use), and makes its change in one
+transaction together with an audit record per row touched (who, when, what, before,
+after). A refused change raises `InvalidInput` naming the field and the rule, and the
+database is left as it was.
+
+One module per thing a cadre does, each over the two below it:
+
+    areas.py        the county, township, villages and groups
+    households.py   households, their head and search text
+    persons.py      persons already living here when the ledger opens, card corrections
+    events.py       births, deaths, marriages, moves, pregnancies, benefits
+    visits.py       follow-up visits planned, done, moved, cancelled
+    corrections.py  an event edited or voided
+    months.py       a village's month closed and reopened
+    opening.py      a village's existing register loaded at once
+    changes.py      one transaction, its numbered audit rows, who made it
+    rows.py         rows read inside a change; a missing one is a refusal
+
+`from fptui import ledger` and `ledger.record_birth(...)` is how screens, the CLI, the
+demo and the tests call it. Calls nest: inside `batch()` many changes share one commit.
+"""
+
+from fptui.ledger.areas import add_area
+from fptui.ledger.changes import batch, current_user, set_user, take_touched
+from fptui.ledger.corrections import edit_event, void_event
+from fptui.ledger.events import (
+    MARRIED,
+    confirm_benefit,
+    record_birth,
+    record_contraception,
+    record_death,
+    record_divorce,
+    record_event,
+    record_go_out,
+    record_marriage,
+    record_migrant_left,
+    record_move_in,
+    record_move_out,
+    record_pregnancy_outcome,
+    record_return,
+    record_widowhood,
+    register_migrant,
+    register_pregnancy,
+)
+from fptui.ledger.households import add_household, edit_household, reindex_households, set_head
+from fptui.ledger.months import MONTH, close_month, close_months, reopen_month
+from fptui.ledger.opening import open_ledger
+from fptui.ledger.persons import add_person, edit_person
+from fptui.ledger.rows import HOUSEHOLD, PERSON
+from fptui.ledger.visits import (
+    FOLLOWUP,
+    ensure_monthly_followups,
+    mark_followup_done,
+    mark_followups_done,
+    regenerate_followups,
+    reschedule_followup,
+)
+from fptui.schema import current
+
+__all__ = [
+    "FOLLOWUP",
+    "HOUSEHOLD",
+    "MARRIED",
+    "MONTH",
+    "PERSON",
+    "add_area",
+    "add_household",
+    "add_person",
+    "batch",
+    "close_month",
+    "close_months",
+    "confirm_benefit",
+    "current",
+    "current_user",
+    "edit_event",
+    "edit_household",
+    "edit_person",
+    "ensure_monthly_followups",
+    "mark_followup_done",
+    "mark_followups_done",
+    "open_ledger",
+    "record_birth",
+    "record_contraception",
+    "record_death",
+    "record_divorce",
+    "record_event",
+    "record_go_out",
+    "record_marriage",
+    "record_migrant_left",
+    "record_move_in",
+    "record_move_out",
+    "record_pregnancy_outcome",
+    "record_return",
+    "record_widowhood",
+    "regenerate_followups",
+    "register_migrant",
+    "register_pregnancy",
+    "reindex_households",
+    "reopen_month",
+    "reschedule_followup",
+    "set_head",
+    "set_user",
+    "take_touched",
+    "void_event",
+]

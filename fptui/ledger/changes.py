@@ -1,0 +1,150 @@
+"""A change: one transaction, its audit rows sharing one number, and who made it.
+
+Every write function of the ledger runs in `change()`. Its audit rows (who, when, what,
+the row before and after) are numbered by the id of the first, so the month's log reads
+as one line per thing a cadre did; nested calls belong to the outer change, and each
+call inside `batch()` (the demo, an import) stays a change of its own in one commit.
+The households a change touched are kept for the live score (`take_touched`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import getpass
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+from playhouse.shortcuts import model_to_dict
+
+from fptui import clock
+from fptui.models import database
+
+_user: contextvars.ContextVar[str] = contextvars.ContextVar("fptui_user", default="")
+
+
+def set_user(name: str) -> None:
+    """Who the following changes are recorded as made by."""
+    _user.set(name)
+
+
+def current_user() -> str:
+    name = _user.get()
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "unknown"
+    return name[:40]
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Run many ledger changes in one transaction: all are saved, or none."""
+    with database.atomic():
+        yield
+
+
+# The change being saved: its audit rows share a number (the id of its first row), so the
+# log reads as one line per thing a cadre did. Nested calls belong to the outer change;
+# `batch()` is not a change of its own, each call inside it is.
+_open_change: contextvars.ContextVar[list[int | None] | None] = contextvars.ContextVar(
+    "fptui_change", default=None
+)
+
+
+@contextmanager
+def change() -> Iterator[None]:
+    """One transaction, one change: what every write function runs in."""
+    if _open_change.get() is not None:
+        with database.atomic():
+            yield
+        return
+    token = _open_change.set([None])
+    try:
+        with database.atomic():
+            yield
+    finally:
+        _open_change.reset(token)
+
+
+def _change_holder() -> list[int | None] | None:
+    return _open_change.get()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
+_DERIVED = ("search", "py_initials", "py_full")  # kept by the write path, not audited
+
+
+def snapshot(row: pw.Model) -> dict[str, Any]:
+    return model_to_dict(
+        row,
+        recurse=False,
+        exclude=[row._meta.fields[f] for f in _DERIVED if f in row._meta.fields],
+    )
+
+
+_touched: set[int | None] = set()
+
+
+def take_touched() -> set[int]:
+    """The households changed since the last call: what a live score must look at again."""
+    touched = {h for h in _touched if h is not None}
+    _touched.clear()
+    return touched
+
+
+def audit(action: str, row: pw.Model, before: dict[str, Any] | None) -> None:
+    write_audits([(action, row._meta.table_name, row.id, before, snapshot(row))])
+
+
+def write_audits(
+    records: list[tuple[str, str, int, dict[str, Any] | None, dict[str, Any]]],
+) -> None:
+    """Insert audit rows (action, table, record id, before, after) stamped now, by the user.
+
+    A prepared statement, not Audit.create: it runs for every row a change touches, and
+    building each INSERT through the query builder cost more than the change itself.
+    """
+    for _action, table, record_id, before, after in records:
+        row = after or before or {}
+        _touched.add(record_id if table == "household" else row.get("household"))
+    at, user, mark = clock.now().strftime("%Y-%m-%d %H:%M:%S"), current_user(), database.param
+    insert = (
+        f'INSERT INTO audit (at, "user", change, action, "table", record_id, before, after) '
+        f"VALUES ({', '.join([mark] * 8)})"
+    )
+
+    def values(change: int | None, record: tuple) -> tuple:
+        action, table, record_id, before, after = record
+        before_text = dumps(before) if before is not None else None
+        return (at, user, change, action, table, record_id, before_text, dumps(after))
+
+    holder = _change_holder()
+    if holder is not None and holder[0] is None and records:
+        # The change's number is its first row's id, as the database gave it (a sequence
+        # on PostgreSQL, where another session may be writing too).
+        (first,) = database.execute_sql(
+            f"{insert} RETURNING id", values(None, records[0])
+        ).fetchone()
+        database.execute_sql(f"UPDATE audit SET change = {mark} WHERE id = {mark}", (first, first))
+        holder[0] = first
+        records = records[1:]
+    change = holder[0] if holder is not None else None
+    if records:
+        database.cursor().executemany(insert, [values(change, r) for r in records])

@@ -1,0 +1,174 @@
+"""Corrections: an event's date or details edited, or the event voided as entered in
+error, every row its save wrote put back from the audit log's snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import peewee as pw
+
+from fptui.ledger.changes import audit, change, dumps, snapshot, write_audits
+from fptui.ledger.households import reindex_households
+from fptui.ledger.rows import by_id
+from fptui.models import (
+    MODELS,
+    Audit,
+    Event,
+    FollowUp,
+    Person,
+)
+from fptui.reads import followups
+from fptui.schema import Text, current
+from fptui.schema.validate import clean, refuse
+
+
+def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
+    """Correct an event's date or details; open visits it set move with it.
+
+    What the event did to its person (status, marital state) is not replayed: a wrong
+    kind of event is corrected by recording the right one.
+    """
+    event = by_id(Event, event_id)
+    if event is None:
+        raise refuse("event", Text("事件", "Event"), "ledger", "not_found")
+    form = current().forms[event.kind]
+    stored = json.loads(event.data)
+    merged = {**{k: v for k, v in stored.items() if form.has(k)}, "date": event.happened_on}
+    merged.update(values)
+    data = clean(form, {k: v for k, v in merged.items() if form.has(k)})
+    from fptui.reads import period
+
+    # its month, the new one, or any closed after them: the frozen figures hold it
+    frozen = period.closed_since(event.village_id, min(event.happened_on, data["date"]))
+    if frozen is not None:
+        raise refuse("date", form.field("date").label, "period", "closed", month=frozen)
+    with change():
+        subject = by_id(Person, event.person_id) if event.person_id else None
+        if subject is not None and data["date"] < subject.birth_date:
+            raise refuse("date", form.field("date").label, "date", "before_birth")
+        before = snapshot(event)
+        details = {k: v for k, v in data.items() if k != "date" and v is not None}
+        if "birth_order" in stored:
+            details["birth_order"] = stored["birth_order"]
+        event.happened_on, event.data = data["date"], dumps(details)
+        event.save()
+        audit("edit_event", event, before)
+        moved = {
+            (p.rule, p.step, p.person): p
+            for p in followups.for_event(event.kind, event.happened_on, data, event.person_id)
+        }
+        for fu in FollowUp.select().where(
+            (FollowUp.source_event == event.id) & (FollowUp.status == "open")
+        ):
+            plan = moved.get((fu.kind, fu.step, fu.person_id))
+            if plan is None or (plan.due_on, plan.window_start) == (fu.due_on, fu.window_start):
+                continue
+            fu_before = snapshot(fu)
+            fu.due_on, fu.window_start = plan.due_on, plan.window_start
+            fu.save()
+            audit("move_followup", fu, fu_before)
+    return event
+
+
+def void_event(event_id: Any, reason: str) -> None:
+    """Void an event entered in error, with the reason: every row its save wrote goes
+    back to how it was (the person's state, the spouse's, a birth's child, the visits
+    it planned or ended), as the audit log recorded it, in one transaction.
+
+    Refused for an event of a closed month, and when a later change built on a row it
+    wrote (the person edited since, a visit it planned done): those are corrected by
+    recording an event. Audited as `void_event`, one row per row put back.
+    """
+    from fptui.reads import period
+
+    reason = clean(current().forms["event_void"], {"reason": reason})["reason"]
+    event = by_id(Event, event_id)
+    label = Text("事件", "Event")
+    if event is None:
+        raise refuse("event", label, "ledger", "not_found")
+    frozen = period.closed_since(event.village_id, event.happened_on)
+    if frozen is not None:  # its month, or a later one, is closed: the figures hold it
+        raise refuse("event", label, "period", "closed", month=frozen)
+    first = (
+        Audit.select()
+        .where((Audit.table == "event") & (Audit.record_id == event.id) & Audit.before.is_null())
+        .order_by(Audit.id.desc())  # the newest: SQLite reuses a voided event's id
+        .first()
+    )
+    if first is None or first.change is None:
+        raise refuse("event", label, "ledger", "void_unknown_change")
+    mother = json.loads(event.data).get("mother")
+    if mother is not None and "birth_order" in json.loads(event.data):
+        later = Event.select(Event.data).where(
+            (Event.kind == event.kind) & (Event.id > event.id) & Event.data.contains("mother")
+        )
+        if any(json.loads(data).get("mother") == mother for (data,) in later.tuples()):
+            # the mother's later births were counted after this one
+            raise refuse("event", label, "ledger", "void_later_changes", count=1)
+    rows = list(Audit.select().where(Audit.change == first.change).order_by(Audit.id.desc()))
+    models = {m._meta.table_name: m for m in MODELS}
+    with change():
+        current_rows = []
+        moved_on = 0
+        latest: set[tuple[str, int]] = set()
+        for entry in rows:  # newest first: a row written twice is checked by its last write
+            model = models[entry.table]
+            row = model.get_or_none(model.id == entry.record_id)
+            now = json.loads(dumps(snapshot(row))) if row is not None else None
+            if (entry.table, entry.record_id) not in latest:
+                latest.add((entry.table, entry.record_id))
+                if not _same(now, json.loads(entry.after or "null")):
+                    moved_on += 1
+            current_rows.append((entry, model))
+        if moved_on:
+            raise refuse("event", label, "ledger", "void_later_changes", count=moved_on)
+        try:
+            _undo(current_rows, reason)
+        except pw.IntegrityError:  # a later row links to one it made (a visit, a child)
+            raise refuse("event", label, "ledger", "void_later_changes", count=1) from None
+
+
+def _undo(rows: list[tuple[Audit, type[pw.Model]]], reason: str) -> None:
+    """Put back every row of a change, newest first, with a `void_event` audit row each."""
+    records = []
+    homes: set[int] = set()
+    for entry, model in rows:
+        now = json.loads(entry.after) if entry.after else None  # as checked above
+        before = json.loads(entry.before) if entry.before else None
+        if before is None:
+            model.delete().where(model.id == entry.record_id).execute()
+        else:
+            model.update(**_values(model, before)).where(model.id == entry.record_id).execute()
+        for state in (now, before):
+            if state and entry.table in ("person", "household"):
+                homes.add(state["id"] if entry.table == "household" else state["household"])
+        after = {**before, "void_reason": reason} if before else {"void_reason": reason}
+        records.append(("void_event", entry.table, entry.record_id, now, after))
+    write_audits(records)
+    reindex_households(sorted(h for h in homes if h is not None))
+
+
+def _same(now: dict[str, Any] | None, then: dict[str, Any] | None) -> bool:
+    """A row as it is against an audit snapshot of it; a key a snapshot left out (a
+    column the writer did not set, as the visits' prepared inserts) counts as empty."""
+    if now is None or then is None:
+        return now is then
+    return all(now.get(k) == then.get(k) for k in now.keys() | then.keys())
+
+
+def _values(model: type[pw.Model], snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's JSON values as column values (dates back to dates)."""
+    out = {}
+    for name, value in snapshot.items():
+        field = model._meta.fields.get(name)
+        if field is None or name == "id":
+            continue
+        if isinstance(value, str) and isinstance(field, pw.DateTimeField):
+            value = dt.datetime.fromisoformat(value)
+        elif isinstance(value, str) and isinstance(field, pw.DateField):
+            value = dt.date.fromisoformat(value)
+        out[name] = value
+    return out

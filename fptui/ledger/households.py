@@ -1,0 +1,106 @@
+"""Households: added, corrected, given a head; and the search text of their members.
+
+A household's search text (search.py) holds its number and every member's name, pinyin
+keys and ID number, so one LIKE finds it by any of them; it is rebuilt here whenever a
+member or the number changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from fptui import clock
+from fptui.ledger.areas import village_and_group
+from fptui.ledger.changes import audit, change, snapshot
+from fptui.ledger.rows import columns, get_household, get_person
+from fptui.ledger.visits import household_flags_changed
+from fptui.models import (
+    Household,
+    Person,
+    database,
+)
+from fptui.schema import Form, Text, current
+from fptui.schema.validate import clean, refuse
+from fptui.search import search_text
+
+
+def reindex_households(household_ids: Iterable[int] | None = None) -> None:
+    """Rebuild the search text of these households (all when None), from their members."""
+    members = Person.select(
+        Person.household, Person.name, Person.py_initials, Person.py_full, Person.id_number
+    ).order_by(Person.household, Person.id)
+    households = Household.select(Household.id, Household.number)
+    if household_ids is not None:
+        ids = list(household_ids)
+        members = members.where(Person.household.in_(ids))
+        households = households.where(Household.id.in_(ids))
+    by_household: dict[int, list[tuple]] = {}
+    for household_id, *member in members.tuples().iterator():
+        by_household.setdefault(household_id, []).append(tuple(member))
+    mark = database.param
+    database.cursor().executemany(
+        f"UPDATE household SET search = {mark} WHERE id = {mark}",
+        [
+            (search_text(number, by_household.get(hid, [])), hid)
+            for hid, number in households.tuples().iterator()
+        ],
+    )
+
+
+def add_household(values: Mapping[str, Any]) -> Household:
+    form = current().forms["household"]
+    data = clean(form, values)
+    with change():
+        village_and_group(data, form)
+        _unique_number(data["village"], data["number"], None, form)
+        household = Household.create(
+            **columns(Household, data),
+            created_on=clock.today(),
+            search=search_text(data["number"], []),
+        )
+        audit("add_household", household, None)
+    return household
+
+
+def edit_household(household_id: Any, values: Mapping[str, Any]) -> Household:
+    form = current().forms["household"]
+    data = clean(form, values, partial=True)
+    with change():
+        household = get_household(household_id)
+        before = snapshot(household)
+        merged = {"village": household.village_id, "group": household.group_id, **data}
+        village_and_group(merged, form)
+        if "number" in data:
+            _unique_number(merged["village"], data["number"], household.id, form)
+        for key, value in columns(Household, data).items():
+            setattr(household, key, value)
+        household.save()
+        if "number" in data:
+            reindex_households([household.id])
+        audit("edit_household", household, before)
+        household_flags_changed(household, before)
+    return household
+
+
+def _unique_number(village_id: int, number: str, own_id: int | None, form: Form) -> None:
+    query = Household.select().where(
+        (Household.village == village_id) & (Household.number == number)
+    )
+    if own_id is not None:
+        query = query.where(Household.id != own_id)
+    if query.exists():
+        raise refuse("number", form.field("number").label, "ledger", "duplicate_household")
+
+
+def set_head(household_id: Any, person_id: Any) -> Household:
+    with change():
+        household = get_household(household_id)
+        person = get_person(person_id, Text("户主", "Head"), "head")
+        if person.household_id != household.id:
+            raise refuse("head", Text("户主", "Head"), "ledger", "not_in_household")
+        before = snapshot(household)
+        household.head = person
+        household.save()
+        audit("set_head", household, before)
+    return household
