@@ -5,7 +5,8 @@ nothing but Python 3.11+. The environment is made once in `.venv` and re-install
 when `pyproject.toml` changes.
 
     python3 tasks.py demo    set up, build the demo township, open it
-    python3 tasks.py test    set up with the test extra, run ruff and the whole test suite
+    python3 tasks.py test    set up with the test extra, run ruff, the layers' contracts
+                             (lint-imports) and the whole test suite
     python3 tasks.py bench   set up, run every benchmark script
 """
 
@@ -64,7 +65,7 @@ def demo(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     # FPTUI_TEST_PG=postgresql://... runs the same suite against that server (.ci/run).
     setup("test,postgresql" if os.environ.get("FPTUI_TEST_PG") else "test")
-    for cmd in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
+    for cmd in (["ruff", "check", "."], ["ruff", "format", "--check", "."], ["lint-imports"]):
         _run(BIN / cmd[0], *cmd[1:])
     return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT)
 

@@ -1,0 +1,1 @@
+"""The parts several screens share: the score panel, the virtual list, plain text."""
