@@ -284,3 +284,106 @@ def test_ledger_close_months_closes_each_village_or_says_why(ledger_db, family, 
     assert results[other].month == "2026-03"
     if SQLITE:  # PostgreSQL is backed up by its server (pg_dump), not by fptui
         assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
+
+
+# --- late entries by the audit log's order, and months in order (issue 12) ---------------
+
+
+def test_an_event_entered_on_the_day_its_month_closed_is_a_late_entry_next_month(
+    family, ledger_db
+):
+    # Entered after the close, the same day: before, the day was compared with the
+    # close's day, and the birth was counted nowhere
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王同", "sex": "M", "date": "2026-02-20"}
+        )
+    with clock.frozen(D(2026, 4, 2)):
+        b = period.balance(v, "2026-03")
+        assert (b.late.births, b.end, b.difference) == (1, 3, 0)
+
+
+def test_an_event_entered_before_the_close_the_same_day_is_in_the_closed_month(family, ledger_db):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王前", "sex": "M", "date": "2026-02-20"}
+        )
+        row = ledger.close_month(v, "2026-02")
+    assert json.loads(row.figures)["births"] == 1
+    with clock.frozen(D(2026, 4, 2)):
+        b = period.balance(v, "2026-03")
+        assert (b.late.births, b.start, b.end, b.difference) == (0, 3, 3, 0)
+
+
+def test_an_event_before_the_first_closed_month_entered_after_it_is_a_late_entry(
+    family, ledger_db
+):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+    with clock.frozen(D(2026, 3, 10)):
+        # January is before the first close: its start froze what January left
+        event = ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王一", "sex": "F", "date": "2026-01-15"}
+        )
+        # and voiding it says where a correcting event is counted: the promise is kept
+        error = refused(ledger.void_event, event.id, "录错", rule="closed")
+        assert "将作为补报计入2026-03" in error.text("zh")
+        assert period.counted_in(v, D(2026, 1, 15)) == "2026-03"
+        assert period.counted_in(v, D(2026, 3, 5)) is None
+    with clock.frozen(D(2026, 4, 2)):
+        b = period.balance(v, "2026-03")
+        assert (b.late.births, b.end, b.difference) == (1, 3, 0)
+        row = ledger.close_month(v, "2026-03")
+    assert json.loads(row.figures)["late"] == 1
+    with clock.frozen(D(2026, 5, 2)):  # counted once: April does not count it again
+        assert period.balance(v, "2026-04").late.births == 0
+
+
+def test_a_late_birth_loses_the_birth_statistics_point_also_when_entered_the_same_day(
+    family, ledger_db
+):
+    from fptui.reads import score
+    from fptui.reads.calendar import Period
+
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 3, 3)):
+        ledger.close_month(v, "2026-02")
+        ledger.record_birth(
+            {"mother": family["wife"].id, "name": "王同", "sex": "M", "date": "2026-02-20"}
+        )
+        fig = score.FIGURES["births_not_late"](
+            score.Scope(v, Period.month("2026-02"), D(2026, 3, 3))
+        )
+    assert (fig.numerator, fig.denominator) == (0, 1)
+
+
+def test_months_close_in_order_from_the_ledgers_first_record(family, ledger_db):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 7, 3)):
+        error = refused(ledger.close_month, v, "1900-01", rule="before_ledger")
+        assert "1900-01早于台帐最早的记录" in error.text("zh")
+        ledger.close_month(v, "2026-02")
+        ledger.close_month(v, "2026-03")
+        ledger.close_month(v, "2026-04")
+        # a month two before the last close, never closed before: refused with the reason
+        error = refused(ledger.close_month, v, "2026-01", rule="not_next")
+        assert "下一个应结账的是2026-05" in error.text("zh")
+        refused(ledger.close_month, v, "2026-02", rule="already_closed")
+        refused(ledger.close_month, v, "2026-06", rule="earlier_open")
+
+
+def test_only_the_latest_closed_month_reopens(family, ledger_db):
+    v = ledger_db.village.id
+    with clock.frozen(D(2026, 5, 3)):
+        ledger.close_month(v, "2026-02")
+        ledger.close_month(v, "2026-03")
+        error = refused(ledger.reopen_month, v, "2026-02", "更正", rule="not_latest")
+        assert "只能反结账最近结账的月份（2026-03）" in error.text("zh")
+        assert period.closed(v, "2026-02") is not None
+        ledger.reopen_month(v, "2026-03", "更正")
+        ledger.reopen_month(v, "2026-02", "更正")
+        assert period.closed_months(v) == []

@@ -44,7 +44,14 @@ def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
     # its month, the new one, or any closed after them: the frozen figures hold it
     frozen = period.closed_since(event.village_id, min(event.happened_on, data["date"]))
     if frozen is not None:
-        raise refuse("date", form.field("date").label, "period", "closed", month=frozen)
+        raise refuse(
+            "date",
+            form.field("date").label,
+            "period",
+            "closed",
+            month=frozen,
+            next=period.counted_in(event.village_id, event.happened_on),
+        )
     with change():
         subject = by_id(Person, event.person_id) if event.person_id else None
         if subject is not None and data["date"] < subject.birth_date:
@@ -91,7 +98,14 @@ def void_event(event_id: Any, reason: str) -> None:
         raise refuse("event", label, "ledger", "not_found")
     frozen = period.closed_since(event.village_id, event.happened_on)
     if frozen is not None:  # its month, or a later one, is closed: the figures hold it
-        raise refuse("event", label, "period", "closed", month=frozen)
+        raise refuse(
+            "event",
+            label,
+            "period",
+            "closed",
+            month=frozen,
+            next=period.counted_in(event.village_id, event.happened_on),
+        )
     first = (
         Audit.select()
         .where((Audit.table == "event") & (Audit.record_id == event.id) & Audit.before.is_null())

@@ -74,18 +74,28 @@ def close_months(
 
 
 def _ready_to_close(village_id: int, month: str) -> None:
-    """Refuse a month already closed, not ended, or after a month left open."""
+    """Refuse a month already closed or not ended; months close in order, the first
+    no earlier than the ledger's first record and each later one the month after the
+    last close."""
     from fptui.reads import period
-    from fptui.reads.score import Period
+    from fptui.reads.calendar import Period
 
     if period.closed(village_id, month) is not None:
         raise refuse("month", MONTH, "period", "already_closed", month=month)
     if clock.today() <= Period.month(month).end:
         raise refuse("month", MONTH, "period", "not_ended", month=month)
     done = period.closed_months(village_id)
-    previous = period.previous_month(month)
-    if done and done[-1] < previous and period.closed(village_id, previous) is None:
-        raise refuse("month", MONTH, "period", "earlier_open", month=previous)
+    if done:
+        # months close in order: only the one after the last close
+        following = period.add_months(done[-1], 1)
+        if month > following:
+            raise refuse("month", MONTH, "period", "earlier_open", month=following)
+        if month != following:
+            raise refuse("month", MONTH, "period", "not_next", month=month, next=following)
+        return
+    first = period.first_month(village_id)
+    if first is not None and month < first:
+        raise refuse("month", MONTH, "period", "before_ledger", month=month, first=first)
 
 
 def _close(
@@ -137,7 +147,8 @@ def _close(
 
 
 def reopen_month(village: Any, month: str, reason: str) -> None:
-    """Reopen a closed month, with the reason (audited); its frozen figures are dropped."""
+    """Reopen the village's latest closed month, with the reason (audited); its frozen
+    figures are dropped. An earlier month stays closed: later closes counted from it."""
     from fptui.reads import period
 
     village_id = int(getattr(village, "id", village))
@@ -146,6 +157,9 @@ def reopen_month(village: Any, month: str, reason: str) -> None:
         row = period.closed(village_id, month)
         if row is None:
             raise refuse("month", MONTH, "period", "not_closed", month=month)
+        last = period.closed_months(village_id)[-1]
+        if month != last:  # a later close was counted from this one's figures
+            raise refuse("month", MONTH, "period", "not_latest", month=month, last=last)
         before = {**snapshot(row), "reason": reason}
         row.delete_instance()
         write_audits([("reopen_month", "month_close", row.id, before, {"reason": reason})])

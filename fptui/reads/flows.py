@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from fptui.models import Event, Household, Person
-from fptui.reads.score import Period
+from fptui.reads.calendar import Period
 
 REGISTERED = ("here", "out")
 ARRIVALS = ("birth", "move_in")

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import peewee as pw
 
 from fptui.models import MonthClose
+from fptui.reads.calendar import Period, as_date
 from fptui.reads.flows import REGISTERED, Flows, population_on, tally
 from fptui.reads.flows import flows as flows_in
-from fptui.reads.score import Period, _date
 
 
 @dataclass
@@ -66,6 +67,22 @@ def closed_months(village: int) -> list[str]:
         .order_by(MonthClose.month)
         .tuples()
     ]
+
+
+def first_month(village: int) -> str | None:
+    """The month of the earliest day the village's ledger records (a birth, an event):
+    no month before it can be closed. None for an empty village."""
+    from fptui.models import Event, Household, Person
+
+    days = [
+        Person.select(pw.fn.MIN(Person.birth_date))
+        .join(Household, on=(Person.household == Household.id))
+        .where(Household.village == village)
+        .scalar(),
+        Event.select(pw.fn.MIN(Event.happened_on)).where(Event.village == village).scalar(),
+    ]
+    known = [as_date(d) for d in days if d is not None]
+    return f"{min(known):%Y-%m}" if known else None
 
 
 def closed_since(village: int, day: dt.date) -> str | None:
@@ -174,22 +191,76 @@ def added_without_event(village: int, close: MonthClose) -> list[int]:
     )
 
 
+def close_marks(villages: Iterable[int] | None = None) -> dict[int, list[tuple[str, int]]]:
+    """Each village's closed months in order, each with its close's place in the audit
+    log (the id of its `close_month` row): what "entered after the close" is measured
+    against. The log's order, not the clock: a close and an entry may share a second,
+    or a day."""
+    query = MonthClose.select(MonthClose.id, MonthClose.village, MonthClose.month)
+    if villages is not None:
+        query = query.where(MonthClose.village.in_(list(villages)))
+    rows = list(query.tuples())
+    marks = _marks("month_close", [i for i, _, _ in rows], action="close_month")
+    out: dict[int, list[tuple[str, int]]] = {}
+    for close_id, village, month in sorted(rows, key=lambda r: r[2]):
+        out.setdefault(village, []).append((month, marks.get(close_id, 0)))
+    return out
+
+
+def entry_marks(event_ids: Iterable[int]) -> dict[int, int]:
+    """Each event's place in the audit log: the id of the row that recorded it."""
+    return _marks("event", list(event_ids))
+
+
+def _marks(table: str, ids: list[int], action: str | None = None) -> dict[int, int]:
+    from fptui.models import Audit
+
+    out: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        query = Audit.select(Audit.record_id, pw.fn.MAX(Audit.id)).where(
+            (Audit.table == table)
+            & Audit.before.is_null()
+            & Audit.record_id.in_(ids[start : start + 500])
+        )
+        if action is not None:
+            query = query.where(Audit.action == action)
+        # the newest: SQLite gives a deleted row's id to the next one made
+        out.update(query.group_by(Audit.record_id).tuples())
+    return out
+
+
+def frozen_by(closes: list[tuple[str, int]], day: dt.date) -> tuple[str, int] | None:
+    """The close whose figures hold `day` (the first closed month on or after its month:
+    a day before the first close is in that close's start), with its mark; None when no
+    close holds it."""
+    month = f"{day:%Y-%m}"
+    for closed_month, mark in closes:
+        if closed_month >= month:
+            return closed_month, mark
+    return None
+
+
+def is_late(closes: list[tuple[str, int]], day: dt.date, entered: int) -> bool:
+    """An event of `day` entered (audit mark `entered`) after the close that froze its
+    day: a late entry (补报), counted in the first month still open."""
+    holder = frozen_by(closes, day)
+    return holder is not None and entered > holder[1]
+
+
 def late_entries(village: int, month: str) -> Flows:
-    """Events of closed months entered after their month was closed, counted in `month`:
-    those entered since the close of the month before it (补报, the adjustment line)."""
+    """The late entries (补报) `month` counts: events dated before it, entered after the
+    close that froze their day and after the close of the month before it (those
+    entered earlier were counted by a month now closed)."""
     from fptui.models import Event, Household, Person
 
-    closes = {
-        m: _date(c)
-        for m, c in MonthClose.select(MonthClose.month, MonthClose.closed_at)
-        .where(MonthClose.village == village)
-        .tuples()
-    }
-    since = closes.get(previous_month(month))
+    closes = close_marks([village]).get(village, [])
+    previous = dict(closes).get(previous_month(month))
+    if previous is None:  # not the first open month: nothing frozen to add to
+        return Flows()
+    prev_row = closed(village, previous_month(month))
     start = Period.month(month).start
-    out = Flows()
     query = (
-        Event.select(Event.kind, Event.happened_on, Event.entered_on, Event.data, Person.sex)
+        Event.select(Event.id, Event.kind, Event.happened_on, Event.data, Person.sex)
         .join(Person, on=(Event.person == Person.id))
         .switch(Event)
         .join(Household, on=(Event.household == Household.id))
@@ -198,16 +269,27 @@ def late_entries(village: int, month: str) -> Flows:
             & (Household.registration == "registered")
             & Event.kind.in_(("birth", "death", "move_in", "move_out"))
             & (Event.happened_on < start)
+            # entered on the close's day or after: the marks tell which side of it
+            & (Event.entered_on >= as_date(prev_row.closed_at))
         )
     )
-    if since is not None:
-        query = query.where(Event.entered_on > since)
-    for kind, day, entered, data, sex in query.tuples():
-        own = closes.get(f"{day:%Y-%m}")
-        if own is None or entered <= own:
-            continue
-        tally(out, kind, data, sex)
+    rows = list(query.tuples())
+    marks = entry_marks([r[0] for r in rows])
+    out = Flows()
+    for event_id, kind, day, data, sex in rows:
+        entered = marks.get(event_id, 0)
+        if entered > previous and is_late(closes, day, entered):
+            tally(out, kind, data, sex)
     return out
+
+
+def counted_in(village: int, day: dt.date) -> str | None:
+    """Where an event of `day` entered now is counted, when its month is closed: the
+    first month still open (YYYY-MM); None when its own month is open."""
+    closes = close_marks([village]).get(village, [])
+    if frozen_by(closes, day) is None:
+        return None
+    return add_months(closes[-1][0], 1)
 
 
 def figures(b: Balance) -> dict:

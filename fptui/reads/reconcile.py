@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fptui import clock
 from fptui.models import Audit, Household, MonthClose, Person
 from fptui.reads import checks, followups, period
-from fptui.reads.score import Period
+from fptui.reads.calendar import Period
 
 
 @dataclass

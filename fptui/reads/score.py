@@ -20,40 +20,12 @@ import peewee as pw
 from fptui import clock
 from fptui.dates import age_on
 from fptui.models import Event, FollowUp, Household, MonthClose, Person
+from fptui.reads.calendar import Period, as_date
 from fptui.schema import DEFAULT_DIR, Schemas, Text, current
 from fptui.schema.loader import Reader
 from fptui.schema.model import Scoring
 
 LIVING = ("here", "out", "in_migrant")
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-
-    @classmethod
-    def month(cls, key: str) -> Period:
-        """The month `YYYY-MM`."""
-        year, month = (int(x) for x in key.split("-"))
-        start = dt.date(year, month, 1)
-        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-        return cls(start, nxt - dt.timedelta(days=1))
-
-    @classmethod
-    def year_to_date(cls, key: str) -> Period:
-        """From the start of the statistical year (domain.toml `statistics.year_start_month`:
-        1 for the calendar year, 10 for October to September) to the end of month `key`."""
-        end = cls.month(key).end
-        first = current().domain["statistics"]["year_start_month"]
-        year = end.year if end.month >= first else end.year - 1
-        return cls(dt.date(year, first, 1), end)
-
-    @property
-    def key(self) -> str:
-        """`YYYY-MM` for a month, `YYYY-MM..YYYY-MM` for a longer period."""
-        one_month = (self.start.year, self.start.month) == (self.end.year, self.end.month)
-        return f"{self.end:%Y-%m}" if one_month else f"{self.start:%Y-%m}..{self.end:%Y-%m}"
 
 
 @dataclass(frozen=True)
@@ -122,15 +94,6 @@ def _names(ids: set[int]) -> dict[int, str]:
     return dict(Person.select(Person.id, Person.name).where(Person.id.in_(list(ids))).tuples())
 
 
-def _date(value: dt.date | dt.datetime | str) -> dt.date:
-    """A date from what the database gives (a date, a date-time, or their text)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.datetime.fromisoformat(str(value)).date()
-
-
 # --- figures ----------------------------------------------------------------------------
 
 
@@ -150,7 +113,7 @@ def timely_entry(scope: Scope) -> Figure:
         scope,
     )
     rows = list(query.tuples())
-    late = [r for r in rows if (_date(r[5]) - _date(r[4])).days > days]
+    late = [r for r in rows if (as_date(r[5]) - as_date(r[4])).days > days]
     names = _names({r[2] for r in late if r[2]})
     forms = current().forms
     cases = [
@@ -195,7 +158,8 @@ def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict, dt.date]]:
         scope,
     )
     return [
-        (e, h, p, _date(d), json.loads(data), _date(en)) for e, h, p, d, data, en in query.tuples()
+        (e, h, p, as_date(d), json.loads(data), as_date(en))
+        for e, h, p, d, data, en in query.tuples()
     ]
 
 
@@ -248,7 +212,7 @@ def _visit_figure(scope: Scope, kind: str, title: Text) -> Figure:
     names = _names({r[2] for r in rows})
     cases = []
     for _, hid, pid, due, status, done in rows:
-        if status == "done" and done is not None and _date(done) <= _date(due):
+        if status == "done" and done is not None and as_date(done) <= as_date(due):
             continue
         state = (
             "逾期完成" if status == "done" else "未完成",
@@ -342,7 +306,7 @@ def migrant_complete(scope: Scope) -> Figure:
     rows = list(query.tuples())
     cases = []
     for pid, hid, name, number, phone, born in rows:
-        adult = age_on(_date(born), scope.period.end) >= 16
+        adult = age_on(as_date(born), scope.period.end) >= 16
         missing = [m for m, v in (("id", number), ("phone", phone or not adult)) if not v]
         if missing:
             zh = "、".join({"id": "身份证号", "phone": "电话"}[m] for m in missing)
@@ -411,13 +375,9 @@ def benefit_confirmed(scope: Scope) -> Figure:
 
 @figure("births_not_late")
 def births_not_late(scope: Scope) -> Figure:
+    from fptui.reads import period
+
     births = _births(scope)
-    closes = {
-        (v, m): _date(c)
-        for v, m, c in MonthClose.select(
-            MonthClose.village, MonthClose.month, MonthClose.closed_at
-        ).tuples()
-    }
     villages = (
         dict(
             Event.select(Event.id, Event.village)
@@ -427,11 +387,13 @@ def births_not_late(scope: Scope) -> Figure:
         if births
         else {}
     )
+    closes = period.close_marks(set(villages.values()))
+    marks = period.entry_marks([b[0] for b in births])
     names = _names({b[2] for b in births})
     cases = []
-    for event, hid, child, day, _data, entered in births:
-        closed = closes.get((villages.get(event), f"{day:%Y-%m}"))
-        if closed is not None and entered > closed:
+    for event, hid, child, day, _data, _entered in births:
+        village_closes = closes.get(villages.get(event), [])
+        if period.is_late(village_closes, day, marks.get(event, 0)):
             cases.append(
                 Case(
                     Text(
@@ -454,7 +416,7 @@ def return_on_time(scope: Scope) -> Figure:
     query = MonthClose.select(MonthClose.village, MonthClose.closed_at).where(
         MonthClose.month == month
     )
-    closed = {v: _date(c) for v, c in query.tuples()}
+    closed = {v: as_date(c) for v, c in query.tuples()}
     from fptui.models import Area
 
     villages = [v.id for v in Area.select().where(Area.kind == "village")]

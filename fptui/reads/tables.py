@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from fptui.models import Area, Event, Household, Person
+from fptui.reads.calendar import Period
 from fptui.reads.flows import (
     REGISTERED,
     Flows,
@@ -27,7 +28,7 @@ from fptui.reads.flows import (
     population_on,
     registered_persons,
 )
-from fptui.reads.score import Period, _names
+from fptui.reads.score import _names
 
 
 def per_mille(events: int, start: int, end: int) -> float | None:

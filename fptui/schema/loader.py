@@ -102,6 +102,9 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "already_closed",
         "not_closed",
         "not_ended",
+        "not_next",
+        "before_ledger",
+        "not_latest",
     ),
 }
 # The placeholders a message may use: the field's label and the rules' own values.
@@ -116,6 +119,9 @@ MESSAGE_PARAMS = {
     "id_value",
     "value",
     "month",
+    "next",
+    "first",
+    "last",
     "count",
     "end",
     "expected",
