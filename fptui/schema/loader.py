@@ -30,7 +30,17 @@ from fptui.schema.model import (
     Visit,
 )
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+
+def _shipped_dir() -> Path:
+    """Where the shipped schemas are: a wheel carries them as `fptui/_schemas`
+    (pyproject.toml maps the top-level `schemas/` there); a checkout, or its editable
+    install, has only the top-level `schemas/` beside the package."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_schemas"
+    return packaged if (packaged / "choices.toml").is_file() else package.parent / "schemas"
+
+
+DEFAULT_DIR = _shipped_dir()
 
 
 class SchemaError(ValueError):
