@@ -717,8 +717,8 @@ def _load_scoring(path: Path) -> Scoring:
 
 
 def load(directory: Path | str | None = None) -> Schemas:
-    """Load every schema file under `directory` (default: the shipped `schemas/`)."""
-    dir_ = Path(directory) if directory else DEFAULT_DIR
+    """Load every schema file under `directory` (default: `default_dir()`)."""
+    dir_ = Path(directory) if directory else default_dir()
     choices = _load_choices(dir_ / "choices.toml")
     forms: dict[str, Form] = {}
     files: dict[str, Path] = {}
@@ -761,3 +761,21 @@ def use(schemas: Schemas | None) -> None:
     """Make `schemas` the ones in use (None: reload the default folder on next use)."""
     global _current
     _current = schemas
+
+
+_township_dir: Path | None = None
+
+
+def default_dir() -> Path:
+    """The folder read when none is named (`load()`, `current()`, the report layouts): a
+    township's own copy once `set_default_dir` named it, else the shipped one."""
+    return _township_dir or DEFAULT_DIR
+
+
+def set_default_dir(directory: Path | str | None) -> None:
+    """Read a township's own schema folder from now on (`fptui --schemas`, FPTUI_SCHEMAS),
+    so the forms and the return's layouts come from one place; None: the shipped folder.
+    The schemas in use are dropped: the next `current()` reads the folder."""
+    global _township_dir
+    _township_dir = Path(directory).resolve() if directory else None
+    use(None)
