@@ -1,6 +1,6 @@
 """The `fptui` command: opens the ledger, or runs one job without the screen.
 
-fptui [--db PATH]                     open the ledger (the per-user one by default)
+fptui [--db PATH] [--schemas DIR]     open the ledger (the per-user one by default)
 fptui demo [--seed N] [--persons N] [--db PATH] [--no-open]
                                       build the demo township, then open it
 """
@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"fptui {__version__}")
     parser.add_argument("--db", help="database file or URL (default: the per-user ledger)")
+    parser.add_argument(
+        "--schemas",
+        metavar="DIR",
+        help="the township's own schema folder (default: $FPTUI_SCHEMAS, else the shipped one)",
+    )
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="interface language")
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="build a synthetic township and open it")
@@ -96,6 +101,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     sc.add_argument("--format", choices=("table", "json"), default="table")
     return parser
+
+
+def _use_schemas(option: str | None) -> str | None:
+    """Make a township's own schema folder (--schemas, else FPTUI_SCHEMAS) the one every
+    command reads, checked whole first (forms and rules, the return's layouts and words):
+    a mistake in it is one line before anything runs, not a traceback halfway through a
+    job. The refusal, or None."""
+    folder, named_by = option, "--schemas"
+    if not folder:
+        folder, named_by = os.environ.get("FPTUI_SCHEMAS", ""), "FPTUI_SCHEMAS"
+    if not folder:
+        return None  # the shipped folder
+    from fptui import schema
+    from fptui.reads import schemas
+    from fptui.reports import layout
+    from fptui.schema.loader import set_default_dir
+
+    path = Path(folder).expanduser()
+    if not path.is_dir():
+        return f"fptui: 找不到规则文件夹 / schema folder not found ({named_by}): {folder}"
+    try:
+        loaded = schemas.load(path)  # check and figure names held against the code too
+        layout.load(path)
+        layout.words(path)
+    except (OSError, ValueError) as exc:  # SchemaError, and a file that is not UTF-8
+        reason = " ".join(str(exc).split())
+        return f"fptui: 规则文件有误 / schema error ({named_by}): {reason}"
+    set_default_dir(path)
+    schema.use(loaded)
+    return None
 
 
 def _open_app(database: str, lang: str) -> int:
@@ -452,6 +487,10 @@ def _score(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    refusal = _use_schemas(args.schemas)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     if args.command == "demo":
         from fptui import demo
 

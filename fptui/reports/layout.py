@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fptui.schema import SchemaError, Text
-from fptui.schema.loader import DEFAULT_DIR, Reader, read_toml
+from fptui.schema.loader import Reader, default_dir, read_toml
 
 FORMATS = ("text", "count", "rate", "date", "event", "followup", "label")
 
@@ -40,7 +40,7 @@ def load(directory: Path | str | None = None) -> list[Layout]:
     """Every layout of `<schemas>/reports/`, in the order of their file names."""
     from fptui.reads import tables
 
-    folder = Path(directory or DEFAULT_DIR) / "reports"
+    folder = Path(directory or default_dir()) / "reports"
     files = sorted(folder.glob("*.toml"))
     if not files:
         raise SchemaError(folder, "(folder)", "expected report layouts *.toml")
@@ -103,7 +103,7 @@ RETURN_WORDS = (
 
 def words(directory: Path | str | None = None) -> dict[str, Text]:
     """The return's common words (schemas/return.toml): every one must be there."""
-    path = Path(directory or DEFAULT_DIR) / "return.toml"
+    path = Path(directory or default_dir()) / "return.toml"
     r = Reader(path)
     data = read_toml(path)
     r.only(data, "", set(RETURN_WORDS))

@@ -30,7 +30,17 @@ from fptui.schema.model import (
     Visit,
 )
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+
+def _shipped_dir() -> Path:
+    """Where the shipped schemas are: a wheel carries them as `fptui/_schemas`
+    (pyproject.toml maps the top-level `schemas/` there); a checkout, or its editable
+    install, has only the top-level `schemas/` beside the package."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_schemas"
+    return packaged if (packaged / "choices.toml").is_file() else package.parent / "schemas"
+
+
+DEFAULT_DIR = _shipped_dir()
 
 
 class SchemaError(ValueError):
@@ -697,8 +707,8 @@ def _load_scoring(path: Path) -> Scoring:
 
 
 def load(directory: Path | str | None = None) -> Schemas:
-    """Load every schema file under `directory` (default: the shipped `schemas/`)."""
-    dir_ = Path(directory) if directory else DEFAULT_DIR
+    """Load every schema file under `directory` (default: `default_dir()`)."""
+    dir_ = Path(directory) if directory else default_dir()
     choices = _load_choices(dir_ / "choices.toml")
     forms: dict[str, Form] = {}
     files: dict[str, Path] = {}
@@ -742,3 +752,21 @@ def use(schemas: Schemas | None) -> None:
     """Make `schemas` the ones in use (None: reload the default folder on next use)."""
     global _current
     _current = schemas
+
+
+_township_dir: Path | None = None
+
+
+def default_dir() -> Path:
+    """The folder read when none is named (`load()`, `current()`, the report layouts): a
+    township's own copy once `set_default_dir` named it, else the shipped one."""
+    return _township_dir or DEFAULT_DIR
+
+
+def set_default_dir(directory: Path | str | None) -> None:
+    """Read a township's own schema folder from now on (`fptui --schemas`, FPTUI_SCHEMAS),
+    so the forms and the return's layouts come from one place; None: the shipped folder.
+    The schemas in use are dropped: the next `current()` reads the folder."""
+    global _township_dir
+    _township_dir = Path(directory).resolve() if directory else None
+    use(None)
