@@ -56,17 +56,18 @@ def test_a_cover_and_one_sheet_per_layout(workbook):
 def test_the_population_sheet_carries_the_tables_figures_and_the_balance(workbook):
     book, _ = workbook
     ws = book["人口变动情况"]
-    assert "A1:T1" in {str(r) for r in ws.merged_cells.ranges}  # the title over all columns
+    assert "A1:U1" in {str(r) for r in ws.merged_cells.ranges}  # the title over all columns
     assert "C3:H3" in {str(r) for r in ws.merged_cells.ranges}  # "出生" over its six columns
     assert ws["C3"].value == "出生" and ws["C4"].value == "合计"
     expected = {r.unit: r for r in tables.population_change("2026-03")}
     for y in range(5, 5 + len(expected)):
         unit = ws.cell(y, 1).value
         row = expected[unit]
-        assert [ws.cell(y, x).value for x in (2, 3, 14, 15, 16)] == [
+        assert [ws.cell(y, x).value for x in (2, 3, 14, 15, 16, 17)] == [
             row.start,
             row.flows.births,
             row.late,
+            row.added,  # 补登, as the month end counts it
             row.end,
             row.balance,
         ]
@@ -171,8 +172,9 @@ def test_the_villages_line_holds_the_figures_counted_by_hand(workbook):
     ws = book["人口变动情况"]
     line = next(y for y in range(5, 10) if ws.cell(y, 1).value == "王家庄村")
     # husband and wife on 1 March; one boy born on 2 March: start 2, births 1 (1 male,
-    # the mother's first), no deaths or moves, no late entries, end 3, balanced
-    assert [ws.cell(line, x).value for x in range(2, 17)] == [
+    # the mother's first), no deaths or moves, no late entries, none added by hand, end
+    # 3, balanced
+    assert [ws.cell(line, x).value for x in range(2, 18)] == [
         2,
         1,
         1,
@@ -186,7 +188,8 @@ def test_the_villages_line_holds_the_figures_counted_by_hand(workbook):
         0,
         0,
         0,
+        0,
         3,
         0,
     ]
-    assert ws.cell(line, 20).value == "-"  # sex ratio at birth: no girl born this year
+    assert ws.cell(line, 21).value == "-"  # sex ratio at birth: no girl born this year

@@ -57,11 +57,13 @@ class PopulationRow:
     natural_growth_rate: float | None
     sex_ratio_at_birth: float | None
     late: int = 0  # net of the late entries (补报) of closed months counted this month
+    added: int = 0  # residents added by hand since the last close (补登), as the month end
 
     @property
     def balance(self) -> int:
-        """End less what the start, the month's flows and its late entries make it."""
-        return self.end - (self.start + self.flows.net + self.late)
+        """End less what the start, the month's flows, its late entries and the residents
+        added by hand make it: the month end's difference (period.Balance), term by term."""
+        return self.end - (self.start + self.added + self.flows.net + self.late)
 
 
 def population_row(unit: str, month: Period, year: Period, village: int) -> PopulationRow:
@@ -84,6 +86,7 @@ def population_row(unit: str, month: Period, year: Period, village: int) -> Popu
             natural_growth_rate=None,
             sex_ratio_at_birth=None,
             late=b.late.net,
+            added=len(b.added),
         )
     )
 
@@ -112,6 +115,7 @@ def population_change(month_key: str, village: int | None = None) -> list[Popula
             total.end += r.end
             total.ytd_start += r.ytd_start
             total.late += r.late
+            total.added += r.added
             total.flows = add(total.flows, r.flows)
             total.ytd = add(total.ytd, r.ytd)
         rows.append(_with_rates(total))
