@@ -12,7 +12,7 @@ from typing import Any
 from fptui import schema
 from fptui.reads import queries
 from fptui.tui.screens.form import FormField, FormScreen, shown
-from fptui.tui.text import lang, t
+from fptui.tui.text import lang, month_name, t
 
 
 def _label(c: queries.Candidate) -> str:
@@ -149,7 +149,19 @@ def event_form(
 
         return ledger.record_event(kind, values, person=person_id, household=household_id).id
 
-    return FormScreen(title, fields, submit, preview=preview)
+    return FormScreen(title, fields, submit, preview=preview, saved=_late_note)
+
+
+def _late_note(event_id: int) -> str | None:
+    """Said at once when a saved event's month is closed: the month it is counted in."""
+    from fptui.reads import period
+
+    event = queries.event(event_id)
+    month = period.counted_in(event.village_id, event.happened_on)
+    if month is None:
+        return None
+    closed = period.closed_since(event.village_id, event.happened_on)
+    return t("saved_late", closed=month_name(closed), month=month_name(month))
 
 
 def event_edit_form(event_id: int) -> FormScreen:

@@ -59,6 +59,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "household_card": ("户卡片", "Household card"),
     "household_short": ("户", "Household"),
     "saved": ("已保存", "Saved"),
+    "saved_late": (
+        "已保存。{closed}已结账，本条计入{month}补报",
+        "Saved. {closed} is closed: this entry counts as a late entry in {month}",
+    ),
     "discard_title": ("放弃修改？", "Discard changes?"),
     "discard_body": ("本表单有未保存的修改。", "This form has unsaved changes."),
     "discard_yes": ("放弃修改 (Y)", "Discard (Y)"),
@@ -272,6 +276,18 @@ def t(key: str, **params: object) -> str:
     zh, en = TEXT[key]
     text = en if _lang == "en" else zh
     return text.format(**params) if params else text
+
+
+def month_name(key: str | None) -> str:
+    """`YYYY-MM` as the language names a month: 2026年12月, December 2026."""
+    if not key:
+        return ""
+    year, month = (int(x) for x in key.split("-"))
+    if _lang == "en":
+        import calendar
+
+        return f"{calendar.month_name[month]} {year}"
+    return f"{year}年{month}月"
 
 
 def colon() -> str:

@@ -95,13 +95,17 @@ class FormScreen(Localised, Screen[Any]):
         *,
         partial: bool = False,
         preview: Callable[[dict[str, Any]], str] | None = None,
+        saved: Callable[[Any], str | None] | None = None,
     ) -> None:
+        """`saved`: what to say once `submit` returned (given its result), when there is
+        more to say than "saved" (where a late entry is counted)."""
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.submit = submit
         self.partial = partial
         self.preview = preview
+        self.saved = saved
         self.state = _State()
 
     # --- layout -----------------------------------------------------------------------
@@ -290,7 +294,8 @@ class FormScreen(Localised, Screen[Any]):
                 for e in exc.errors:
                     errors.setdefault(e.field, e)
             else:
-                self.app.notify(t("saved"), timeout=2)
+                note = self.saved(result) if self.saved is not None else None
+                self.app.notify(note or t("saved"), timeout=6 if note else 2)
                 self.dismiss(result)
                 return
         self.show_errors(errors, everywhere=True)
