@@ -315,40 +315,39 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import dataclasses
-    import datetime as dt
     import json
 
-    from fptui.reads import tables
+    from fptui.reads import returns
     from fptui.reports import layout
     from fptui.schema import Text
 
     if not _month(args.month):
         return 2
     village, name = _village(args.village)
+    kept = returns.frozen(args.month, village)
 
     def plain(value: object) -> object:
-        if dataclasses.is_dataclass(value):
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        """JSON as `returns.plain` keeps a row, each text in the language asked for."""
         if isinstance(value, dict):
-            return {str(k): plain(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
+            if value.keys() == {"$text"}:
+                return Text(*value["$text"])(args.lang)
+            if value.keys() == {"$date"}:
+                return value["$date"]
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
             return [plain(v) for v in value]
-        if isinstance(value, Text):
-            return value(args.lang)
-        if isinstance(value, dt.date):
-            return value.isoformat()
         return value
 
     out = {
         "month": args.month,
         "unit": _unit(village, name),
+        "closed": kept is not None,
         "sheets": [
             {
                 "key": lay.key,
                 "title": lay.title(args.lang),
                 "table": lay.table,
-                "rows": plain(getattr(tables, lay.table)(args.month, village)),
+                "rows": plain(returns.plain(returns.rows(lay.table, args.month, village, kept))),
             }
             for lay in layout.load()
         ],

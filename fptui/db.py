@@ -192,6 +192,11 @@ def _v7_audit_time(database: pw.Database) -> None:
     database.execute_sql('CREATE INDEX IF NOT EXISTS "audit_at" ON "audit" ("at")')
 
 
+def _v8_frozen_returns(database: pw.Database) -> None:
+    """v8: a closed month keeps its whole return (every table), not only its balance."""
+    database.create_tables([models.FrozenReturn])
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -201,6 +206,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     4: _v5_household_order,
     5: _v6_close_figures,
     6: _v7_audit_time,
+    7: _v8_frozen_returns,
 }
 LATEST = 1 + len(MIGRATIONS)
 

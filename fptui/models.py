@@ -134,6 +134,20 @@ class MonthClose(BaseModel):
         indexes = ((("village", "month"), True),)
 
 
+class FrozenReturn(BaseModel):
+    """Schema v8: the monthly return as it stood when its month closed, every table of
+    it (JSON), so a closed month exports the same figures however often: a village's
+    at its close, the whole ledger's (area null) once every village closed the month."""
+
+    area = pw.ForeignKeyField(Area, null=True, on_delete="RESTRICT")
+    month = pw.CharField(max_length=7)  # YYYY-MM
+    made_at = pw.DateTimeField()
+    tables = pw.TextField()
+
+    class Meta:
+        indexes = ((("area", "month"), False),)
+
+
 class Setting(BaseModel):
     key = pw.CharField(max_length=60, primary_key=True)
     value = pw.TextField()
@@ -147,5 +161,6 @@ MODELS: list[type[BaseModel]] = [
     FollowUp,
     Audit,
     MonthClose,
+    FrozenReturn,
     Setting,
 ]

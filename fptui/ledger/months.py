@@ -14,10 +14,7 @@ import peewee as pw
 
 from fptui import clock
 from fptui.ledger.changes import audit, change, current_user, dumps, snapshot, write_audits
-from fptui.models import (
-    MonthClose,
-    database,
-)
+from fptui.models import Area, FrozenReturn, MonthClose, database
 from fptui.schema import Text, current
 from fptui.schema.validate import InvalidInput, clean, refuse
 
@@ -37,7 +34,9 @@ def close_month(
 
     village_id = int(getattr(village, "id", village))
     _ready_to_close(village_id, month)
-    return _close(village_id, month, checks.run(village=village_id), acknowledged, True)
+    row = _close(village_id, month, checks.run(village=village_id), acknowledged, True)
+    _freeze_whole(month)
+    return row
 
 
 def close_months(
@@ -70,6 +69,7 @@ def close_months(
             continue
         backed_up = True
         out.append((village_id, row))
+    _freeze_whole(month, findings if len(ids) > 1 else None)
     return out
 
 
@@ -143,7 +143,39 @@ def _close(
             figures=dumps({**period.figures(b), "acknowledged": sorted(warnings)}),
         )
         audit("close_month", row, None)
+        _freeze(village_id, month, findings)
     return row
+
+
+def _freeze(area: int | None, month: str, findings: list | None) -> None:
+    """Keep the month's whole return as it stands (reads/returns.py): a closed month then
+    exports the same figures, whatever is entered later. Its audit row names it, without
+    the tables themselves (they are the FrozenReturn row)."""
+    from fptui.reads import returns
+
+    row = FrozenReturn.create(
+        area=area, month=month, made_at=clock.now(), tables=returns.snapshot(month, area, findings)
+    )
+    write_audits([("freeze_return", "frozen_return", row.id, None, _frozen_record(row))])
+
+
+def _frozen_record(row: FrozenReturn) -> dict[str, Any]:
+    return {"id": row.id, "area": row.area_id, "month": row.month, "made_at": row.made_at}
+
+
+def _freeze_whole(month: str, findings: list | None = None) -> None:
+    """Once every village has closed `month`, keep the whole ledger's return of it too."""
+    villages = Area.select().where(Area.kind == "village").count()
+    closed = MonthClose.select().where(MonthClose.month == month).count()
+    kept = FrozenReturn.select().where(FrozenReturn.area.is_null() & (FrozenReturn.month == month))
+    if villages == 0 or closed < villages or kept.exists():
+        return
+    if findings is None:
+        from fptui.reads import checks
+
+        findings = checks.run()
+    with change():
+        _freeze(None, month, findings)
 
 
 def reopen_month(village: Any, month: str, reason: str) -> None:
@@ -162,4 +194,20 @@ def reopen_month(village: Any, month: str, reason: str) -> None:
             raise refuse("month", MONTH, "period", "not_latest", month=month, last=last)
         before = {**snapshot(row), "reason": reason}
         row.delete_instance()
-        write_audits([("reopen_month", "month_close", row.id, before, {"reason": reason})])
+        records = [("reopen_month", "month_close", row.id, before, {"reason": reason})]
+        # the return kept at the close goes, and the whole ledger's with it
+        for kept in FrozenReturn.select().where(
+            (FrozenReturn.month == month)
+            & ((FrozenReturn.area == village_id) | FrozenReturn.area.is_null())
+        ):
+            kept.delete_instance()
+            records.append(
+                (
+                    "reopen_month",
+                    "frozen_return",
+                    kept.id,
+                    _frozen_record(kept),
+                    {"reason": reason},
+                )
+            )
+        write_audits(records)

@@ -403,12 +403,15 @@ def _per_village(month_key: str, village: int | None, make) -> list:
     return rows
 
 
-def score_sheet(month_key: str, village: int | None = None) -> list[dict]:
+def score_sheet(
+    month_key: str, village: int | None = None, findings: list | None = None
+) -> list[dict]:
     """目标管理考核得分: each indicator's figure, target, points and deduction, then the
-    total; the same computation as the score panel (score.py)."""
+    total; the same computation as the score panel (score.py). `findings`: the logic
+    checks' findings when the caller has just run them (a close)."""
     from fptui.reads import score as scoring
 
-    result = scoring.score(Period.month(month_key), village)
+    result = scoring.score(Period.month(month_key), village, findings=findings)
     rows = [
         {
             "key": i.key,
@@ -436,3 +439,17 @@ def score_sheet(month_key: str, village: int | None = None) -> list[dict]:
         }
     )
     return rows
+
+
+# The return's tables by name: what a layout (schemas/reports/) may name, and what a
+# close freezes (returns.py).
+TABLES = {
+    "population_change": population_change,
+    "births_register": births_register,
+    "deaths_register": deaths_register,
+    "migration_register": migration_register,
+    "women_of_reproductive_age": women_of_reproductive_age,
+    "followup_work": followup_work,
+    "benefit_rosters": benefit_rosters,
+    "score_sheet": score_sheet,
+}

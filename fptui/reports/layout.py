@@ -1,6 +1,6 @@
 """The monthly return's layouts: schemas/reports/*.toml, one sheet each, in file order.
 
-A layout names the table function of `reports/tables.py` that gives its rows and, for
+A layout names the table of `reads/tables.py` (its TABLES) that gives its rows and, for
 each column, the value to read from a row (a dotted path: `flows.births_by_order.3+`),
 its label, an optional group heading over several columns, and how to show it. A bad
 layout is refused naming the file, the key and what was expected.
@@ -52,8 +52,11 @@ def load(directory: Path | str | None = None) -> list[Layout]:
         tbl = r.table(r.get(data, "report", "", dict), "report")
         r.only(tbl, "report", {"title", "table", "named", "columns"})
         table = r.get(tbl, "table", "report", str)
-        if not callable(getattr(tables, table, None)) or table.startswith("_"):
-            raise r.fail("report.table", f"no table {table!r} in fptui/reports/tables.py")
+        if table not in tables.TABLES:
+            raise r.fail(
+                "report.table",
+                f"no table {table!r}; expected one of {', '.join(tables.TABLES)}",
+            )
         columns = []
         for i, raw in enumerate(r.get(tbl, "columns", "report", list)):
             where = f"report.columns[{i}]"

@@ -1,6 +1,6 @@
 """The monthly return as an Excel workbook: a cover and one sheet per layout.
 
-xlsxwriter writes the file; this module only lays out what `tables.py` computed, by the
+xlsxwriter writes the file; this module only lays out the tables of `reads/returns.py`, by the
 layouts of schemas/reports/. Every text is written as text (a name beginning with `=` is
 never a formula), every count as a number; rates are rounded to two places only in the
 cell's format. Each sheet prints on A4 landscape, one page wide, its header rows
@@ -17,7 +17,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from fptui import clock
-from fptui.reads import tables
+from fptui.reads import returns
 from fptui.reports import layout as layouts
 
 
@@ -71,8 +71,9 @@ def write(
     }
     _cover(book, fmt, words, unit, period, prepared_by, today)
     sheets = layouts.load()
+    kept = returns.frozen(month_key, village)  # a closed month: its return as closed
     for done, lay in enumerate(sheets, 1):
-        rows = getattr(tables, lay.table)(month_key, village)
+        rows = returns.rows(lay.table, month_key, village, kept)
         _sheet(book, fmt, lay, rows, words, lang, unit, period, prepared_by, today)
         if progress is not None:
             progress(done, len(sheets) + 1)
