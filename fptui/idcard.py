@@ -5,6 +5,10 @@ the division code existed in the birth year. This module adds what fptui needs a
 it: one reason code per kind of fault (so the form can say which), the sex from the
 sequence number, legacy 15-digit numbers, masking for lists, and building numbers for
 the synthetic demo.
+
+Whatever the library raises on odd input, a number gets a verdict here (an IdInfo or an
+IdCardError), never another exception: a form, a save or `fptui check` must not end on
+one person's number.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 
@@ -40,16 +43,24 @@ _SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 def compact(number: str) -> str:
     """Without separators, upper case, full-width digits and Ｘ (typed in a Chinese input
-    method) made ASCII."""
-    return ric.compact(number.translate(_FULLWIDTH).replace("x", "X"))
+    method) made ASCII. Raises IdCardError("format") for what cannot be read as text."""
+    try:
+        return ric.compact(str(number).translate(_FULLWIDTH).replace("x", "X"))
+    except Exception:  # whatever stdnum raises: a verdict, not a crash
+        raise IdCardError("format") from None
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 
 def check_char(first17: str) -> str:
-    """The check character for the first 17 digits."""
-    return ric.calc_check_digit(first17 + "0")
+    """The check character for the first 17 digits (IdCardError("format") if they are not)."""
+    if not (len(first17) == 17 and first17.isascii() and first17.isdigit()):
+        raise IdCardError("format")
+    try:
+        return ric.calc_check_digit(first17 + "0")
+    except Exception:  # whatever stdnum raises
+        raise IdCardError("format") from None
 
 
 def upgrade_15(number: str) -> str:
@@ -76,7 +87,7 @@ def parse(number: str, *, allow_legacy: bool = True) -> IdInfo:
         raise IdCardError("format")
     try:
         birth = ric.get_birth_date(number)
-    except stdnum_errors.ValidationError:
+    except Exception:  # stdnum's InvalidComponent, or anything else it raises
         raise IdCardError("date") from None
     if number[17] != check_char(number[:17]):
         raise IdCardError("checksum")
@@ -91,7 +102,7 @@ def _division_valid(division: str, year: int) -> bool:
     """Whether stdnum's table has `division` in use in `year` (its look-up is slow: cached)."""
     try:
         ric.get_birth_place(f"{division}{year:04d}0101" + "0000")
-    except stdnum_errors.ValidationError:
+    except Exception:  # InvalidComponent; KeyError('county') for a code it does not list
         return False
     return True
 

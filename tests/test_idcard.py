@@ -356,3 +356,62 @@ def test_a_superscript_digit_is_a_format_fault_not_a_crash():
     number = "\u00b2" + EXAMPLE[1:]
     assert not idcard.is_valid(number)
     assert reason_of(number) == "format"
+
+
+# --- whatever the library raises, a verdict ------------------------------------------
+
+UNLISTED_BEIJING = "119999194912310021"  # right check character; 北京 (11) has no 119999
+
+
+def verdict(number: str, **kwargs) -> idcard.IdInfo | IdCardError:
+    """What parse says of `number`: the info, or the fault. Any other exception fails."""
+    try:
+        return idcard.parse(number, **kwargs)
+    except IdCardError as exc:
+        return exc
+
+
+def test_a_code_missing_from_the_division_table_gets_a_verdict_not_a_key_error():
+    # stdnum's own validate raises KeyError('county') on this number
+    assert idcard.check_char(UNLISTED_BEIJING[:17]) == UNLISTED_BEIJING[17]
+    assert isinstance(verdict(UNLISTED_BEIJING), idcard.IdInfo | IdCardError)
+    assert idcard.is_valid(UNLISTED_BEIJING) in (True, False)
+
+
+@given(st.text(alphabet=CHARACTERS, min_size=18, max_size=18), st.booleans())
+def test_any_18_characters_of_digits_and_x_get_a_verdict(number, legacy):
+    assert isinstance(verdict(number, allow_legacy=legacy), idcard.IdInfo | IdCardError)
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_any_17_digits_with_their_check_character_get_a_verdict(first17):
+    # past the check character, so every division and date reaches stdnum's table
+    result = verdict(with_check(first17))
+    assert isinstance(result, idcard.IdInfo | IdCardError)
+
+
+@given(st.text(alphabet="0123456789", min_size=15, max_size=15))
+def test_any_15_digits_get_a_verdict(number):
+    assert isinstance(verdict(number), idcard.IdInfo | IdCardError)
+
+
+@given(st.text())
+def test_any_text_gets_a_verdict(text):
+    assert isinstance(verdict(text), idcard.IdInfo | IdCardError)
+    assert isinstance(verdict(text, allow_legacy=False), idcard.IdInfo | IdCardError)
+
+
+@pytest.mark.parametrize(
+    "target", ["compact", "get_birth_date", "calc_check_digit", "get_birth_place"]
+)
+def test_an_exception_of_any_kind_inside_stdnum_becomes_a_verdict(monkeypatch, target):
+    def broken(*args, **kwargs):
+        raise RuntimeError("stdnum failed")
+
+    monkeypatch.setattr(idcard.ric, target, broken)
+    idcard._division_valid.cache_clear()
+    try:
+        for number in (EXAMPLE, LEGACY_EXAMPLE, UNLISTED_BEIJING, "abc", ""):
+            assert isinstance(verdict(number), idcard.IdInfo | IdCardError), number
+    finally:
+        idcard._division_valid.cache_clear()
