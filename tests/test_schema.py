@@ -268,6 +268,7 @@ RULES_USED = {
         "date",
         "checksum",
         "division",
+        "division_unknown",
         "legacy_format",
         "legacy_refused",
         "sex_disagrees",

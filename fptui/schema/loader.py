@@ -69,6 +69,7 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "date",
         "checksum",
         "division",
+        "division_unknown",
         "legacy_format",
         "legacy_refused",
         "sex_disagrees",

@@ -2,7 +2,8 @@
 
 The TUI form and `ledger.py` call the same `clean`, so a value the screen accepts is
 one the write path accepts, and each refusal is a FieldError naming the field, the rule
-and a message in Chinese and English from schemas/messages.toml.
+and a message in Chinese and English from schemas/messages.toml. `notes` gives, in the
+same shape, what the screen shows beside a field without refusing it.
 """
 
 from __future__ import annotations
@@ -190,6 +191,29 @@ def clean(
         errors.sort(key=lambda e: order.get(e.field, -1))
         raise InvalidInput(errors)
     return out
+
+
+def notes(
+    form: Form, values: Mapping[str, Any], *, schemas: Schemas | None = None
+) -> list[FieldError]:
+    """What the cadre should look at but may save, one per field: an ID number whose
+    division code the table does not list (tables lag behind new districts; once saved,
+    the logic checks list it as the warning `id_unknown_division`). A value that would
+    be refused gets no note: its error says more. Nothing here stops a save.
+    """
+    schemas = schemas or current()
+    found = []
+    for f in form.fields:
+        raw = values.get(f.key)
+        if f.type != "idcard" or _is_blank(raw):
+            continue
+        try:
+            number = clean_field(f, raw, schemas)
+        except InvalidInput:
+            continue
+        if not idcard.parse(number).division_known:
+            found.append(FieldError(f.key, "idcard", "division_unknown", f.label))
+    return found
 
 
 def _fill_from_id(
