@@ -82,13 +82,14 @@ def upgrade_15(number: str) -> str:
     return first17 + check_char(first17)
 
 
-def parse(number: str, *, allow_legacy: bool = True) -> IdInfo:
+def parse(number: str, *, allow_legacy: bool = True, earliest_year: int | None = None) -> IdInfo:
     """Validate `number` and return what it says; raise IdCardError with the reason.
 
     The checks, in order: legacy numbers (`legacy_refused`, `legacy_format`), `length`,
-    `format`, `date` (no such day), `checksum`, `division` (a province the division table
-    does not know). A code the table does not list under a province it knows is valid,
-    with `division_known` false.
+    `format`, `date` (no such day), `checksum`, `birth_too_early` (born before
+    `earliest_year`; fptui passes domain.toml's `birth.earliest_year`, None checks
+    nothing), `division` (a province the division table does not know). A code the table
+    does not list under a province it knows is valid, with `division_known` false.
     """
     number = compact(number)
     upgraded = False
@@ -107,6 +108,8 @@ def parse(number: str, *, allow_legacy: bool = True) -> IdInfo:
         raise IdCardError("date") from None
     if number[17] != check_char(number[:17]):
         raise IdCardError("checksum")
+    if earliest_year is not None and birth.year < earliest_year:
+        raise IdCardError("birth_too_early")
     known = division_status(number[:6])
     if known == "no_province":
         raise IdCardError("division")

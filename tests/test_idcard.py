@@ -225,6 +225,34 @@ def test_a_division_code_valid_for_every_year_of_the_demo():
         assert idcard.is_valid(with_check(f"{ALWAYS_VALID_DIVISION}{year}0101002"))
 
 
+# --- dates of birth before the earliest year (domain.toml birth.earliest_year) -------
+
+
+@pytest.mark.parametrize("year", ["0001", "1850", "1879"])
+def test_a_date_of_birth_before_the_earliest_year_is_its_own_fault(year):
+    number = with_check(f"{ALWAYS_VALID_DIVISION}{year}1231002")
+    assert reason_of(number, earliest_year=1880) == "birth_too_early"
+
+
+def test_the_earliest_year_itself_is_accepted():
+    number = with_check(f"{ALWAYS_VALID_DIVISION}18800101002")
+    assert idcard.parse(number, earliest_year=1880).birth_date == dt.date(1880, 1, 1)
+
+
+def test_a_wrong_check_character_is_reported_before_an_early_date_of_birth():
+    number = with_check(f"{ALWAYS_VALID_DIVISION}18501231002")
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    assert reason_of(wrong, earliest_year=1880) == "checksum"
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_with_the_earliest_year_any_17_digits_get_a_verdict(first17):
+    result = verdict(with_check(first17), earliest_year=1880)
+    assert isinstance(result, idcard.IdInfo | IdCardError)
+    if isinstance(result, idcard.IdInfo):
+        assert result.birth_date.year >= 1880
+
+
 def test_a_date_fault_is_reported_before_a_checksum_fault():
     assert reason_of("110105194902300020") == "date"
 

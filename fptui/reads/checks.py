@@ -174,6 +174,7 @@ _REASONS = {
     "format": ("含非法字符", "bad characters"),
     "date": ("出生日期不存在", "no such birth date"),
     "checksum": ("校验码错误", "wrong check character"),
+    "birth_too_early": ("出生日期早于{year}年", "date of birth before {year}"),
     "division": ("行政区划代码不存在", "no such division code"),
     "legacy_format": ("旧号码格式错", "bad legacy number"),
 }
@@ -212,10 +213,11 @@ def _id_scan(scope: Scope) -> tuple[list, list, list]:
     if scope not in scans:
         from fptui import idcard
 
+        earliest = current().domain["birth"]["earliest_year"]
         invalid, disagree, unknown = [], [], []
         for pid, hid, name, number, sex, birth in _with_ids(scope).tuples().iterator():
             try:
-                info = idcard.parse(number)
+                info = idcard.parse(number, earliest_year=earliest)
             except idcard.IdCardError as exc:
                 invalid.append((pid, hid, name, exc.reason))
                 continue
@@ -231,8 +233,9 @@ def _id_scan(scope: Scope) -> tuple[list, list, list]:
 
 @check("id_invalid", ("name", "reason"))
 def id_invalid(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    year = current().domain["birth"]["earliest_year"]
     for pid, hid, name, reason in _id_scan(scope)[0]:
-        zh, en = _REASONS.get(reason, (reason, reason))
+        zh, en = (r.format(year=year) for r in _REASONS.get(reason, (reason, reason)))
         yield _finding(rule, hid, pid, name=name, reason=Text(zh, en))
 
 

@@ -71,8 +71,22 @@ def _options_hint(schemas: Schemas, f: Field) -> Text:
     return Text(zh, en)
 
 
-def clean_field(f: Field, raw: Any, schemas: Schemas, today: dt.date | None = None) -> Any:
-    """The clean value of one non-blank raw value, or raise InvalidInput for this field."""
+def clean_field(
+    f: Field,
+    raw: Any,
+    schemas: Schemas,
+    today: dt.date | None = None,
+    *,
+    birth: bool | None = None,
+) -> Any:
+    """The clean value of one non-blank raw value, or raise InvalidInput for this field.
+
+    `birth`: the field is a date of birth (by default, when its key is `birth_date`;
+    `clean` also counts what an ID number's date of birth fills). A date before
+    domain.toml's `birth.earliest_year` is refused: a date of birth as such
+    (`date.birth_too_early`), any other date as `date.too_early`; so is an ID number
+    whose date of birth is (`idcard.birth_too_early`).
+    """
 
     def bad(group: str, rule: str, **params: Any) -> InvalidInput:
         return refuse(f.key, f.label, group, rule, **params)
@@ -113,6 +127,10 @@ def clean_field(f: Field, raw: Any, schemas: Schemas, today: dt.date | None = No
                 value = dates.parse_date(str(raw), allow_future=f.allow_future, today=today)
             except dates.DateError as exc:
                 raise bad("date", exc.reason) from None
+        earliest = schemas.domain["birth"]["earliest_year"]
+        if value.year < earliest:
+            is_birth = f.key == "birth_date" if birth is None else birth
+            raise bad("date", "birth_too_early" if is_birth else "too_early", year=earliest)
         return value
     elif t in ("choice", "bool"):
         if t == "bool" and isinstance(raw, bool):
@@ -126,12 +144,15 @@ def clean_field(f: Field, raw: Any, schemas: Schemas, today: dt.date | None = No
             raise bad("field", "must_be_yes")
         return value
     elif t == "idcard":
+        earliest = schemas.domain["birth"]["earliest_year"]
         try:
             return idcard.parse(
-                str(raw), allow_legacy=schemas.domain["ids"]["allow_legacy_15"]
+                str(raw),
+                allow_legacy=schemas.domain["ids"]["allow_legacy_15"],
+                earliest_year=earliest,
             ).number
         except idcard.IdCardError as exc:
-            raise bad("idcard", exc.reason) from None
+            raise bad("idcard", exc.reason, year=earliest) from None
     else:  # pragma: no cover - the loader admits only FIELD_TYPES
         raise ValueError(f"unknown field type {t}")
     if f.min is not None and value < f.min:
@@ -161,6 +182,7 @@ def clean(
     errors: list[FieldError] = []
     out: dict[str, Any] = {}
     known = {f.key for f in form.fields}
+    births = birth_fields(form)
     for key in values:
         if key not in known:
             errors.append(FieldError(key, "field", "unknown_field", Text(key, key)))
@@ -172,7 +194,7 @@ def clean(
             out[f.key] = None if partial or f.default is None else f.default
             continue
         try:
-            out[f.key] = clean_field(f, raw, schemas, today)
+            out[f.key] = clean_field(f, raw, schemas, today, birth=f.key in births)
         except InvalidInput as exc:
             errors.extend(exc.errors)
     for f in form.fields:  # first: what an ID number fills in may meet a required rule
@@ -191,6 +213,16 @@ def clean(
         errors.sort(key=lambda e: order.get(e.field, -1))
         raise InvalidInput(errors)
     return out
+
+
+def birth_fields(form: Form) -> set[str]:
+    """The form's dates of birth: a date field `birth_date`, and each field an ID number's
+    date of birth fills (the birth form's `date`, the child's)."""
+    keys = {f.key for f in form.fields if f.type == "date" and f.key == "birth_date"}
+    for f in form.fields:
+        if f.type == "idcard" and "birth_date" in f.fills:
+            keys.add(f.fills["birth_date"])
+    return keys
 
 
 def notes(
@@ -233,7 +265,9 @@ def _fill_from_id(
         given = out.get(target)
         if given is None:
             try:
-                out[target] = clean_field(form.field(target), id_value, schemas, today)
+                out[target] = clean_field(
+                    form.field(target), id_value, schemas, today, birth=attr == "birth_date"
+                )
             except InvalidInput as exc:
                 errors.extend(exc.errors)
         elif given != id_value:

@@ -60,3 +60,19 @@ async def test_a_division_code_of_no_province_is_an_error_beside_the_field(home)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
     assert not Person.select().where(Person.name == "李四").exists()
+
+
+async def test_a_date_of_birth_before_1880_is_named_as_such_typed_or_in_the_number(home):
+    from fptui import idcard
+
+    born_1850 = "14012118500601002" + idcard.check_char("14012118500601002")
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_new_person(pilot)
+        await pilot.press(*"李四", "tab", *born_1850, "tab")
+        await pilot.pause()
+        assert text_of(app, "#msg-id_number") == "身份证号：其中的出生日期早于1880年"
+        assert app.screen.query_one("#in-birth_date").value == ""  # nothing filled
+        await pilot.press("tab", *"1879-12-31", "tab")  # from sex to the date of birth
+        await pilot.pause()
+        assert text_of(app, "#msg-birth_date") == "出生日期早于1880年"

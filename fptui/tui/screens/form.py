@@ -176,7 +176,8 @@ class FormScreen(Localised, Screen[Any]):
             if f.field.type != "idcard" or not raw:
                 continue
             try:
-                info = idcard.parse(raw)
+                earliest = schema.current().domain["birth"]["earliest_year"]
+                info = idcard.parse(raw, earliest_year=earliest)
             except idcard.IdCardError:
                 continue
             for attr, target in f.field.fills.items():
