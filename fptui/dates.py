@@ -4,6 +4,8 @@ Accepted: `2026-11-05`, `2026-11-5`, `20261105`, `2026/11/5`, `2026.11.5`,
 `2026年11月5日`, and month-day alone (`11-5`, `11/5`, `11月5日`) meaning this year, or
 last year where a future date is refused and this year's would be still to come.
 Whether a future date is allowed is the field's rule, not the parser's: see `parse_date`.
+So is how early a date may be (domain.toml's `birth.earliest_year`, applied by
+`schema/validate.py`): the parser refuses only what is no day at all.
 """
 
 from __future__ import annotations
@@ -48,8 +50,6 @@ def parse_date(text: str, *, allow_future: bool = True, today: dt.date | None = 
         value = dt.date(year, month, day)
     except ValueError:
         raise DateError("impossible") from None
-    if year < 1880:
-        raise DateError("impossible")
     if not allow_future and value > today:
         raise DateError("future")
     return value

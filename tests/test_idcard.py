@@ -14,6 +14,7 @@ from fptui.idcard import IdCardError
 EXAMPLE = "11010519491231002X"  # the standard's own example: a woman born 1949-12-31
 LEGACY_EXAMPLE = "110105491231002"  # the same person's 15-digit legacy number
 CHARACTERS = "0123456789X"
+UNLISTED_BEIJING = "119999194912310021"  # right check character; 北京 (11) has no 119999
 ALWAYS_VALID_DIVISION = "140121"  # 清徐县: in stdnum's table for every year fptui deals with
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -150,11 +151,27 @@ def test_a_wrong_check_character_is_a_checksum_fault():
     assert reason_of("110105194912310021") == "checksum"
 
 
-def test_a_division_code_after_it_was_abolished_is_a_division_fault():
-    # 110103 (崇文区, Beijing) was merged into 东城区 in 2010: no one born 2015 has it.
-    number = with_check("11010320150101002")
-    assert reason_of(number) == "division"
-    assert not idcard.is_valid(number)
+# --- the division code: in the table in any year -------------------------------------
+
+TAIYUAN_XIAODIAN_1960 = "140105196005010255"  # 小店区: code from 1997, holder born 1960
+BEIJING_TONGZHOU_1950 = "110112195003030256"  # 通州区: code from 1997, holder born 1950
+
+
+@pytest.mark.parametrize(
+    ("number", "born"),
+    [(TAIYUAN_XIAODIAN_1960, dt.date(1960, 5, 1)), (BEIJING_TONGZHOU_1950, dt.date(1950, 3, 3))],
+)
+def test_a_division_code_younger_than_its_holder_is_valid(number, born):
+    # GB 11643: the code is where the person was registered when the number was issued
+    info = idcard.parse(number)
+    assert (info.birth_date, info.sex, info.division_known) == (born, "M", True)
+    assert idcard.is_valid(number)
+
+
+def test_a_division_code_abolished_before_the_birth_year_is_still_a_known_code():
+    # 110103 (崇文区, Beijing) was merged into 东城区 in 2010: it existed, so it is known
+    info = idcard.parse(with_check("11010320150101002"))
+    assert (info.division, info.division_known) == ("110103", True)
 
 
 def test_the_same_division_code_while_it_existed_is_valid():
@@ -162,13 +179,78 @@ def test_the_same_division_code_while_it_existed_is_valid():
     assert idcard.is_valid(with_check("11010320100101002"))  # its last year
 
 
-def test_a_division_code_that_never_existed_is_a_division_fault():
+def test_a_division_code_that_never_existed_under_no_known_province_is_a_division_fault():
     assert reason_of(with_check("99999919900101002")) == "division"
+    assert reason_of(with_check("00000019900101002")) == "division"
+
+
+def test_a_code_the_table_does_not_list_under_a_known_province_is_valid_but_not_known():
+    info = idcard.parse(UNLISTED_BEIJING)
+    assert (info.division, info.division_known) == ("119999", False)
+    assert (info.sex, info.birth_date) == ("F", dt.date(1949, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("140105", "known"),
+        ("110112", "known"),
+        ("110103", "known"),  # abolished in 2010
+        ("500101", "known"),  # two names over the years: 万县区, 万州区
+        ("119999", "unknown"),  # 北京 lists no such county
+        ("123456", "unknown"),  # nor 天津
+        ("999999", "no_province"),
+        ("000000", "no_province"),
+    ],
+)
+def test_division_status_reads_stdnums_table_for_any_year(code, status):
+    assert idcard.division_status(code) == status
+
+
+def test_a_failing_division_table_makes_the_code_unknown_never_refused(monkeypatch):
+    def broken(name):
+        raise OSError("loc.dat missing")
+
+    monkeypatch.setattr(idcard.numdb, "get", broken)
+    idcard.division_status.cache_clear()
+    try:
+        info = idcard.parse(EXAMPLE)
+        assert (info.number, info.division_known) == (EXAMPLE, False)
+    finally:
+        idcard.division_status.cache_clear()
 
 
 def test_a_division_code_valid_for_every_year_of_the_demo():
     for year in (1930, 1960, 1990, 2025):
         assert idcard.is_valid(with_check(f"{ALWAYS_VALID_DIVISION}{year}0101002"))
+
+
+# --- dates of birth before the earliest year (domain.toml birth.earliest_year) -------
+
+
+@pytest.mark.parametrize("year", ["0001", "1850", "1879"])
+def test_a_date_of_birth_before_the_earliest_year_is_its_own_fault(year):
+    number = with_check(f"{ALWAYS_VALID_DIVISION}{year}1231002")
+    assert reason_of(number, earliest_year=1880) == "birth_too_early"
+
+
+def test_the_earliest_year_itself_is_accepted():
+    number = with_check(f"{ALWAYS_VALID_DIVISION}18800101002")
+    assert idcard.parse(number, earliest_year=1880).birth_date == dt.date(1880, 1, 1)
+
+
+def test_a_wrong_check_character_is_reported_before_an_early_date_of_birth():
+    number = with_check(f"{ALWAYS_VALID_DIVISION}18501231002")
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    assert reason_of(wrong, earliest_year=1880) == "checksum"
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_with_the_earliest_year_any_17_digits_get_a_verdict(first17):
+    result = verdict(with_check(first17), earliest_year=1880)
+    assert isinstance(result, idcard.IdInfo | IdCardError)
+    if isinstance(result, idcard.IdInfo):
+        assert result.birth_date.year >= 1880
 
 
 def test_a_date_fault_is_reported_before_a_checksum_fault():
@@ -356,3 +438,66 @@ def test_a_superscript_digit_is_a_format_fault_not_a_crash():
     number = "\u00b2" + EXAMPLE[1:]
     assert not idcard.is_valid(number)
     assert reason_of(number) == "format"
+
+
+# --- whatever the library raises, a verdict ------------------------------------------
+
+
+def verdict(number: str, **kwargs) -> idcard.IdInfo | IdCardError:
+    """What parse says of `number`: the info, or the fault. Any other exception fails."""
+    try:
+        return idcard.parse(number, **kwargs)
+    except IdCardError as exc:
+        return exc
+
+
+def test_a_code_missing_from_the_division_table_gets_a_verdict_not_a_key_error():
+    # stdnum's own validate raises KeyError('county') on this number
+    assert idcard.check_char(UNLISTED_BEIJING[:17]) == UNLISTED_BEIJING[17]
+    assert isinstance(verdict(UNLISTED_BEIJING), idcard.IdInfo | IdCardError)
+    assert idcard.is_valid(UNLISTED_BEIJING)
+
+
+@given(st.text(alphabet=CHARACTERS, min_size=18, max_size=18), st.booleans())
+def test_any_18_characters_of_digits_and_x_get_a_verdict(number, legacy):
+    assert isinstance(verdict(number, allow_legacy=legacy), idcard.IdInfo | IdCardError)
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_any_17_digits_with_their_check_character_get_a_verdict(first17):
+    # past the check character, so every division and date reaches stdnum's table
+    result = verdict(with_check(first17))
+    assert isinstance(result, idcard.IdInfo | IdCardError)
+
+
+@given(st.text(alphabet="0123456789", min_size=15, max_size=15))
+def test_any_15_digits_get_a_verdict(number):
+    assert isinstance(verdict(number), idcard.IdInfo | IdCardError)
+
+
+@given(st.text())
+def test_any_text_gets_a_verdict(text):
+    assert isinstance(verdict(text), idcard.IdInfo | IdCardError)
+    assert isinstance(verdict(text, allow_legacy=False), idcard.IdInfo | IdCardError)
+
+
+@pytest.mark.parametrize(
+    ("module", "target"),
+    [
+        (idcard.ric, "compact"),
+        (idcard.ric, "get_birth_date"),
+        (idcard.ric, "calc_check_digit"),
+        (idcard.numdb, "get"),
+    ],
+)
+def test_an_exception_of_any_kind_inside_stdnum_becomes_a_verdict(monkeypatch, module, target):
+    def broken(*args, **kwargs):
+        raise RuntimeError("stdnum failed")
+
+    monkeypatch.setattr(module, target, broken)
+    idcard.division_status.cache_clear()
+    try:
+        for number in (EXAMPLE, LEGACY_EXAMPLE, UNLISTED_BEIJING, "abc", ""):
+            assert isinstance(verdict(number), idcard.IdInfo | IdCardError), number
+    finally:
+        idcard.division_status.cache_clear()

@@ -240,7 +240,7 @@ def test_every_field_and_form_has_a_chinese_and_english_label(shipped):
 def test_domain_values_are_the_defaults_of_domain_md(shipped):
     assert shipped.domain == {
         "marriage": {"legal_age_male": 22, "legal_age_female": 20},
-        "birth": {"mother_age_min": 15, "mother_age_max": 55},
+        "birth": {"mother_age_min": 15, "mother_age_max": 55, "earliest_year": 1880},
         "entry": {"timely_days": 7},
         "statistics": {"year_start_month": 1, "annualise_part_year": False},
         "ids": {"allow_legacy_15": True},
@@ -261,13 +261,15 @@ RULES_USED = {
         "must_be_yes",
         "unknown_field",
     },
-    "date": {"format", "impossible", "future"},
+    "date": {"format", "impossible", "future", "too_early", "birth_too_early"},
     "idcard": {
         "length",
         "format",
         "date",
         "checksum",
+        "birth_too_early",
         "division",
+        "division_unknown",
         "legacy_format",
         "legacy_refused",
         "sex_disagrees",

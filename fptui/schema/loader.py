@@ -52,7 +52,7 @@ class SchemaError(ValueError):
 # What domain.toml must hold: section -> key -> type.
 DOMAIN_SPEC: dict[str, dict[str, type]] = {
     "marriage": {"legal_age_male": int, "legal_age_female": int},
-    "birth": {"mother_age_min": int, "mother_age_max": int},
+    "birth": {"mother_age_min": int, "mother_age_max": int, "earliest_year": int},
     "entry": {"timely_days": int},
     "statistics": {"year_start_month": int, "annualise_part_year": bool},
     "ids": {"allow_legacy_15": bool},
@@ -72,13 +72,15 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "must_be_yes",
         "unknown_field",
     ),
-    "date": ("format", "impossible", "future", "before_birth"),
+    "date": ("format", "impossible", "future", "too_early", "birth_too_early", "before_birth"),
     "idcard": (
         "length",
         "format",
         "date",
         "checksum",
+        "birth_too_early",
         "division",
+        "division_unknown",
         "legacy_format",
         "legacy_refused",
         "sex_disagrees",
@@ -136,6 +138,7 @@ MESSAGE_PARAMS = {
     "end",
     "expected",
     "diff",
+    "year",
 }
 
 

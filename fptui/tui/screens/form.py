@@ -5,6 +5,8 @@ schema form it belongs to, for the rules), the starting values, and a `submit` c
 that calls the ledger. Every check is `validate.clean`, the write path's own, run when a
 field loses the focus and again on save; the ledger's refusals (a duplicate ID number, a
 person in the wrong state) come back as the same FieldErrors and are shown the same way.
+`validate.notes` (an ID number's division code not in the table) are shown beside their
+field too, in the warning colour, and stop nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class FormField:
 class _State:
     touched: set[str] = field(default_factory=set)
     errors: dict[str, validate.FieldError] = field(default_factory=dict)
+    notes: dict[str, validate.FieldError] = field(default_factory=dict)  # not refusals
     tried_to_save: bool = False  # from then on every error stays in view
 
 
@@ -177,7 +180,8 @@ class FormScreen(Localised, Screen[Any]):
             if f.field.type != "idcard" or not raw:
                 continue
             try:
-                info = idcard.parse(raw)
+                earliest = schema.current().domain["birth"]["earliest_year"]
+                info = idcard.parse(raw, earliest_year=earliest)
             except idcard.IdCardError:
                 continue
             for attr, target in f.field.fills.items():
@@ -192,7 +196,9 @@ class FormScreen(Localised, Screen[Any]):
         for f in self.fields:
             if f.key in values and f.key not in errors:
                 by_form.setdefault(f.form.key, (f.form, {}))[1][f.key] = values[f.key]
+        self.state.notes = {}
         for form, group in by_form.values():
+            self.state.notes.update((n.field, n) for n in validate.notes(form, group))
             try:
                 cleaned = validate.clean(form, group, partial=self.partial)
             except validate.InvalidInput as exc:
@@ -221,12 +227,16 @@ class FormScreen(Localised, Screen[Any]):
         for f in self.fields:
             msg = self.query_one(f"#msg-{f.key}", Static)
             error = errors.get(f.key)
+            note = self.state.notes.get(f.key)
+            msg.remove_class("error", "note")
             if error is not None and (everywhere or f.key in self.state.touched):
                 msg.update(error.message(lang()))
                 msg.add_class("error")
+            elif note is not None and error is None:
+                msg.update(note.message(lang()))  # beside the field; the save goes ahead
+                msg.add_class("note")
             else:
                 msg.update(choice_hint(f))
-                msg.remove_class("error")
         others = [e.message(lang()) for k, e in errors.items() if k not in keys]
         self.query_one("#form-error", Static).update("\n".join(others) if everywhere else "")
 
