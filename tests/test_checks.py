@@ -79,6 +79,29 @@ def test_mother_age_at_a_birth(family):
     assert found("mother_age") == []
 
 
+def test_the_legal_ages_are_domain_tomls_for_the_checks_too(family, tmp_path):
+    # One place: a township that raises the youngest mother's age in domain.toml sees
+    # the check follow, as the birth form's choice of mothers does
+    copy = tmp_path / "schemas"
+    shutil.copytree(schema.DEFAULT_DIR, copy)
+    path = copy / "domain.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("mother_age_min = 15", "mother_age_min = 18")
+    path.write_text(text.replace("legal_age_female = 20", "legal_age_female = 30"), "utf-8")
+    mum = ledger.add_person(
+        family["household"], {"name": "王小妹", "sex": "F", "birth_date": "2009-01-01"}
+    )
+    ledger.record_birth({"mother": mum.id, "name": "王宝", "sex": "M", "date": "2026-03-01"})
+    assert found("mother_age") == [] and found("married_underage") == []
+    schema.use(schema.load(copy))
+    try:
+        (f,) = found("mother_age")
+        assert f.text("zh") == "王小妹：生育时母亲17岁，不在18至55岁之间"
+        assert {x.person for x in found("married_underage")} == {family["wife"].id}
+    finally:
+        schema.use(None)
+
+
 def test_birth_order_against_the_mothers_live_births(family):
     ledger.record_birth(
         {"mother": family["wife"].id, "name": "王一", "sex": "M", "date": "2025-01-01"}
@@ -231,10 +254,16 @@ def test_a_check_switched_off_in_the_schema_does_not_run(family, tmp_path):
             "error or warning",
         ),
         (
-            "params = { min = 15, max = 55 }",
-            'params = { min = "15", max = 55 }',
-            "checks.mother_age.params.min",
+            "params = { days = 90 }",
+            'params = { days = "90" }',
+            "checks.out_no_contact.params.days",
             "expected an integer",
+        ),
+        (  # the legal ages are domain.toml's, in one place: not a check's params
+            '[checks.mother_age]\nseverity = "error"',
+            '[checks.mother_age]\nparams = { min = 15 }\nseverity = "error"',
+            "checks.mother_age.params.min",
+            "unknown key",
         ),
         (
             "params = { days = 90 }",

@@ -242,7 +242,11 @@ def test_domain_values_are_the_defaults_of_domain_md(shipped):
         "marriage": {"legal_age_male": 22, "legal_age_female": 20},
         "birth": {"mother_age_min": 15, "mother_age_max": 55, "earliest_year": 1880},
         "entry": {"timely_days": 7},
-        "statistics": {"year_start_month": 1, "annualise_part_year": False},
+        "statistics": {
+            "year_start_month": 1,
+            "annualise_part_year": False,
+            "rate_denominator": "average",
+        },
         "ids": {"allow_legacy_15": True},
         "benefits": {"reward_age": 60, "special_mother_age": 49, "special_disability_grade": 3},
     }

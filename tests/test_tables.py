@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -92,6 +93,64 @@ def test_year_to_date_rates_per_mille_and_the_sex_ratio(month_of_march, ledger_d
     assert row.death_rate == pytest.approx(1 * 1000 / 4)
     assert row.natural_growth_rate == pytest.approx(1000 / 4)
     assert row.sex_ratio_at_birth == pytest.approx(100.0)
+
+
+def _domain(tmp_path, **stats: str) -> None:
+    """Use a copy of the schemas whose statistics section says `stats`."""
+    import shutil
+
+    from fptui import schema
+
+    copy = tmp_path / "schemas"
+    shutil.copytree(schema.DEFAULT_DIR, copy)
+    path = copy / "domain.toml"
+    text = path.read_text(encoding="utf-8")
+    for key, value in stats.items():
+        text = re.sub(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    schema.use(schema.load(copy))
+
+
+def test_rates_divide_by_the_end_population_when_the_township_says_so(
+    month_of_march, ledger_db, tmp_path
+):
+    from fptui import schema
+
+    _domain(tmp_path, rate_denominator='"end"')
+    try:
+        (row,) = tables.population_change("2026-03", ledger_db.village.id)
+        # by hand: births 2, deaths 1 since 1 January; 5 on 31 March
+        assert row.birth_rate == pytest.approx(2 * 1000 / 5)
+        assert row.death_rate == pytest.approx(1 * 1000 / 5)
+        assert row.natural_growth_rate == pytest.approx(1000 / 5)
+    finally:
+        schema.use(None)
+
+
+def test_a_part_year_rate_is_annualised_when_the_township_says_so(
+    month_of_march, ledger_db, tmp_path
+):
+    from fptui import schema
+
+    _domain(tmp_path, annualise_part_year="true")
+    try:
+        (row,) = tables.population_change("2026-03", ledger_db.village.id)
+        # by hand: 1 January to 31 March is 90 days of 365; the average population is 4
+        assert row.birth_rate == pytest.approx(2 * 1000 / 4 * 365 / 90)
+        assert row.death_rate == pytest.approx(1 * 1000 / 4 * 365 / 90)
+    finally:
+        schema.use(None)
+
+
+def test_a_rate_denominator_the_loader_does_not_know_is_refused(tmp_path):
+    from fptui import schema
+    from fptui.schema import SchemaError
+
+    with pytest.raises(SchemaError) as caught:
+        _domain(tmp_path, rate_denominator='"median"')
+    assert caught.value.key == "statistics.rate_denominator"
+    assert "average, end" in str(caught.value)
+    schema.use(None)
 
 
 def test_zero_denominators_give_no_rate():

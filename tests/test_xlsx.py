@@ -193,3 +193,39 @@ def test_the_villages_line_holds_the_figures_counted_by_hand(workbook):
         0,
     ]
     assert ws.cell(line, 21).value == "-"  # sex ratio at birth: no girl born this year
+
+
+def test_the_population_sheet_says_how_its_rates_are_counted(workbook, tmp_path):
+    import re
+    import shutil
+
+    from fptui import schema
+
+    book, _ = workbook
+    ws = book["人口变动情况"]
+    notes = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("注：")]
+    assert notes == [
+        "注：出生率、死亡率、自然增长率按本年累计计算，分母为年平均人口"
+        "（(年初人口+期末人口)÷2），单位‰。"
+    ]
+    copy = tmp_path / "schemas"
+    shutil.copytree(schema.DEFAULT_DIR, copy)
+    path = copy / "domain.toml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^rate_denominator = .*$", 'rate_denominator = "end"', text, flags=re.M)
+    text = re.sub(r"^annualise_part_year = .*$", "annualise_part_year = true", text, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    schema.use(schema.load(copy))
+    try:
+        with clock.frozen(D(2026, 3, 31)):
+            out = xlsx.write(tmp_path / "end.xlsx", "2026-03", unit="东于镇", lang="en")
+        ws = openpyxl.load_workbook(out)["Population change"]
+        notes = [
+            c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("Note")
+        ]
+        assert notes == [
+            "Note: Birth, death and natural growth rates: year to date, per mille of the "
+            "population at the end; annualised."
+        ]
+    finally:
+        schema.use(None)

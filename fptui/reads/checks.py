@@ -303,8 +303,10 @@ def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict]]:
     return [(e, h, p, d, json.loads(data)) for e, h, p, d, data in query.tuples()]
 
 
-@check("mother_age", ("name", "age", "min", "max"), {"min": 15, "max": 55})
+@check("mother_age", ("name", "age", "min", "max"))
 def mother_age(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    """A mother outside domain.toml's `birth.mother_age_min`..`max` at a birth: the ages
+    the event picker offers mothers by, one place for both."""
     births = _births(scope)
     mothers = {
         m.id: m
@@ -312,7 +314,8 @@ def mother_age(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
             Person.id.in_({b[4]["mother"] for b in births if "mother" in b[4]})
         )
     }
-    low, high = rule.params["min"], rule.params["max"]
+    ages = current().domain["birth"]
+    low, high = ages["mother_age_min"], ages["mother_age_max"]
     for event, hid, _child, day, data in births:
         mother = mothers.get(data.get("mother"))
         if mother is None:
@@ -365,8 +368,10 @@ def married_no_date(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         yield _finding(rule, hid, pid, name=name)
 
 
-@check("married_underage", ("name", "age", "legal"), {"male": 22, "female": 20})
+@check("married_underage", ("name", "age", "legal"))
 def married_underage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    """Married under domain.toml's `marriage.legal_age_male` / `_female`: the ages the
+    marriage form offers spouses by, one place for both."""
     query = scope.persons(
         Person.select(
             Person.id,
@@ -377,8 +382,9 @@ def married_underage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
             Person.marriage_date,
         ).where(Person.marriage_date.is_null(False) & Person.residence.in_(LIVING))
     )
+    ages = current().domain["marriage"]
     for pid, hid, name, sex, birth, married in query.tuples().iterator():
-        legal = rule.params["male"] if sex == "M" else rule.params["female"]
+        legal = ages["legal_age_male"] if sex == "M" else ages["legal_age_female"]
         age = age_on(birth, married)
         if age < legal:
             yield _finding(rule, hid, pid, name=name, age=age, legal=legal)

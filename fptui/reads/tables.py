@@ -31,10 +31,30 @@ from fptui.reads.flows import (
 from fptui.reads.score import _names
 
 
-def per_mille(events: int, start: int, end: int) -> float | None:
-    """Events per thousand of the average population ((start + end) / 2); None when 0."""
-    average = (start + end) / 2
-    return events * 1000 / average if average else None
+def per_mille(
+    events: int, start: int, end: int, *, denominator: str = "average", scale: float = 1.0
+) -> float | None:
+    """Events per thousand of the population: the average of the period ((start + end)
+    / 2) or its end, as domain.toml's `statistics.rate_denominator` says; `scale`
+    annualises a part-year. None (shown "-") when the population is 0."""
+    population = (start + end) / 2 if denominator == "average" else end
+    return events * 1000 * scale / population if population else None
+
+
+def rate_rules() -> tuple[str, float]:
+    """(denominator, annualise?) from domain.toml's statistics section."""
+    from fptui.schema import current
+
+    stats = current().domain["statistics"]
+    return stats["rate_denominator"], stats["annualise_part_year"]
+
+
+def annualising(year: Period) -> float:
+    """What multiplies a part-year's rate to the rate of a whole year at that pace: the
+    statistical year's days over the days of `year` (its start to the month's end)."""
+    start = year.start
+    whole = dt.date(start.year + 1, start.month, 1) - start
+    return whole.days / ((year.end - year.start).days + 1)
 
 
 def sex_ratio(male: int, female: int) -> float | None:
@@ -87,13 +107,20 @@ def population_row(unit: str, month: Period, year: Period, village: int) -> Popu
             sex_ratio_at_birth=None,
             late=b.late.net,
             added=len(b.added),
-        )
+        ),
+        year,
     )
 
 
-def _with_rates(row: PopulationRow) -> PopulationRow:
-    births = per_mille(row.ytd.births, row.ytd_start, row.end)
-    deaths = per_mille(row.ytd.deaths, row.ytd_start, row.end)
+def _with_rates(row: PopulationRow, year: Period) -> PopulationRow:
+    denominator, annualise = rate_rules()
+    scale = annualising(year) if annualise else 1.0
+    births = per_mille(
+        row.ytd.births, row.ytd_start, row.end, denominator=denominator, scale=scale
+    )
+    deaths = per_mille(
+        row.ytd.deaths, row.ytd_start, row.end, denominator=denominator, scale=scale
+    )
     row.birth_rate, row.death_rate = births, deaths
     row.natural_growth_rate = None if births is None or deaths is None else births - deaths
     row.sex_ratio_at_birth = sex_ratio(row.ytd.births_male, row.ytd.births_female)
@@ -118,7 +145,7 @@ def population_change(month_key: str, village: int | None = None) -> list[Popula
             total.added += r.added
             total.flows = add(total.flows, r.flows)
             total.ytd = add(total.ytd, r.ytd)
-        rows.append(_with_rates(total))
+        rows.append(_with_rates(total, year))
     return rows
 
 

@@ -9,6 +9,7 @@ layout is refused naming the file, the key and what was expected.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ class Layout:
     table: str
     named: bool
     columns: tuple[Column, ...]
+    footnote: Text | None = None  # under the rows; {rates} is how the rates are counted
 
 
 def load(directory: Path | str | None = None) -> list[Layout]:
@@ -50,7 +52,7 @@ def load(directory: Path | str | None = None) -> list[Layout]:
         data = read_toml(path)
         r.only(data, "", {"report"})
         tbl = r.table(r.get(data, "report", "", dict), "report")
-        r.only(tbl, "report", {"title", "table", "named", "columns"})
+        r.only(tbl, "report", {"title", "table", "named", "columns", "footnote"})
         table = r.get(tbl, "table", "report", str)
         if table not in tables.TABLES:
             raise r.fail(
@@ -84,9 +86,28 @@ def load(directory: Path | str | None = None) -> list[Layout]:
                 table,
                 r.get(tbl, "named", "report", bool, False),
                 tuple(columns),
+                _footnote(r, tbl),
             )
         )
     return layouts
+
+
+FOOTNOTE_PLACEHOLDERS = {"rates"}
+
+
+def _footnote(r: Reader, tbl: dict[str, Any]) -> Text | None:
+    note = r.text(tbl, "footnote", "report", required=False)
+    for lang in ("zh", "en"):
+        if note is None:
+            break
+        names = {n for _, n, _, _ in string.Formatter().parse(note(lang)) if n}
+        if names - FOOTNOTE_PLACEHOLDERS:
+            raise r.fail(
+                f"report.footnote.{lang}",
+                f"unknown placeholder {{{sorted(names - FOOTNOTE_PLACEHOLDERS)[0]}}}; "
+                "expected {rates}",
+            )
+    return note
 
 
 RETURN_WORDS = (
@@ -101,6 +122,9 @@ RETURN_WORDS = (
     "named",
     "month",
     "total",
+    "rates_average",
+    "rates_end",
+    "rates_annualised",
 )
 
 

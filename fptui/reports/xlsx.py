@@ -17,7 +17,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from fptui import clock
-from fptui.reads import returns
+from fptui.reads import returns, tables
 from fptui.reports import layout as layouts
 
 
@@ -81,6 +81,12 @@ def write(
     if progress is not None:
         progress(len(sheets) + 1, len(sheets) + 1)
     return path
+
+
+def _rates(words: dict[str, str]) -> str:
+    """How the sheet's rates are counted, as domain.toml sets it (tables.rate_rules)."""
+    denominator, annualise = tables.rate_rules()
+    return words[f"rates_{denominator}"] + (words["rates_annualised"] if annualise else "")
 
 
 def _cover(
@@ -163,6 +169,9 @@ def _sheet(
     for x, width in enumerate(widths):
         sheet.set_column(x, x, min(max(width + 2, 6), 40))
     foot = len(rows) + 5
+    if lay.footnote is not None:
+        sheet.write_string(foot, 0, lay.footnote(lang).format(rates=_rates(words)), fmt["meta"])
+        foot += 1
     sheet.write_string(
         foot,
         0,

@@ -54,10 +54,14 @@ DOMAIN_SPEC: dict[str, dict[str, type]] = {
     "marriage": {"legal_age_male": int, "legal_age_female": int},
     "birth": {"mother_age_min": int, "mother_age_max": int, "earliest_year": int},
     "entry": {"timely_days": int},
-    "statistics": {"year_start_month": int, "annualise_part_year": bool},
+    "statistics": {"year_start_month": int, "annualise_part_year": bool, "rate_denominator": str},
     "ids": {"allow_legacy_15": bool},
     "benefits": {"reward_age": int, "special_mother_age": int, "special_disability_grade": int},
 }
+# What a rate per mille divides by: the average population of the statistical year to
+# date ((start + end) / 2, the National Bureau of Statistics' definition) or, as many
+# published township tables do, the population at the period's end.
+RATE_DENOMINATORS = ("average", "end")
 # The messages fptui shows, by group: each must be in messages.toml.
 MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
     "field": (
@@ -469,6 +473,12 @@ def _load_domain(path: Path) -> dict[str, dict[str, Any]]:
     month = out["statistics"]["year_start_month"]
     if not 1 <= month <= 12:
         raise r.fail("statistics.year_start_month", f"expected a month 1 to 12, got {month}")
+    denominator = out["statistics"]["rate_denominator"]
+    if denominator not in RATE_DENOMINATORS:
+        raise r.fail(
+            "statistics.rate_denominator",
+            f"expected one of {', '.join(RATE_DENOMINATORS)}, got {denominator!r}",
+        )
     return out
 
 
