@@ -87,6 +87,8 @@ def _spouse_for(person: Person, form: Form, data: dict[str, Any]) -> Person | No
         if spouse.marital_status not in form.marital_from:
             rule = "already_married" if spouse.marital_status in MARRIED else "not_married"
             raise refuse("spouse", label, "ledger", rule)
+        if data["date"] < spouse.birth_date:  # the date the spouse's card takes too
+            raise refuse("date", form.field("date").label, "ledger", "before_spouse_birth")
         return spouse
     spouse = by_id(Person, person.spouse_id) if person.spouse_id else None
     if spouse is None or spouse.marital_status not in form.marital_from:

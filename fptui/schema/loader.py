@@ -86,6 +86,7 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "already_married",
         "not_married",
         "before_mother_birth",
+        "before_spouse_birth",
         "event_only",
         "same_person",
         "not_in_household",

@@ -178,6 +178,8 @@ def clean(
         if f.type == "idcard" and out.get(f.key) and f.fills:
             errors.extend(_fill_from_id(form, f, out, schemas, partial, today))
     refused = {e.field for e in errors}
+    errors.extend(_before_birth(form, out, refused))
+    refused = {e.field for e in errors}
     for f in form.fields:
         if f.key in out and out[f.key] is None and f.key not in refused:
             needed = f.required or (
@@ -190,6 +192,34 @@ def clean(
         errors.sort(key=lambda e: order.get(e.field, -1))
         raise InvalidInput(errors)
     return out
+
+
+BIRTH = "birth_date"  # the field of a form (the person card) that holds the date of birth
+
+
+def _before_birth(form: Form, out: dict[str, Any], refused: set[str]) -> list[FieldError]:
+    """Nothing of a life is dated before its birth: in a form with a `birth_date`, each
+    other date given before it is refused (`date.before_birth`), as an event is."""
+    born = out.get(BIRTH)
+    if not form.has(BIRTH) or not isinstance(born, dt.date) or BIRTH in refused:
+        return []
+    return [
+        FieldError(f.key, "date", "before_birth", f.label)
+        for f in form.fields
+        if f.type == "date"
+        and f.key != BIRTH
+        and f.key not in refused
+        and isinstance(out.get(f.key), dt.date)
+        and out[f.key] < born
+    ]
+
+
+def checked_together(form: Form) -> list[set[str]]:
+    """The fields whose rules read each other (a date and the date of birth): an edit
+    that gives one of a set is checked with the record's values of the others."""
+    if not form.has(BIRTH):
+        return []
+    return [{f.key for f in form.fields if f.type == "date"}]
 
 
 def _fill_from_id(

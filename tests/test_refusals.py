@@ -1,0 +1,125 @@
+"""Values no life allows, refused where a cadre types them, naming the field: a marriage
+before a birth. Each refusal writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import snapshot
+
+from fptui import ledger, schema
+from fptui.models import Person
+from fptui.schema.validate import InvalidInput, clean
+
+D = dt.date
+
+
+def refused(fn, *args, field: str, rule: str, zh: str, en: str) -> None:
+    """fn(*args) is refused on `field` by `rule`, with these messages; nothing written."""
+    before = snapshot()
+    with pytest.raises(InvalidInput) as caught:
+        fn(*args)
+    assert [(e.field, e.rule) for e in caught.value.errors] == [(field, rule)]
+    assert (caught.value.text("zh"), caught.value.text("en")) == (zh, en)
+    assert snapshot() == before
+
+
+# --- a marriage before a birth ----------------------------------------------------------
+
+
+BEFORE_BIRTH = ("本次婚姻日期：早于出生日期", "Date of current marriage: before the date of birth")
+
+
+def test_a_person_married_before_their_birth_is_refused_on_the_marriage_date(family):
+    values = {
+        "name": "王婚",
+        "sex": "M",
+        "birth_date": "2000-01-01",
+        "marital_status": "first",
+        "marriage_date": "1990-01-01",
+    }
+    refused(
+        ledger.add_person,
+        family["household"].id,
+        values,
+        field="marriage_date",
+        rule="before_birth",
+        zh=BEFORE_BIRTH[0],
+        en=BEFORE_BIRTH[1],
+    )
+    # the form's own check (validate.clean, which the screen runs as a field is left)
+    with pytest.raises(InvalidInput) as caught:
+        clean(schema.current().forms["person"], values)
+    assert caught.value.fields == ["marriage_date"]
+    ledger.add_person(family["household"].id, {**values, "marriage_date": "2000-01-01"})
+
+
+def test_editing_a_marriage_date_or_a_birth_date_across_the_other_is_refused(family):
+    wife = family["wife"].id  # born 1996-05-01, married 2019-01-01
+    refused(
+        ledger.edit_person,
+        wife,
+        {"marriage_date": "1996-04-30"},
+        field="marriage_date",
+        rule="before_birth",
+        zh=BEFORE_BIRTH[0],
+        en=BEFORE_BIRTH[1],
+    )
+    refused(
+        ledger.edit_person,
+        wife,
+        {"birth_date": "2019-01-02"},
+        field="marriage_date",
+        rule="before_birth",
+        zh=BEFORE_BIRTH[0],
+        en=BEFORE_BIRTH[1],
+    )
+    ledger.edit_person(wife, {"birth_date": "1997-05-01"})
+    assert Person.get_by_id(wife).birth_date == D(1997, 5, 1)
+
+
+def test_a_newcomer_married_before_their_birth_is_refused(family):
+    refused(
+        ledger.record_move_in,
+        family["household"].id,
+        {
+            "date": "2026-03-01",
+            "from_place": "太原",
+            "name": "赵来",
+            "sex": "F",
+            "birth_date": "2001-01-01",
+            "marital_status": "first",
+            "marriage_date": "2000-12-31",
+        },
+        field="marriage_date",
+        rule="before_birth",
+        zh=BEFORE_BIRTH[0],
+        en=BEFORE_BIRTH[1],
+    )
+
+
+def test_a_marriage_event_before_either_spouses_birth_is_refused_on_its_date(family):
+    household = family["household"]
+    man = ledger.add_person(household, {"name": "王刚", "sex": "M", "birth_date": "1998-01-01"})
+    woman = ledger.add_person(household, {"name": "刘芳", "sex": "F", "birth_date": "2004-06-01"})
+    refused(
+        ledger.record_marriage,
+        man.id,
+        {"date": "1997-12-31", "spouse": woman.id},
+        field="date",
+        rule="before_birth",
+        zh="结婚日期：早于出生日期",
+        en="Date of marriage: before the date of birth",
+    )
+    refused(
+        ledger.record_marriage,
+        man.id,
+        {"date": "2004-05-31", "spouse": woman.id},
+        field="date",
+        rule="before_spouse_birth",
+        zh="结婚日期：早于配偶的出生日期",
+        en="Date of marriage: before the spouse's date of birth",
+    )
+    ledger.record_marriage(man.id, {"date": "2026-01-10", "spouse": woman.id})
+    assert Person.get_by_id(woman.id).marriage_date == D(2026, 1, 10)
