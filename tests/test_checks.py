@@ -111,6 +111,17 @@ def test_married_without_a_date_and_under_the_legal_age(family):
     assert found("married_underage") == []
 
 
+def test_never_married_with_a_marriage_date(family):
+    wife = family["wife"].id
+    Person.update(marital_status="never").where(Person.id == wife).execute()  # stored so
+    (f,) = found("never_married_with_date")
+    assert (f.severity, f.person, f.household) == ("error", wife, family["household"].id)
+    assert f.text("zh") == "李秀英：婚姻状况为未婚，却有结婚日期（2019-01-01）"
+    assert f.text("en") == "李秀英: never married, yet married on 2019-01-01"
+    ledger.edit_person(wife, {"marital_status": "first"})
+    assert found("never_married_with_date") == []
+
+
 def test_a_birth_before_the_mothers_first_marriage_is_a_warning(family):
     event = ledger.record_birth(
         {"mother": family["wife"].id, "name": "王早", "sex": "M", "date": "2018-05-01"}

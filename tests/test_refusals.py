@@ -1,5 +1,5 @@
 """Values no life allows, refused where a cadre types them, naming the field: a marriage
-before a birth. Each refusal writes nothing."""
+before a birth, a marriage date for someone never married. Each refusal writes nothing."""
 
 from __future__ import annotations
 
@@ -123,3 +123,55 @@ def test_a_marriage_event_before_either_spouses_birth_is_refused_on_its_date(fam
     )
     ledger.record_marriage(man.id, {"date": "2026-01-10", "spouse": woman.id})
     assert Person.get_by_id(woman.id).marriage_date == D(2026, 1, 10)
+
+
+# --- never married, with a marriage date ------------------------------------------------
+
+
+NEVER = (
+    "本次婚姻日期：婚姻状况为“未婚”时不填",
+    "Date of current marriage: left blank when Marital status is “Never married”",
+)
+
+
+def test_a_marriage_date_for_someone_never_married_is_refused(family):
+    values = {"name": "王单", "sex": "M", "birth_date": "1990-01-01"}
+    values["marriage_date"] = "2015-01-01"
+    for given in (values, {**values, "marital_status": "never"}):  # never: also the default
+        refused(
+            ledger.add_person,
+            family["household"].id,
+            given,
+            field="marriage_date",
+            rule="blank_if",
+            zh=NEVER[0],
+            en=NEVER[1],
+        )
+    ledger.add_person(family["household"].id, {**values, "marital_status": "first"})
+
+
+def test_editing_either_side_of_never_married_with_a_date_is_refused(family):
+    wife = family["wife"].id  # first marriage, 2019-01-01
+    refused(
+        ledger.edit_person,
+        wife,
+        {"marital_status": "never"},
+        field="marriage_date",
+        rule="blank_if",
+        zh=NEVER[0],
+        en=NEVER[1],
+    )
+    single = ledger.add_person(
+        family["household"].id, {"name": "王单", "sex": "M", "birth_date": "1990-01-01"}
+    )
+    refused(
+        ledger.edit_person,
+        single.id,
+        {"marriage_date": "2015-01-01"},
+        field="marriage_date",
+        rule="blank_if",
+        zh=NEVER[0],
+        en=NEVER[1],
+    )
+    ledger.edit_person(wife, {"marital_status": "never", "marriage_date": None})
+    assert Person.get_by_id(wife).marriage_date is None

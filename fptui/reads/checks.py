@@ -369,6 +369,21 @@ def married_underage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
             yield _finding(rule, hid, pid, name=name, age=age, legal=legal)
 
 
+@check("never_married_with_date", ("name", "date"))
+def never_married_with_date(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    """Never married, yet a date of marriage: one of the two is wrong (the person form
+    refuses it now; a card stored before, or loaded from elsewhere, may hold it)."""
+    query = scope.persons(
+        Person.select(Person.id, Person.household, Person.name, Person.marriage_date).where(
+            (Person.marital_status == "never")
+            & Person.marriage_date.is_null(False)
+            & Person.residence.in_(LIVING)
+        )
+    )
+    for pid, hid, name, married in query.tuples().iterator():
+        yield _finding(rule, hid, pid, name=name, date=married)
+
+
 @check("birth_before_marriage", ("name",))
 def birth_before_marriage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     mother = Person.alias()
