@@ -190,6 +190,20 @@ def test_a_status_changed_without_an_event(family):
     assert [x.person for x in found("status_without_event")] == [family["husband"].id]
 
 
+def test_a_death_dated_before_a_go_out_is_an_event_after_death_not_a_missing_event(family):
+    husband = family["husband"].id
+    went = ledger.record_go_out(
+        husband, {"date": "2026-03-01", "destination": "太原", "contact": "微信"}
+    )
+    death = ledger.record_death(husband, {"date": "2026-03-05"})
+    # stored so before the ledger refused it: the death dated before the go-out
+    Event.update(happened_on=D(2026, 2, 15)).where(Event.id == death.id).execute()
+    Person.update(death_date=D(2026, 2, 15)).where(Person.id == husband).execute()
+    assert found("status_without_event") == []
+    (f,) = found("event_after_death")
+    assert (f.event, f.text("zh")) == (went.id, "王强：死亡后还有事件（外出登记，2026-03-01）")
+
+
 def test_checks_run_over_a_village_or_the_touched_households(family, ledger_db):
     other = ledger.add_household({"village": ledger_db.other_village.id, "number": "0001"})
     ledger.add_person(other, {"name": "孙一", "sex": "F", "birth_date": "1990-01-01"})

@@ -1,5 +1,6 @@
 """Values no life allows, refused where a cadre types them, naming the field: a marriage
-before a birth, a marriage date for someone never married. Each refusal writes nothing."""
+before a birth, a marriage date for someone never married, a death before what was
+already recorded of the person. Each refusal writes nothing."""
 
 from __future__ import annotations
 
@@ -175,3 +176,66 @@ def test_editing_either_side_of_never_married_with_a_date_is_refused(family):
     )
     ledger.edit_person(wife, {"marital_status": "never", "marriage_date": None})
     assert Person.get_by_id(wife).marriage_date is None
+
+
+# --- a death before what was recorded of the person ------------------------------------
+
+
+def test_a_death_before_a_recorded_go_out_is_refused_naming_the_go_out(family):
+    husband = family["husband"].id
+    ledger.record_go_out(husband, {"date": "2026-03-01", "destination": "太原", "contact": "微信"})
+    refused(
+        ledger.record_death,
+        husband,
+        {"date": "2026-02-15"},
+        field="date",
+        rule="before_recorded_event",
+        zh="死亡日期：早于已登记的外出登记（2026-03-01）",
+        en="Date of death: before an event already recorded (Going out, 2026-03-01)",
+    )
+    ledger.record_death(husband, {"date": "2026-03-01"})  # the same day: after it
+    assert Person.get_by_id(husband).residence == "dead"
+
+
+def test_a_death_before_any_recorded_event_of_the_person_is_refused(family):
+    wife = family["wife"].id
+    ledger.register_pregnancy(wife, {"date": "2026-03-05", "edd": "2026-10-01"})
+    refused(
+        ledger.record_death,
+        wife,
+        {"date": "2026-03-04"},
+        field="date",
+        rule="before_recorded_event",
+        zh="死亡日期：早于已登记的孕产建册（2026-03-05）",
+        en="Date of death: before an event already recorded (Pregnancy registered, 2026-03-05)",
+    )
+
+
+def test_a_move_dated_before_the_last_recorded_move_is_refused(family):
+    husband = family["husband"].id
+    ledger.record_go_out(husband, {"date": "2026-03-01", "destination": "太原", "contact": "微信"})
+    refused(
+        ledger.record_return,
+        husband,
+        {"date": "2026-02-20"},
+        field="date",
+        rule="before_recorded_event",
+        zh="返回日期：早于已登记的外出登记（2026-03-01）",
+        en="Date returned: before an event already recorded (Going out, 2026-03-01)",
+    )
+
+
+def test_correcting_a_deaths_date_to_before_a_recorded_go_out_is_refused(family):
+    husband = family["husband"].id
+    ledger.record_go_out(husband, {"date": "2026-03-01", "destination": "太原", "contact": "微信"})
+    death = ledger.record_death(husband, {"date": "2026-03-05"})
+    refused(
+        ledger.edit_event,
+        death.id,
+        {"date": "2026-02-15"},
+        field="date",
+        rule="before_recorded_event",
+        zh="死亡日期：早于已登记的外出登记（2026-03-01）",
+        en="Date of death: before an event already recorded (Going out, 2026-03-01)",
+    )
+    ledger.edit_event(death.id, {"date": "2026-03-02"})

@@ -88,6 +88,7 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "not_married",
         "before_mother_birth",
         "before_spouse_birth",
+        "before_recorded_event",
         "event_only",
         "same_person",
         "not_in_household",
@@ -123,6 +124,8 @@ MESSAGE_PARAMS = {
     "expected",
     "diff",
     "when",
+    "event",
+    "date",
 }
 
 
