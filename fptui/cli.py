@@ -213,7 +213,8 @@ def _followups(args: argparse.Namespace) -> int:
     if args.sheet:
         from fptui.reports import visit_sheet
 
-        written = visit_sheet.write(args.sheet, rows, unit=unit or "—", lang=args.lang)
+        # every village's visits: the sheet is the township's, as the return is
+        written = visit_sheet.write(args.sheet, rows, unit=_unit(village, unit), lang=args.lang)
         print(f"visit sheet: {written}", file=sys.stderr)
     return 0
 

@@ -134,6 +134,17 @@ def test_married_without_a_date_and_under_the_legal_age(family):
     assert found("married_underage") == []
 
 
+def test_never_married_with_a_marriage_date(family):
+    wife = family["wife"].id
+    Person.update(marital_status="never").where(Person.id == wife).execute()  # stored so
+    (f,) = found("never_married_with_date")
+    assert (f.severity, f.person, f.household) == ("error", wife, family["household"].id)
+    assert f.text("zh") == "李秀英：婚姻状况为未婚，却有结婚日期（2019-01-01）"
+    assert f.text("en") == "李秀英: never married, yet married on 2019-01-01"
+    ledger.edit_person(wife, {"marital_status": "first"})
+    assert found("never_married_with_date") == []
+
+
 def test_a_birth_before_the_mothers_first_marriage_is_a_warning(family):
     event = ledger.record_birth(
         {"mother": family["wife"].id, "name": "王早", "sex": "M", "date": "2018-05-01"}
@@ -200,6 +211,20 @@ def test_a_status_changed_without_an_event(family):
     assert f.text("zh") == "王强：状态为“迁出”，但没有登记相应事件（应为“常住”）"
     ledger.record_move_out(family["wife"].id, {"date": "2026-03-01", "to_place": "北京"})
     assert [x.person for x in found("status_without_event")] == [family["husband"].id]
+
+
+def test_a_death_dated_before_a_go_out_is_an_event_after_death_not_a_missing_event(family):
+    husband = family["husband"].id
+    went = ledger.record_go_out(
+        husband, {"date": "2026-03-01", "destination": "太原", "contact": "微信"}
+    )
+    death = ledger.record_death(husband, {"date": "2026-03-05"})
+    # stored so before the ledger refused it: the death dated before the go-out
+    Event.update(happened_on=D(2026, 2, 15)).where(Event.id == death.id).execute()
+    Person.update(death_date=D(2026, 2, 15)).where(Person.id == husband).execute()
+    assert found("status_without_event") == []
+    (f,) = found("event_after_death")
+    assert (f.event, f.text("zh")) == (went.id, "王强：死亡后还有事件（外出登记，2026-03-01）")
 
 
 def test_checks_run_over_a_village_or_the_touched_households(family, ledger_db):

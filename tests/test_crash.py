@@ -35,7 +35,8 @@ while True:
         event = ledger.record_go_out(person, {"date": "2026-01-05", "destination": "太原",
                                               "contact": "13800000000"})
     else:
-        event = ledger.record_return(person, {"date": "2026-01-06"})
+        # the same day: a go-out is never dated before the return recorded before it
+        event = ledger.record_return(person, {"date": "2026-01-05"})
     print(event.id, flush=True)
 """
 

@@ -561,6 +561,26 @@ def test_fptui_followups_lists_as_table_or_json_and_writes_a_visit_sheet(
     assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$3:$3"
 
 
+def test_the_visit_sheet_of_every_village_is_titled_with_the_townships_name(
+    ledger_db, home, tmp_path, capsys
+):
+    import openpyxl
+
+    from fptui import cli
+
+    with clock.frozen(D(2026, 3, 2)):
+        ledger.record_birth(
+            {"mother": home["wife"].id, "name": "王乐", "sex": "F", "date": "2026-02-20"}
+        )
+    sheet = tmp_path / "all.xlsx"
+    with clock.frozen(D(2026, 3, 10)):
+        assert cli.main(["--db", ledger_db.url, "followups", "--sheet", str(sheet)]) == 0
+    capsys.readouterr()
+    ws = openpyxl.load_workbook(sheet).active
+    assert ws["A1"].value == "东于镇 随访工作单"
+    assert ws.oddHeader.left.text == "东于镇"
+
+
 def test_a_late_monthly_visit_plans_the_month_after_it_was_done_not_a_past_one(home):
     with clock.frozen(D(2026, 1, 10)):
         ledger.edit_household(home["household"].id, {"special_family": "是"})

@@ -451,6 +451,17 @@ def test_a_choice_field_naming_no_choice_list_is_refused(copy):
     assert_refusal(load_error(copy), path, "forms.person.fields[4].choices", "missing")
 
 
+def test_blank_if_naming_a_field_not_in_the_form_is_refused(copy):
+    path = copy / "forms" / "person.toml"
+    edit(path, 'blank_if = { marital_status = "never" }', 'blank_if = { marital = "never" }')
+    assert_refusal(
+        load_error(copy),
+        path,
+        "forms.person.fields[7].blank_if.marital",
+        "no field 'marital' in this form",
+    )
+
+
 def test_a_field_without_a_label_is_refused(copy):
     path = copy / "forms" / "person.toml"
     edit(path, 'label = { zh = "姓名", en = "Name" }\n', "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -277,3 +278,53 @@ def test_a_missed_special_family_month_stays_missed_over_the_year(family):
         result = score.score(Period.year_to_date("2026-02"))
     contact = next(i for i in result.indicators if i.key == "special_family_contact")
     assert len(contact.figure.cases) == 1  # January, missed, though February was done
+
+
+def _shown(value: float) -> Decimal:
+    """A number as the sheet's `0.00` cells show it (half away from zero)."""
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_a_deduction_is_kept_to_the_hundredth_shown():
+    # 85.714…% is 4.2857… points below 90, at 0.5 a point: 2.142857… is 2.14 lost
+    half = {**RATE, "per_point": 0.5, "points": 10, "target": 90}
+    assert lost_points("rate_below", Figure(6, 7), half) == 2.14
+    assert lost_points("per_case", Figure(cases=[None] * 3), {"points": 15, "per_case": 0.2}) == (
+        0.6
+    )
+
+
+def test_on_the_demo_the_sheets_deductions_add_up_to_100_less_its_total(tmp_path):
+    """Every village's score sheet (and the township's): the deductions it lists, as
+    shown, are exactly what the total shown lost; in the workbook as in the table."""
+    import openpyxl
+
+    from fptui import db, demo
+    from fptui.models import Area
+    from fptui.reads import tables
+    from fptui.reports import xlsx
+
+    demo.build(tmp_path / "demo.db", persons=3000, seed=1, today=D(2026, 12, 2))
+    try:
+        with clock.frozen(D(2026, 12, 2)):
+            villages = [v.id for v in Area.select().where(Area.kind == "village")]
+            for month in [f"2026-{m:02d}" for m in range(1, 13)]:
+                for village in [None, *villages]:
+                    *rows, total = tables.score_sheet(month, village)
+                    lost = sum(_shown(r["lost"]) for r in rows)
+                    assert lost == 100 - _shown(total["earned"]), (month, village)
+                    assert _shown(total["lost"]) == lost, (month, village)
+                    assert all(
+                        _shown(r["earned"]) == _shown(r["points"]) - _shown(r["lost"])
+                        for r in rows
+                    )
+            for village in [None, *villages]:
+                path = xlsx.write(
+                    tmp_path / f"{village}.xlsx", "2026-05", unit="x", village=village
+                )
+                sheet = openpyxl.load_workbook(path)["目标管理考核得分"]
+                cells = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[3]]
+                *listed, total = cells
+                assert sum(_shown(r[4]) for r in listed) == 100 - _shown(total[5]), village
+    finally:
+        db.close_database()

@@ -11,6 +11,7 @@ from typing import Any
 import peewee as pw
 
 from fptui.ledger.changes import audit, change, dumps, snapshot, write_audits
+from fptui.ledger.events import check_dated_in_order
 from fptui.ledger.households import reindex_households
 from fptui.ledger.rows import by_id
 from fptui.models import (
@@ -56,6 +57,8 @@ def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
         subject = by_id(Person, event.person_id) if event.person_id else None
         if subject is not None and data["date"] < subject.birth_date:
             raise refuse("date", form.field("date").label, "date", "before_birth")
+        if subject is not None:
+            check_dated_in_order(subject, form, data["date"], event.id)
         before = snapshot(event)
         details = {k: v for k, v in data.items() if k != "date" and v is not None}
         if "birth_order" in stored:

@@ -45,6 +45,52 @@ def _check_subject(person: Person, form: Form, date: dt.date) -> None:
         raise refuse("person", PERSON, "ledger", rule)
     if date < person.birth_date:
         raise refuse("date", form.field("date").label, "date", "before_birth")
+    check_dated_in_order(person, form, date)
+
+
+def _ends_record(state: str, forms: Mapping[str, Form]) -> bool:
+    """No event takes a person out of `state` (dead, moved away, left): it ends their
+    record, read from the forms' residence_from."""
+    return not any(
+        f.subject == "person" and (not f.residence_from or state in f.residence_from)
+        for f in forms.values()
+    )
+
+
+def check_dated_in_order(
+    person: Person, form: Form, date: dt.date, event_id: int | None = None
+) -> None:
+    """An event that moves the person is not dated before a move already recorded of
+    them, and one that ends their record (a death) not before anything recorded of them:
+    the ledger would hold a state its dated events contradict (a death before a go-out
+    left the status check asking for an event that exists). `event_id`: the event being
+    corrected, compared with the others (its moves with those recorded before it).
+    Refused on the date, naming the event recorded and its date."""
+    state = form.sets.get("residence")
+    if state is None:
+        return
+    forms = current().forms
+    later = Event.select(Event.kind, Event.happened_on).where(
+        (Event.person == person.id) & (Event.happened_on > date)
+    )
+    if event_id is not None:
+        later = later.where(Event.id != event_id)
+    if not _ends_record(state, forms):
+        moves = [k for k, f in forms.items() if "residence" in f.sets]
+        later = later.where(Event.kind.in_(moves))
+        if event_id is not None:
+            later = later.where(Event.id < event_id)
+    last = later.order_by(Event.happened_on.desc(), Event.id.desc()).first()
+    if last is not None:
+        title = forms[last.kind].title if last.kind in forms else Text(last.kind, last.kind)
+        raise refuse(
+            "date",
+            form.field("date").label,
+            "ledger",
+            "before_recorded_event",
+            event=title,
+            date=str(last.happened_on),
+        )
 
 
 def _apply(person: Person, form: Form, data: dict[str, Any], action: str) -> None:
@@ -87,6 +133,8 @@ def _spouse_for(person: Person, form: Form, data: dict[str, Any]) -> Person | No
         if spouse.marital_status not in form.marital_from:
             rule = "already_married" if spouse.marital_status in MARRIED else "not_married"
             raise refuse("spouse", label, "ledger", rule)
+        if data["date"] < spouse.birth_date:  # the date the spouse's card takes too
+            raise refuse("date", form.field("date").label, "ledger", "before_spouse_birth")
         return spouse
     spouse = by_id(Person, person.spouse_id) if person.spouse_id else None
     if spouse is None or spouse.marital_status not in form.marital_from:

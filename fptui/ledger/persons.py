@@ -16,7 +16,7 @@ from fptui.models import (
 )
 from fptui.pinyin import search_keys
 from fptui.schema import Form, current
-from fptui.schema.validate import clean, refuse
+from fptui.schema.validate import checked_together, clean, refuse
 
 
 def _unique_id_number(number: str | None, own_id: int | None, form: Form) -> None:
@@ -70,6 +70,10 @@ def edit_person(person_id: Any, values: Mapping[str, Any]) -> Person:
             # Compare a new ID number with the card's sex and date of birth too.
             given.setdefault("sex", person.sex)
             given.setdefault("birth_date", person.birth_date)
+        for keys in checked_together(form):  # a marriage date against the birth, both ways
+            if keys & given.keys():
+                for key in keys:
+                    given.setdefault(key, getattr(person, key))
         data = clean(form, given, partial=True)
         if "id_number" in data:
             _unique_id_number(data["id_number"], person.id, form)

@@ -390,6 +390,21 @@ def married_underage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
             yield _finding(rule, hid, pid, name=name, age=age, legal=legal)
 
 
+@check("never_married_with_date", ("name", "date"))
+def never_married_with_date(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    """Never married, yet a date of marriage: one of the two is wrong (the person form
+    refuses it now; a card stored before, or loaded from elsewhere, may hold it)."""
+    query = scope.persons(
+        Person.select(Person.id, Person.household, Person.name, Person.marriage_date).where(
+            (Person.marital_status == "never")
+            & Person.marriage_date.is_null(False)
+            & Person.residence.in_(LIVING)
+        )
+    )
+    for pid, hid, name, married in query.tuples().iterator():
+        yield _finding(rule, hid, pid, name=name, date=married)
+
+
 @check("birth_before_marriage", ("name",))
 def birth_before_marriage(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     mother = Person.alias()
@@ -542,6 +557,8 @@ def restores_missing_event(person: Person, form: Any) -> bool:
 def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     """The person's residence is not what their first record and events make it: someone
     added, removed or moved without an event. The monthly balance cannot close on them.
+    Not when the last move recorded of them set it: then the event exists, only dated
+    before another (a death before a go-out), which `event_after_death` names.
 
     Read 5,000 persons at a time: a township's 100,000 would otherwise sit in memory.
     """
@@ -586,14 +603,21 @@ def status_without_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
             if record in residence_now:
                 expected[record] = value if sqlite else json.loads(value).get("residence")
         events = (
-            Event.select(Event.person, Event.kind)
+            Event.select(Event.id, Event.person, Event.kind)
             .where(Event.kind.in_(moves) & subjects)
             .order_by(Event.happened_on, Event.id)
         )
-        for pid, kind in events.tuples().iterator():
+        recorded: dict[int, tuple[int, str]] = {}  # the last move recorded, whatever its date
+        for eid, pid, kind in events.tuples().iterator():
             if pid in residence_now:
                 expected[pid] = forms[kind].sets["residence"]
-        wrong = [pid for pid, state in expected.items() if state != residence_now[pid]]
+                if eid > recorded.get(pid, (0, ""))[0]:
+                    recorded[pid] = (eid, expected[pid])
+        wrong = [
+            pid
+            for pid, state in expected.items()
+            if state != residence_now[pid] and recorded.get(pid, (0, ""))[1] != residence_now[pid]
+        ]
         for pid, hid, name in (
             Person.select(Person.id, Person.household, Person.name)
             .where(Person.id.in_(wrong))

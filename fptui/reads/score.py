@@ -451,11 +451,11 @@ class IndicatorScore:
     figure: Figure
     target: float | None
     points: float
-    lost: float  # unrounded
+    lost: float  # to the hundredth, as the sheet lists it
 
     @property
     def earned(self) -> float:
-        return self.points - self.lost
+        return _round(self.points - self.lost)
 
     def shown_figure(self) -> str:
         if self.shape == "rate_below":
@@ -475,7 +475,11 @@ class Score:
 
     @property
     def total(self) -> float:
-        return sum(i.earned for i in self.indicators)
+        """The points less the deductions listed: what the sheet, the CLI and the panel
+        show adds up to the hundredth."""
+        return _round(
+            sum(i.points for i in self.indicators) - sum(i.lost for i in self.indicators)
+        )
 
     @property
     def failed(self) -> bool:
@@ -487,7 +491,14 @@ class Score:
 
 
 def lost_points(shape: str, fig: Figure, rule: dict) -> float:
-    """Points lost by one indicator's rule shape on its figure (never more than its points)."""
+    """Points lost by one indicator's rule shape on its figure (never more than its points),
+    to the hundredth, half away from zero: the deduction the score sheet lists, so the
+    deductions listed add up to what the total lost. The rate it is computed from is not
+    rounded."""
+    return _round(_lost(shape, fig, rule))
+
+
+def _lost(shape: str, fig: Figure, rule: dict) -> float:
     points = rule["points"]
     if shape == "rate_below":
         rate = fig.rate

@@ -75,6 +75,7 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "not_a_choice",
         "must_be_yes",
         "unknown_field",
+        "blank_if",
     ),
     "date": ("format", "impossible", "future", "too_early", "birth_too_early", "before_birth"),
     "idcard": (
@@ -102,6 +103,8 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "already_married",
         "not_married",
         "before_mother_birth",
+        "before_spouse_birth",
+        "before_recorded_event",
         "event_only",
         "same_person",
         "not_in_household",
@@ -143,6 +146,9 @@ MESSAGE_PARAMS = {
     "expected",
     "diff",
     "year",
+    "when",
+    "event",
+    "date",
 }
 
 
@@ -300,6 +306,7 @@ _FIELD_KEYS = {
     "allow_future",
     "default",
     "required_if",
+    "blank_if",
     "fills",
     "editable",
     "must_be_yes",
@@ -359,6 +366,7 @@ def _load_field(r: Reader, raw: Any, where: str, choices: dict[str, ChoiceList])
         allow_future=r.get(tbl, "allow_future", where, bool, False),
         default=tbl.get("default"),
         required_if=r.str_map(tbl, "required_if", where),
+        blank_if=r.str_map(tbl, "blank_if", where),
         fills=fills,
         editable=r.get(tbl, "editable", where, bool, True),
         must_be_yes=r.get(tbl, "must_be_yes", where, bool, False),
@@ -386,12 +394,13 @@ def _load_forms(path: Path, choices: dict[str, ChoiceList]) -> dict[str, Form]:
             for attr, target in f.fills.items():
                 if target not in keys:
                     raise r.fail(f"{where}.fields[{i}].fills.{attr}", f"no field {target!r} here")
-            for other in f.required_if:
-                if other not in keys:
-                    raise r.fail(
-                        f"{where}.fields[{i}].required_if.{other}",
-                        f"no field {other!r} in this form",
-                    )
+            for rule in ("required_if", "blank_if"):
+                for other in getattr(f, rule):
+                    if other not in keys:
+                        raise r.fail(
+                            f"{where}.fields[{i}].{rule}.{other}",
+                            f"no field {other!r} in this form",
+                        )
         subject = r.get(tbl, "subject", where, str, None)
         if subject is not None and subject not in SUBJECTS:
             raise r.fail(f"{where}.subject", f"expected one of {', '.join(SUBJECTS)}")

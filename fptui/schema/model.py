@@ -87,6 +87,7 @@ class Field:
     allow_future: bool = False
     default: Any = None
     required_if: dict[str, Any] = field(default_factory=dict)
+    blank_if: dict[str, Any] = field(default_factory=dict)
     fills: dict[str, str] = field(default_factory=dict)
     editable: bool = True
     must_be_yes: bool = False

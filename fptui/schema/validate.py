@@ -201,6 +201,9 @@ def clean(
         if f.type == "idcard" and out.get(f.key) and f.fills:
             errors.extend(_fill_from_id(form, f, out, schemas, partial, today))
     refused = {e.field for e in errors}
+    errors.extend(_before_birth(form, out, refused))
+    errors.extend(_given_but_blank(form, out, refused, schemas))
+    refused = {e.field for e in errors}
     for f in form.fields:
         if f.key in out and out[f.key] is None and f.key not in refused:
             needed = f.required or (
@@ -246,6 +249,66 @@ def notes(
         if not idcard.parse(number).division_known:
             found.append(FieldError(f.key, "idcard", "division_unknown", f.label))
     return found
+
+
+BIRTH = "birth_date"  # the field of a form (the person card) that holds the date of birth
+
+
+def _before_birth(form: Form, out: dict[str, Any], refused: set[str]) -> list[FieldError]:
+    """Nothing of a life is dated before its birth: in a form with a `birth_date`, each
+    other date given before it is refused (`date.before_birth`), as an event is."""
+    born = out.get(BIRTH)
+    if not form.has(BIRTH) or not isinstance(born, dt.date) or BIRTH in refused:
+        return []
+    return [
+        FieldError(f.key, "date", "before_birth", f.label)
+        for f in form.fields
+        if f.type == "date"
+        and f.key != BIRTH
+        and f.key not in refused
+        and isinstance(out.get(f.key), dt.date)
+        and out[f.key] < born
+    ]
+
+
+def _given_but_blank(
+    form: Form, out: dict[str, Any], refused: set[str], schemas: Schemas
+) -> list[FieldError]:
+    """A value given where `blank_if` holds (a marriage date for someone never married)."""
+    errors = []
+    for f in form.fields:
+        if (
+            f.blank_if
+            and out.get(f.key) is not None
+            and f.key not in refused
+            and all(k in out and out[k] == v for k, v in f.blank_if.items())
+        ):
+            errors.append(
+                FieldError(f.key, "field", "blank_if", f.label, {"when": _when(form, f, schemas)})
+            )
+    return errors
+
+
+def _when(form: Form, f: Field, schemas: Schemas) -> Text:
+    """`blank_if` in words: 婚姻状况为“未婚” / Marital status is “Never married”."""
+    parts = {"zh": [], "en": []}
+    for key, value in f.blank_if.items():
+        other = form.field(key)
+        choices = schemas.choices.get(other.choices or "") if other.type == "choice" else None
+        for lang, shape in (("zh", "{label}为“{value}”"), ("en", "{label} is “{value}”")):
+            shown = choices.label_of(value, lang) if choices else str(value)
+            parts[lang].append(shape.format(label=other.label(lang), value=shown))
+    return Text("、".join(parts["zh"]), " and ".join(parts["en"]))
+
+
+def checked_together(form: Form) -> list[set[str]]:
+    """The fields whose rules read each other (a date and the date of birth, a value and
+    the fields of its `blank_if`): an edit that gives one of a set is checked with the
+    record's values of the others."""
+    together = [{f.key, *f.blank_if} for f in form.fields if f.blank_if]
+    if form.has(BIRTH):
+        together.append({f.key for f in form.fields if f.type == "date"})
+    return together
 
 
 def _fill_from_id(
