@@ -2,9 +2,12 @@
 
 `zsf` and `zhangsanfeng` both find 张三丰. Names are found by how they are said: a surname
 with its own reading is keyed by it (曾超军 by `zcj`), from the table in
-schemas/surnames.toml, and keeps its common reading too (`ccj`). A key holds each
-reading of the name, separated by a space (`zcj ccj`), so that a search is still one
-plain LIKE on the start of any of them (search.py), never a conversion per row.
+schemas/surnames.toml, and keeps its common reading too (`ccj`); a given name's character
+with several readings is found by each, from pypinyin's heteronyms (李长乐 by `lcl`,
+`lzl`, `lcy`, `lzy`). A key holds each reading of the name, separated by a space
+(`zcj ccj`), so that a search is still one plain LIKE on the start of any of them
+(search.py), never a conversion per row. A name of many polyphones keeps its likeliest
+MAX_READINGS readings.
 
 Keys are stored on the person row, so a name is read once, when it is saved. This helper
 imports no fptui layer: it reads its table itself, from the schemas/ folder beside the
@@ -19,12 +22,12 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 SURNAMES = Path(__file__).resolve().parent.parent / "schemas" / "surnames.toml"
 MAX_READINGS = 8  # a name of many polyphones keeps its likeliest readings only
 # The widths of Person.py_initials and py_full (models.py), which PostgreSQL enforces:
-# readings that would not fit are left out (the first is always kept).
+# readings that would not fit are left out (the first is always kept, cut if need be).
 INITIALS_WIDTH = 40
 FULL_WIDTH = 160
 
@@ -36,8 +39,8 @@ def search_keys(name: str) -> tuple[str, str]:
     """(initials, full pinyin) of `name`, lower case, no tones, ü written v.
 
     Each is a list of the name's readings separated by a space, the likeliest first:
-    the surname's own reading, then its common one (`曾超军` gives `zcj ccj` and
-    `zengchaojun cengchaojun`)."""
+    the surname's own reading, then its common one, then the given name's other
+    readings (`曾超军` gives `zcj ccj` and `zengchaojun cengchaojun`)."""
     said = readings(name)
     initials = _join(("".join(s[0] for s in r) for r in said), INITIALS_WIDTH)
     return initials, _join(("".join(r) for r in said), FULL_WIDTH)
@@ -72,6 +75,10 @@ def _units(name: str) -> list[list[Reading]]:
             units.append(_unique(options))
             start = size
             break
+    else:
+        if said[0]:  # another surname: as pypinyin reads it in the name
+            units.append([(said[0],)])
+            start = 1
     i = start
     while i < len(name):
         word = _WORD.match(name, i)
@@ -79,8 +86,8 @@ def _units(name: str) -> list[list[Reading]]:
             units.append([(word.group().lower(),)])
             i = word.end()
             continue
-        if said[i]:
-            units.append([(said[i],)])
+        if said[i]:  # a given name's character: as read in the name, then by each reading
+            units.append(_unique([(said[i],), *((r,) for r in _heteronyms(name[i]))]))
         i += 1
     return units
 
@@ -110,14 +117,15 @@ def _combine(units: Sequence[Sequence[Reading]], limit: int) -> list[Reading]:
 
 
 def _join(keys: Iterable[str], width: int) -> str:
-    """`keys` without repeats, separated by a space, as many as fit in `width`."""
+    """`keys` without repeats, separated by a space, as many as fit in `width`; the
+    first is always kept, cut to `width` if it is longer (a search matches its start)."""
     kept: list[str] = []
     length = -1
     for key in dict.fromkeys(keys):
         if kept and length + 1 + len(key) > width:
             continue
-        kept.append(key)
-        length += 1 + len(key)
+        kept.append(key[:width])
+        length += 1 + len(kept[-1])
     return " ".join(kept)
 
 
@@ -129,6 +137,13 @@ def _unique(options: Sequence[Reading]) -> list[Reading]:
 def _common(char: str) -> str:
     """The character's own reading, out of any context (pypinyin's default)."""
     return lazy_pinyin(char, style=Style.NORMAL, errors=_blanks)[0]
+
+
+@lru_cache(maxsize=8192)
+def _heteronyms(char: str) -> tuple[str, ...]:
+    """Every reading pypinyin knows for the character, without tones (乐: le, yue)."""
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors=_blanks)
+    return tuple(r for r in found[0] if r.isascii() and r.isalpha()) if found else ()
 
 
 def _blanks(text: str) -> list[str]:

@@ -91,10 +91,13 @@ def test_a_version_1_database_is_migrated_keeping_every_row(tmp_path):
     people = {p.name: (p.py_initials, p.py_full, p.residence) for p in Person.select()}
     assert people == {
         "张三丰": ("zsf", "zhangsanfeng", "here"),
-        "吕小绿": ("lxl", "lvxiaolv", "out"),
+        "吕小绿": ("lxl", "lvxiaolv lvxiaolu", "out"),  # 绿 lv, or lu as in 鸭绿江
     }
     assert Event.select().count() == 1 and Audit.select().count() == 1
-    assert Household.get_by_id(1).search == " #0001 张三丰 zsf zhangsanfeng 吕小绿 lxl lvxiaolv "
+    assert (
+        Household.get_by_id(1).search
+        == " #0001 张三丰 zsf zhangsanfeng 吕小绿 lxl lvxiaolv lvxiaolu "
+    )
     db.close_database()
     assert columns(old) == columns(fresh)
 

@@ -66,6 +66,13 @@ def test_a_compound_surname_is_read_as_one_before_its_characters(names, query, n
     assert found(query, names) == {number}
 
 
+@pytest.mark.parametrize(
+    "query", ["lcl", "lzl", "lcy", "lzy", "lichangle", "lizhangle", "lichangyue", "lizhangyue"]
+)
+def test_a_given_name_is_found_by_each_reading_of_its_characters(names, query):
+    assert found(query, names) == {"0004"}
+
+
 def test_the_other_readings_find_nobody_else(names):
     assert found("zsf", names) == {"0006"}
     assert found("zc", names) == {"0001"}
@@ -78,3 +85,10 @@ def test_a_renamed_person_is_found_by_the_new_surnames_reading(names):
     assert found("zq", names) == {"0006"}
     assert found("cq", names) == {"0006"}
     assert found("zsf", names) == set()
+
+
+def test_a_renamed_person_is_found_by_each_reading_of_the_new_given_name(names):
+    head = Person.get(Person.name == "张三丰")
+    ledger.edit_person(head.id, {"name": "曾乐"})
+    assert found("zy", names) == {"0006"}  # 曾 zeng, 乐 yue
+    assert found("cl", names) == {"0006"}  # 曾 ceng, 乐 le
