@@ -197,6 +197,33 @@ def _v8_frozen_returns(database: pw.Database) -> None:
     database.create_tables([models.FrozenReturn])
 
 
+def _v9_names_as_said(database: pw.Database) -> None:
+    """v9: names found by how they are said (pinyin.py): a surname by its own reading
+    and the common one (曾超军 by zcj and ccj), a given name's character by each of its
+    readings. Every person's keys are read again, then every household's search text is
+    rebuilt from them; written out here rather than through the ledger, like v3."""
+    from fptui.pinyin import search_keys
+    from fptui.search import search_text
+
+    mark = database.param
+    people = database.execute_sql(
+        "SELECT id, household_id, name, id_number FROM person ORDER BY household_id, id"
+    ).fetchall()
+    keys = {pid: search_keys(name) for pid, _, name, _ in people}
+    database.cursor().executemany(
+        f"UPDATE person SET py_initials = {mark}, py_full = {mark} WHERE id = {mark}",
+        [(*keys[pid], pid) for pid in keys],
+    )
+    members: dict[int, list[tuple]] = {}
+    for pid, household, name, id_number in people:
+        members.setdefault(household, []).append((name, *keys[pid], id_number))
+    numbers = database.execute_sql("SELECT id, number FROM household").fetchall()
+    database.cursor().executemany(
+        f"UPDATE household SET search = {mark} WHERE id = {mark}",
+        [(search_text(number, members.get(hid, [])), hid) for hid, number in numbers],
+    )
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -207,6 +234,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     5: _v6_close_figures,
     6: _v7_audit_time,
     7: _v8_frozen_returns,
+    8: _v9_names_as_said,
 }
 LATEST = 1 + len(MIGRATIONS)
 

@@ -6,7 +6,9 @@ A query is then one LIKE scan over the households (a few milliseconds at 100,000
 persons), its pattern chosen by what was typed:
 
 - Chinese characters: anywhere in a name (`三丰` finds 张三丰);
-- letters: the start of a name's initials or full pinyin (`zsf`, `zhangsan`);
+- letters: the start of a name's initials or full pinyin (`zsf`, `zhangsan`), in any of
+  its readings: pinyin.py keeps them side by side (` 曾超军 zcj ccj zengchaojun
+  cengchaojun`), so ` zcj` and ` ccj` both start a word of the text;
 - digits: the start of a household number or the end of an ID number (`0012`, `0011`);
 - several words: every one must match.
 """

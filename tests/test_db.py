@@ -12,6 +12,8 @@ from conftest import sqlite_only
 
 from fptui import db
 from fptui.models import Audit, Event, Household, Person
+from fptui.pinyin import search_keys
+from fptui.reads.queries import HouseholdFilter, household_ids
 
 V1 = Path(__file__).parent / "data" / "schema_v1.sql"
 
@@ -91,10 +93,64 @@ def test_a_version_1_database_is_migrated_keeping_every_row(tmp_path):
     people = {p.name: (p.py_initials, p.py_full, p.residence) for p in Person.select()}
     assert people == {
         "张三丰": ("zsf", "zhangsanfeng", "here"),
-        "吕小绿": ("lxl", "lvxiaolv", "out"),
+        "吕小绿": ("lxl", "lvxiaolv lvxiaolu", "out"),  # 绿 lv, or lu as in 鸭绿江
     }
     assert Event.select().count() == 1 and Audit.select().count() == 1
-    assert Household.get_by_id(1).search == " #0001 张三丰 zsf zhangsanfeng 吕小绿 lxl lvxiaolv "
+    assert (
+        Household.get_by_id(1).search
+        == " #0001 张三丰 zsf zhangsanfeng 吕小绿 lxl lvxiaolv lvxiaolu "
+    )
+    db.close_database()
+    assert columns(old) == columns(fresh)
+
+
+def test_a_version_7_database_finds_names_by_how_they_are_said(tmp_path, monkeypatch):
+    old = tmp_path / "old.db"
+    con = sqlite3.connect(old)
+    con.executescript(V1.read_text(encoding="utf-8"))
+    con.execute(
+        "INSERT INTO household (id, village_id, number, address, registration, phone, "
+        "one_child, special_family, created_on) "
+        "VALUES (2, 3, '0002', '', 'registered', '', 0, 0, '2025-01-02')"
+    )
+    con.execute(
+        "INSERT INTO person (id, household_id, name, sex, birth_date, ethnicity, relation, "
+        "marital_status, residence, out_place, out_contact, phone, note) "
+        "VALUES (3, 2, '曾超军', 'M', '1970-05-06', 'han', 'head', 'first', 'here', '', '', "
+        "'', '')"
+    )
+    con.commit()
+    con.close()
+    with monkeypatch.context() as m:  # the ledger as fptui at version 7 left it
+        m.setattr(db, "LATEST", 7)
+        database = db.open_database(old)
+        assert db.get_version(database) == 7
+        for pid, initials, full in [
+            (1, "zsf", "zhangsanfeng"),
+            (2, "lxl", "lvxiaolv"),
+            (3, "ccj", "cengchaojun"),  # each character by its common reading
+        ]:
+            database.execute_sql(
+                "UPDATE person SET py_initials = ?, py_full = ? WHERE id = ?",
+                (initials, full, pid),
+            )
+        database.execute_sql(
+            "UPDATE household SET search = ' #0002 曾超军 ccj cengchaojun ' WHERE id = 2"
+        )
+        db.close_database()
+    fresh = tmp_path / "fresh.db"
+    db.open_database(fresh)
+    db.close_database()
+
+    database = db.open_database(old)
+    assert db.get_version(database) == db.LATEST
+    assert household_ids(HouseholdFilter(query="zcj")) == [2]
+    assert household_ids(HouseholdFilter(query="ccj")) == [2]
+    assert household_ids(HouseholdFilter(query="lvxiaolu")) == [1]  # 绿 lv or lu
+    assert {p.name: (p.py_initials, p.py_full) for p in Person.select()} == {
+        name: search_keys(name) for name in ("张三丰", "吕小绿", "曾超军")
+    }
+    assert Household.get_by_id(2).search == " #0002 曾超军 {} {} ".format(*search_keys("曾超军"))
     db.close_database()
     assert columns(old) == columns(fresh)
 

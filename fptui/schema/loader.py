@@ -29,18 +29,9 @@ from fptui.schema.model import (
     Text,
     Visit,
 )
+from fptui.shipped import schemas_dir
 
-
-def _shipped_dir() -> Path:
-    """Where the shipped schemas are: a wheel carries them as `fptui/_schemas`
-    (pyproject.toml maps the top-level `schemas/` there); a checkout, or its editable
-    install, has only the top-level `schemas/` beside the package."""
-    package = Path(__file__).resolve().parent.parent
-    packaged = package / "_schemas"
-    return packaged if (packaged / "choices.toml").is_file() else package.parent / "schemas"
-
-
-DEFAULT_DIR = _shipped_dir()
+DEFAULT_DIR = schemas_dir()  # the packaged copy in a wheel, else the checkout's
 
 
 class SchemaError(ValueError):
