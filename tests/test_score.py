@@ -80,6 +80,13 @@ def test_a_veto_marks_the_whole_score_failed(family, tmp_path):
         ledger.edit_person(family["wife"].id, {"marriage_date": None})
         result = score.score(month)
         assert result.failed and result.vetoed == ["no_logic_errors"]
+        # the score sheet says so: beside the indicator, and on the total
+        from fptui.reads import tables
+
+        rows = {r["key"]: r for r in tables.score_sheet("2026-03")}
+        assert rows["no_logic_errors"]["note"].zh == "一票否决"
+        assert rows["total"]["note"].zh == "考核不合格（一票否决）"
+        assert rows["timely_entry"]["note"] is None
     finally:
         schema.use(None)
 

@@ -29,6 +29,7 @@ from fptui.reads.flows import (
     registered_persons,
 )
 from fptui.reads.score import _names
+from fptui.schema import Text
 
 
 def per_mille(
@@ -430,6 +431,10 @@ def _per_village(month_key: str, village: int | None, make) -> list:
     return rows
 
 
+VETO = Text("一票否决", "Veto")
+FAILED = Text("考核不合格（一票否决）", "Failed (veto)")
+
+
 def score_sheet(
     month_key: str, village: int | None = None, findings: list | None = None
 ) -> list[dict]:
@@ -449,6 +454,7 @@ def score_sheet(
             "lost": i.lost,
             "earned": i.earned,
             "cases": len(i.figure.cases),
+            "note": VETO if i.key in result.vetoed else None,
         }
         for i in result.indicators
     ]
@@ -463,6 +469,7 @@ def score_sheet(
             "earned": result.total,
             "cases": None,
             "vetoed": result.failed,
+            "note": FAILED if result.failed else None,
         }
     )
     return rows

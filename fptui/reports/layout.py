@@ -17,7 +17,7 @@ from typing import Any
 from fptui.schema import SchemaError, Text
 from fptui.schema.loader import Reader, default_dir, read_toml
 
-FORMATS = ("text", "count", "rate", "date", "event", "followup", "label")
+FORMATS = ("text", "count", "rate", "date", "event", "followup", "label", "note")
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,8 @@ def shown(value: Any, fmt: str, lang: str) -> Any:
         return value.isoformat() if isinstance(value, dt.date) else (value or "")
     if fmt == "label":
         return value(lang) if isinstance(value, Text) else words()["total"](lang)
+    if fmt == "note":
+        return value(lang) if isinstance(value, Text) else ""
     if fmt == "event":
         forms = current().forms
         return forms[value].title(lang) if value in forms else str(value or "")
