@@ -15,7 +15,7 @@ def _version() -> str:
     """A digest of the code and rules that shape the demo: a change builds it anew."""
     root = Path(__file__).parent.parent
     digest = hashlib.sha256()
-    for path in sorted([*root.glob("fptui/*.py"), *root.glob("schemas/**/*.toml")]):
+    for path in sorted([*root.glob("fptui/**/*.py"), *root.glob("schemas/**/*.toml")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
