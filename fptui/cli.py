@@ -147,13 +147,15 @@ def _open_app(database: str, lang: str) -> int:
 
 
 def _village(text: str | None) -> tuple[int | None, str]:
-    """The village a --village value names (its 12-digit code, name or id)."""
+    """The village a --village value names: its 12-digit code, its name, or its number in
+    the list (1, 2, … as `fptui check` and the pickers show them)."""
     from fptui.reads import queries
 
     if not text:
         return None, ""
-    for v in queries.villages():
-        if text in (v.code, v.name, str(v.id)):
+    villages = queries.villages()
+    for number, v in enumerate(villages, 1):
+        if text in (v.code, v.name, str(number)):
             return v.id, v.name
     raise SystemExit(
         f"fptui: no village {text!r}; villages: "

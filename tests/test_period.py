@@ -387,3 +387,15 @@ def test_only_the_latest_closed_month_reopens(family, ledger_db):
         ledger.reopen_month(v, "2026-03", "更正")
         ledger.reopen_month(v, "2026-02", "更正")
         assert period.closed_months(v) == []
+
+
+def test_a_village_is_named_by_its_number_in_the_list_too(family, ledger_db, capsys):
+    from fptui import cli
+    from fptui.reads import queries
+
+    second = queries.villages()[1]
+    with clock.frozen(D(2026, 3, 3)):
+        args = ["--db", ledger_db.url, "close", "--month", "2026-02", "--village", "2"]
+        assert cli.main(args) == 0
+    assert period.closed(second.id, "2026-02") is not None
+    assert period.closed(queries.villages()[0].id, "2026-02") is None

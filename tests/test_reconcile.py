@@ -141,3 +141,17 @@ def test_the_township_overview_counts_each_villages_month(family, ledger_db):
     from fptui.reads import checks
 
     assert reconcile.township("2026-02", checks.run()) == reconcile.township("2026-02")
+
+
+def test_the_kept_return_is_part_of_its_close_not_a_change_of_its_own(family, ledger_db):
+    # The close keeps the month's return (frozen_return): its audit rows belong to the
+    # close's change, and the whole ledger's is nobody's village change
+    v, other = ledger_db.village.id, ledger_db.other_village.id
+    with clock.frozen(T(2026, 3, 3, 9, 0)):
+        ledger.close_months([v, other], "2026-02")
+    with clock.frozen(T(2026, 3, 5, 9, 0)):
+        for village in (v, other):
+            changes = reconcile.changes(village, "2026-03")
+            assert "freeze_return" not in [c.action for c in changes]
+            (close,) = [c for c in changes if c.action == "close_month"]
+            assert close.rows == 2  # the close and its kept return

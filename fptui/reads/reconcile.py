@@ -193,6 +193,10 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
             if data.get("village") != village:
                 continue
             home = None
+        elif table == "frozen_return":  # the return kept at a close: part of that change
+            if data.get("area") != village:
+                continue
+            home = None
         elif table == "area":
             if village not in (record_id, data.get("parent")):
                 continue
