@@ -652,19 +652,24 @@ def run(
 ) -> list[Finding]:
     """Every finding of every enabled check (or `only` these), errors first."""
     findings: list[Finding] = []
-    for key, rule in rules_of().items():
-        if not rule.enabled or (only is not None and key not in only):
-            continue
-        seen: set[tuple] = set()
-        for part in _chunked(
-            Scope(frozenset(households) if households is not None else None, village)
-        ):
-            for f in REGISTRY[key].fn(part, rule):
-                mark = (f.code, f.person, f.household, f.event, f.message.zh)
-                if mark not in seen:
-                    seen.add(mark)
-                    findings.append(f)
-    _ID_SCAN.by_scope.clear()  # the next run reads the numbers again, as they are then
+    # The ID checks share one scan per run: read the numbers as they are now, never a
+    # scan left by a run that failed half-way or by another caller of `_id_scan`
+    _ID_SCAN.by_scope.clear()
+    try:
+        for key, rule in rules_of().items():
+            if not rule.enabled or (only is not None and key not in only):
+                continue
+            seen: set[tuple] = set()
+            for part in _chunked(
+                Scope(frozenset(households) if households is not None else None, village)
+            ):
+                for f in REGISTRY[key].fn(part, rule):
+                    mark = (f.code, f.person, f.household, f.event, f.message.zh)
+                    if mark not in seen:
+                        seen.add(mark)
+                        findings.append(f)
+    finally:
+        _ID_SCAN.by_scope.clear()
     findings.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
     return findings
 
