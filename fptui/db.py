@@ -79,10 +79,11 @@ class _SqliteDatabase(pw.SqliteDatabase):
         if not self._rolled_back():
             super().rollback()
 
-    def execute_sql(self, sql, params=None):  # type: ignore[no-untyped-def]
+    def execute_sql(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # (peewee 3 passes a `commit` argument too: whatever is given is passed on)
         if sql.startswith("ROLLBACK TO SAVEPOINT") and self._rolled_back():
             return None
-        return super().execute_sql(sql, params)
+        return super().execute_sql(sql, *args, **kwargs)
 
 
 def default_path() -> Path:
