@@ -10,9 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from fptui import __version__
+from fptui.masking import mask
+
+# The years a month may name: the ledger's dates of birth start in 1880 (domain.toml's
+# birth.earliest_year); 2200 is far past any return.
+MONTH_YEARS = (1880, 2200)
 
 
 def _demo_path() -> Path:
@@ -50,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     fu.add_argument("--group", help="group number within the village")
     fu.add_argument("--format", choices=("table", "json"), default="table")
     fu.add_argument("--sheet", metavar="PATH", help="also write the visit sheet (xlsx) here")
+    fu.add_argument("--force", action="store_true", help="replace the sheet if PATH exists")
     chk = sub.add_parser("check", help="run the logic checks; exit status 1 if any error")
     chk.add_argument("--village", help="village code, name or number in the list")
     chk.add_argument("--format", choices=("table", "json"), default="table")
@@ -57,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--month", required=True, help="YYYY-MM")
     ex.add_argument("--village", help="village code, name or number (default: the township)")
     ex.add_argument("-o", "--output", help="file or folder (default: YYYY-MM_<unit>_月报.xlsx)")
+    ex.add_argument("--force", action="store_true", help="replace the workbook if it exists")
     rp = sub.add_parser("report", help="print the monthly return's tables for scripts")
     rp.add_argument("--month", required=True, help="YYYY-MM")
     rp.add_argument("--village", help="village code, name or number (default: the township)")
@@ -77,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     ro.add_argument("--reason", required=True)
     bk = sub.add_parser("backup", help="copy the ledger safely (SQLite's online backup)")
     bk.add_argument("-o", "--output", help="file to write (default: backups/ beside it)")
+    bk.add_argument(
+        "--force", action="store_true", help="replace PATH if it exists (never a ledger)"
+    )
     rs = sub.add_parser("restore", help="replace the ledger by a checked backup")
     rs.add_argument("path", help="the backup file")
     st = sub.add_parser("setup", help="add the county, township, villages and groups")
@@ -133,14 +144,51 @@ def _use_schemas(option: str | None) -> str | None:
     return None
 
 
+def _fail(command: str | None, message: object) -> int:
+    """Say what to fix in one line on stderr (passwords masked); exit status 2."""
+    prefix = f"fptui {command}" if command else "fptui"
+    print(f"{prefix}: {mask(' '.join(str(message).split()))}", file=sys.stderr)
+    return 2
+
+
+def _output_problem(exc: BaseException, target: Path | str) -> str | None:
+    """The one line for a file that could not be written (refused, the disk full, no
+    permission), or None for an error that is not about the file."""
+    from fptui import files
+
+    if isinstance(exc, files.FileRefused):
+        return str(exc)
+    if files.disk_full(exc):
+        return (
+            f"磁盘已满，未写入（原有文件不变）/ the disk is full: {target} was not written "
+            "(a file already there is as it was); free some space and try again"
+        )
+    while exc is not None and not isinstance(exc, OSError):
+        exc = exc.__cause__ or exc.__context__  # xlsxwriter's FileCreateError wraps it
+    if isinstance(exc, OSError):
+        return f"cannot write {target}: {exc.strerror or exc}"
+    return None
+
+
+def _write_output(command: str, target: Path, write: Callable[[], object]) -> int | None:
+    """Run `write`; a file problem is one line and exit status 2, else None."""
+    try:
+        write()
+    except Exception as exc:
+        problem = _output_problem(exc, target)
+        if problem is None:
+            raise
+        return _fail(command, problem)
+    return None
+
+
 def _open_app(database: str, lang: str) -> int:
     from fptui.db import DatabaseError, open_database
 
     try:
         open_database(database)
     except DatabaseError as exc:
-        print(f"fptui: {exc}", file=sys.stderr)
-        return 2
+        return _fail(None, exc)
     from fptui.tui import app
 
     return app.run(database, lang=lang)
@@ -166,8 +214,14 @@ def _village(text: str | None) -> tuple[int | None, str]:
 def _followups(args: argparse.Namespace) -> int:
     import json
 
+    from fptui import files
     from fptui.reads import followups, queries
 
+    if args.sheet:
+        try:  # before the list is printed: a refusal is the only line
+            files.check_output(args.sheet, force=args.force)
+        except files.FileRefused as exc:
+            return _fail("followups", exc)
     village, unit = _village(args.village)
     group = None
     if args.group:
@@ -216,8 +270,14 @@ def _followups(args: argparse.Namespace) -> int:
         from fptui.reports import visit_sheet
 
         # every village's visits: the sheet is the township's, as the return is
-        written = visit_sheet.write(args.sheet, rows, unit=_unit(village, unit), lang=args.lang)
-        print(f"visit sheet: {written}", file=sys.stderr)
+        failed = _write_output(
+            "followups",
+            Path(args.sheet),
+            lambda: visit_sheet.write(args.sheet, rows, unit=_unit(village, unit), lang=args.lang),
+        )
+        if failed is not None:
+            return failed
+        print(f"visit sheet: {args.sheet}", file=sys.stderr)
     return 0
 
 
@@ -282,11 +342,16 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _month(text: str) -> bool:
+    """A month as YYYY-MM, its year 1880..2200; else say so in one line."""
     import re
 
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+    low, high = MONTH_YEARS
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text) and low <= int(text[:4]) <= high:
         return True
-    print(f"fptui: --month must be YYYY-MM, got {text!r}", file=sys.stderr)
+    _fail(
+        None,
+        f"--month must be YYYY-MM (a year {low}..{high}, a month 01..12), got {text!r}",
+    )
     return False
 
 
@@ -300,6 +365,7 @@ def _unit(village: int | None, name: str) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from fptui import files
     from fptui.ledger import current_user
     from fptui.reports import xlsx
 
@@ -310,10 +376,25 @@ def _export(args: argparse.Namespace) -> int:
     target = Path(args.output) if args.output else Path.cwd()
     if target.is_dir():
         target = target / xlsx.file_name(args.month, unit)
-    path = xlsx.write(
-        target, args.month, unit=unit, village=village, lang=args.lang, prepared_by=current_user()
+    try:
+        files.check_output(target, force=args.force)
+    except files.FileRefused as exc:
+        return _fail("export", exc)
+    failed = _write_output(
+        "export",
+        target,
+        lambda: xlsx.write(
+            target,
+            args.month,
+            unit=unit,
+            village=village,
+            lang=args.lang,
+            prepared_by=current_user(),
+        ),
     )
-    print(path)
+    if failed is not None:
+        return failed
+    print(target)
     return 0
 
 
@@ -437,12 +518,10 @@ def _reopen(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     import json
-    import re
 
     from fptui.reads import score
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
-        print(f"fptui score: --month must be YYYY-MM, got {args.month!r}", file=sys.stderr)
+    if not _month(args.month):
         return 2
     village, unit = _village(args.village)
     period = (score.Period.year_to_date if args.year_to_date else score.Period.month)(args.month)
@@ -487,52 +566,120 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _missing_folder(url: str | None, option: str) -> str | None:
+    """A --db file in a folder that does not exist: a mistyped path, never a new ledger
+    made there (nor the folders to hold it)."""
+    from fptui.db import sqlite_path
+
+    path = sqlite_path(url) if url else None
+    if path is None or str(path) == ":memory:" or path.parent.is_dir():
+        return None
+    return (
+        f"找不到文件夹 / folder not found for {option}: {path.parent} "
+        "(check the path, or make the folder first)"
+    )
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from fptui import demo
+    from fptui.db import DatabaseError, sqlite_path
+
+    if args.persons < 50:
+        return _fail("demo", "--persons must be at least 50")
+    named = args.demo_db or args.db
+    path = sqlite_path(named) if named else _demo_path()
+    if path is None:  # the demo replaces its file: never a shared server's database
+        return _fail("demo", "the demo is an SQLite file; give a file path")
+    if not named:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        summary = demo.build(path, persons=args.persons, seed=args.seed)
+    except (demo.DemoRefused, DatabaseError) as exc:
+        return _fail("demo", exc)
+    print("\n".join(summary.lines()))
+    if args.no_open:
+        return 0
+    return _open_app(str(path), args.lang)
+
+
+def _backup(args: argparse.Namespace, database: str) -> int:
+    """`backup` and `restore`: SQLite files only (a server's ledger: pg_dump)."""
+    from fptui import backup, db, ledger
+
+    path = db.sqlite_path(database)
+    if path is None:
+        return _fail(
+            args.command,
+            f"{database} is a database server's: backups and restores are for SQLite "
+            "ledger files; back it up on its server (pg_dump)",
+        )
+    if args.command == "backup":
+        target = args.output
+        try:
+            written = backup.backup(path, target, force=args.force)
+        except backup.BackupError as exc:
+            return _fail("backup", exc)
+        except Exception as exc:  # the disk full, no permission
+            problem = _output_problem(exc, target or backup.backups_dir(path))
+            if problem is None:
+                raise
+            return _fail("backup", problem)
+        print(written)
+        return 0
+    source = Path(args.path)
+
+    def migrate(copy: Path) -> None:
+        try:
+            db.open_database(copy)
+        finally:
+            db.close_database()
+
+    def record(copy: Path, replaced: int, safety: Path | None) -> None:
+        db.open_database(copy)
+        try:
+            ledger.record_restore(str(source.resolve()), replaced, safety and str(safety))
+        finally:
+            db.close_database()
+
+    try:
+        done = backup.restore(source, path, newest=db.LATEST, migrate=migrate, record=record)
+    except (backup.BackupError, db.DatabaseError) as exc:
+        return _fail("restore", exc)
+    except Exception as exc:  # the disk full, no permission
+        problem = _output_problem(exc, path)
+        if problem is None:
+            raise
+        return _fail("restore", problem)
+    print(
+        f"restored {source} into {path} (the ledger before: {done.safety or 'none'}; "
+        f"{done.replaced_rows} audit rows of it were past the backup)"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     refusal = _use_schemas(args.schemas)
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
+    for url, option in ((args.db, "--db"), (getattr(args, "demo_db", None), "demo --db")):
+        missing = _missing_folder(url, option)
+        if missing:
+            return _fail(None, missing)
     if args.command == "demo":
-        from fptui import demo
-
-        if args.persons < 50:
-            print("fptui demo: --persons must be at least 50", file=sys.stderr)
-            return 2
-        target = os.fspath(args.demo_db or args.db or _demo_path())
-        if "://" in target and not target.startswith("sqlite:///"):
-            # the demo replaces its file: never a shared server's database
-            print("fptui demo: the demo is an SQLite file; give a file path", file=sys.stderr)
-            return 2
-        path = Path(target.removeprefix("sqlite:///"))
-        summary = demo.build(path, persons=args.persons, seed=args.seed)
-        print("\n".join(summary.lines()))
-        if args.no_open:
-            return 0
-        return _open_app(str(path), args.lang)
+        return _demo(args)
     from fptui.db import DatabaseError, default_path, open_database
 
     database = os.fspath(args.db or default_path())
     if args.command is None:
         return _open_app(database, args.lang)
     if args.command in ("backup", "restore"):
-        from fptui import backup
-
-        try:
-            if args.command == "backup":
-                print(backup.backup(database, args.output))
-            else:
-                safety = backup.restore(args.path, database)
-                print(f"restored {args.path} into {database} (the ledger before: {safety})")
-        except backup.BackupError as exc:
-            print(f"fptui {args.command}: {exc}", file=sys.stderr)
-            return 2
-        return 0
+        return _backup(args, database)
     try:
         open_database(database)
     except DatabaseError as exc:
-        print(f"fptui: {exc}", file=sys.stderr)
-        return 2
+        return _fail(None, exc)
     jobs = {
         "followups": _followups,
         "check": _check,
@@ -543,7 +690,10 @@ def main(argv: list[str] | None = None) -> int:
         "close": _close,
         "reopen": _reopen,
     }
-    return jobs[args.command](args)
+    try:
+        return jobs[args.command](args)
+    except DatabaseError as exc:  # a save refused as the disk is full, above all
+        return _fail(args.command, exc)
 
 
 if __name__ == "__main__":

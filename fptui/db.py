@@ -10,13 +10,15 @@ brought forward by the ordered steps in MIGRATIONS, each in its own transaction.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import peewee as pw
 from platformdirs import user_data_path
 
-from fptui import models
+from fptui import files, models
+from fptui.masking import mask
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -31,9 +33,67 @@ class DatabaseError(RuntimeError):
     """A database fptui cannot open or use; the message says why and what to do."""
 
 
+class DiskFull(DatabaseError, pw.OperationalError):
+    """A save refused because the disk (or the quota) is full: nothing of it was written,
+    what was saved before is kept. A peewee error too, so every `except pw.DatabaseError`
+    that shows a message shows this one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "磁盘已满，本次未保存（之前保存的记录都在）/ the disk is full: this change was not "
+            "saved (everything saved before is kept); free some space and save again"
+        )
+
+
+@contextmanager
+def full_disk_refused() -> Iterator[None]:
+    """Turn SQLite's "database or disk is full" (PostgreSQL's "No space left on device"),
+    or any error of a save where the ledger's disk has next to no room left, raised inside
+    the block into DiskFull."""
+    try:
+        yield
+    except pw.OperationalError as exc:
+        if not isinstance(exc, DiskFull) and files.disk_full(exc, _folder()):
+            raise DiskFull() from exc
+        raise
+
+
+def _folder() -> Path | None:
+    """The folder of the SQLite ledger open, where a full disk would stop a save."""
+    name = getattr(models.database.obj, "database", None)
+    if not isinstance(models.database.obj, pw.SqliteDatabase) or name in (None, ":memory:"):
+        return None
+    return Path(name).resolve().parent
+
+
+class _SqliteDatabase(pw.SqliteDatabase):
+    """SQLite as peewee drives it, except after SQLite has rolled a transaction back by
+    itself (a full disk, an I/O error): peewee's own ROLLBACK then fails with "cannot
+    rollback - no transaction is active" and that error hides the real one. With no
+    transaction open there is nothing to roll back, so nothing is sent."""
+
+    def _rolled_back(self) -> bool:
+        return not self.is_closed() and not self.connection().in_transaction
+
+    def rollback(self) -> None:
+        if not self._rolled_back():
+            super().rollback()
+
+    def execute_sql(self, sql, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # (peewee 3 passes a `commit` argument too: whatever is given is passed on)
+        if sql.startswith("ROLLBACK TO SAVEPOINT") and self._rolled_back():
+            return None
+        return super().execute_sql(sql, *args, **kwargs)
+
+
 def default_path() -> Path:
     """Where `fptui` keeps its ledger unless `--db` says otherwise."""
     return user_data_path("fptui", appauthor=False) / "ledger.db"
+
+
+def sqlite_path(url: str | os.PathLike[str]) -> Path | None:
+    """The file of an SQLite URL (`sqlite:///path`) or plain path; None for a server's."""
+    return _url_to_path(os.fspath(url))
 
 
 def _url_to_path(url: str) -> Path | None:
@@ -61,8 +121,11 @@ def connect(url: str | os.PathLike[str]) -> pw.Database:
     path = _url_to_path(url)
     if path is not None:
         if str(path) != ":memory:":
+            problem = files.sqlite_problem(path) if path.exists() else None
+            if problem:
+                raise DatabaseError(f"{path} {problem}")
             _create_private(path)
-        database: pw.Database = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+        database: pw.Database = _SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
     else:
         from playhouse.db_url import connect as url_connect
 
@@ -70,7 +133,13 @@ def connect(url: str | os.PathLike[str]) -> pw.Database:
             database = url_connect(url)
         except (ImportError, RuntimeError, ValueError) as exc:
             raise DatabaseError(f"cannot open {url.split('://')[0]} database: {exc}") from None
-    database.connect(reuse_if_open=True)
+    try:
+        database.connect(reuse_if_open=True)
+    except pw.PeeweeException as exc:  # a file SQLite cannot open, a server, no driver
+        if path is not None and files.disk_full(exc, path.parent):
+            raise DiskFull() from exc
+        reason = " ".join(str(exc).split())
+        raise DatabaseError(mask(f"cannot open {url}: {reason}")) from None
     return database
 
 

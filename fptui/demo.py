@@ -14,9 +14,11 @@ agree with sex and date of birth, and use division codes valid in the birth year
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Any
 
 from peewee import fn
 
-from fptui import clock, db, idcard, ledger
+from fptui import clock, db, files, idcard, ledger
 from fptui.dates import age_on
 from fptui.models import Area, Event, FollowUp, Household, Person, Setting, database
 
@@ -820,8 +822,11 @@ def _make_faults(rng: random.Random) -> list[str]:
             Event.id == birth.id
         ).execute()
         faults.append(f"birth order disagrees with the mother's births (event {birth.id})")
-    # someone of the registered population, so the month's balance is off by one
-    gone = rng.choice([p for p in here[200:] if p.household.registration == "registered"])
+    # someone of the registered population, so the month's balance is off by one: from
+    # the later half of those read (the first 200 of 400 in a township), so a small demo
+    # has some too
+    later = [p for p in here[len(here) // 2 :] if p.household.registration == "registered"]
+    gone = rng.choice(later or [p for p in here if p.household.registration == "registered"])
     Person.update(residence="moved_away").where(Person.id == gone.id).execute()
     faults.append(f"moved away with no event, the month will not balance (person {gone.id})")
     return faults
@@ -846,14 +851,56 @@ def _close_earlier_month(today: dt.date) -> str:
     return month
 
 
+class DemoRefused(ValueError):
+    """The demo's file is taken by something that is not a demo ledger."""
+
+
+def refusal(path: Path | str) -> str | None:
+    """Why the demo may not be written to `path`, or None: it writes only a new file or
+    a demo ledger it made before (one with the setting demo_seed), never a real ledger
+    nor any other file."""
+    path = Path(path)
+    if not path.exists():
+        return None if path.parent.is_dir() else f"找不到文件夹 / folder not found: {path.parent}"
+    if path.is_file() and files.is_sqlite(path):
+        try:
+            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                row = con.execute("SELECT value FROM setting WHERE key = 'demo_seed'").fetchone()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            row = None
+        if row is not None:
+            return None
+    return (
+        f"{path} 已存在且不是演示台帐，不会覆盖 / exists and is not a demo ledger: the demo "
+        "replaces only its own; give another --db"
+    )
+
+
 def build(
     path: Path | str, *, persons: int = 5000, seed: int = 1, today: dt.date | None = None
 ) -> Summary:
-    """Write a new demo township to `path` (replacing any file there) and describe it."""
-    started = time.perf_counter()
+    """Write a new demo township to `path` (a new file, or a demo ledger it replaces; any
+    other file is refused with DemoRefused) and describe it. It is built beside `path`
+    under a temporary name and renamed into place when whole: a kill leaves no half demo."""
     path = Path(path)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    reason = refusal(path)
+    if reason:
+        raise DemoRefused(reason)
+    with files.atomic_path(path, replace_ledger=True) as temp:
+        temp.unlink()  # db.connect makes it afresh: an empty file is refused as a ledger
+        summary = _build(temp, persons, seed, today)
+        db.close_database()
+        for side in ("-wal", "-shm"):  # the old demo's: they would be read into the new
+            Path(f"{path}{side}").unlink(missing_ok=True)
+    db.open_database(path)
+    return dataclasses.replace(summary, path=path)
+
+
+def _build(path: Path, persons: int, seed: int, today: dt.date | None) -> Summary:
+    started = time.perf_counter()
     today = today or clock.today()
     database_ = db.open_database(path)
     # The demo is rebuilt from its seed, never edited: trade power-cut safety for speed.

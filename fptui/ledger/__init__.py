@@ -16,6 +16,7 @@ One module per thing a cadre does, each over the two below it:
     corrections.py  an event edited or voided
     months.py       a village's month closed and reopened
     opening.py      a village's existing register loaded at once
+    restores.py     a restored backup's trace in the ledger it put back
     changes.py      one transaction, its numbered audit rows, who made it
     rows.py         rows read inside a change; a missing one is a refusal
 
@@ -49,6 +50,7 @@ from fptui.ledger.households import add_household, edit_household, reindex_house
 from fptui.ledger.months import MONTH, close_month, close_months, reopen_month
 from fptui.ledger.opening import open_ledger
 from fptui.ledger.persons import add_person, edit_person
+from fptui.ledger.restores import record_restore
 from fptui.ledger.rows import HOUSEHOLD, PERSON
 from fptui.ledger.visits import (
     FOLLOWUP,
@@ -93,6 +95,7 @@ __all__ = [
     "record_move_in",
     "record_move_out",
     "record_pregnancy_outcome",
+    "record_restore",
     "record_return",
     "record_widowhood",
     "regenerate_followups",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import getpass
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -22,6 +22,7 @@ import peewee as pw
 from playhouse.shortcuts import model_to_dict
 
 from fptui import clock
+from fptui.db import full_disk_refused
 from fptui.models import database
 
 _user: contextvars.ContextVar[str] = contextvars.ContextVar("fptui_user", default="")
@@ -33,19 +34,31 @@ def set_user(name: str) -> None:
 
 
 def current_user() -> str:
-    name = _user.get()
-    if not name:
+    """Who the audit says made a change: the one `set_user` named (the tests, the demo),
+    else the operating-system account the process runs as. Not LOGNAME or USER, which
+    anyone can set to any name before starting fptui."""
+    return (_user.get() or _account())[:40]
+
+
+def _account() -> str:
+    try:
+        import pwd
+    except ImportError:  # Windows: the account the process runs as (GetUserNameW)
         try:
-            name = getpass.getuser()
-        except (KeyError, OSError):
-            name = "unknown"
-    return name[:40]
+            return os.getlogin()
+        except OSError:
+            return "unknown"
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # an account with no name (a container's uid)
+        return f"uid {uid}"
 
 
 @contextmanager
 def batch() -> Iterator[None]:
     """Run many ledger changes in one transaction: all are saved, or none."""
-    with database.atomic():
+    with full_disk_refused(), database.atomic():
         yield
 
 
@@ -66,7 +79,7 @@ def change() -> Iterator[None]:
         return
     token = _open_change.set([None])
     try:
-        with database.atomic():
+        with full_disk_refused(), database.atomic():
             yield
     finally:
         _open_change.reset(token)

@@ -2,15 +2,19 @@
 
 xlsxwriter writes it; this module only lays out the rows `followups.open_list` gives.
 Every cell is written as text or a date, never as a formula (a name beginning with `=`
-stays a name). The sheet names people, and its header says so.
+stays a name). The sheet names people, and its header says so; it is laid out in memory
+and written whole to a temporary 0600 file beside its name, then renamed into place
+(files.py), never over a ledger.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
+from typing import Any
 
-from fptui import clock
+from fptui import clock, files
 from fptui.reads import followups
 
 HEAD = {
@@ -55,10 +59,22 @@ def write(
     """Write the visits `rows` to `path` as one A4 sheet; the path written."""
     import xlsxwriter
 
-    today = today or clock.today()
-    path = Path(path)
+    book = io.BytesIO()  # laid out whole in memory, then written in one go
+    _book(xlsxwriter, book, rows, unit, lang, today or clock.today())
+    return files.write_bytes(path, book.getvalue())
+
+
+def _book(
+    xlsxwriter: Any,
+    out: io.BytesIO,
+    rows: list[followups.Row],
+    unit: str,
+    lang: str,
+    today: dt.date,
+) -> None:
     book = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_numbers": False}
+        out,
+        {"strings_to_formulas": False, "strings_to_numbers": False, "in_memory": True},
     )
     sheet = book.add_worksheet(TITLE[lang])
     title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
@@ -105,4 +121,3 @@ def write(
     sheet.set_footer("&C&P / &N")
     sheet.freeze_panes(3, 0)
     book.close()
-    return path

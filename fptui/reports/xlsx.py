@@ -5,18 +5,23 @@ layouts of schemas/reports/. Every text is written as text (a name beginning wit
 never a formula), every count as a number; rates are rounded to two places only in the
 cell's format. Each sheet prints on A4 landscape, one page wide, its header rows
 repeated, the unit and period in the page header and the page number in the footer.
+
+The workbook names people: it is laid out in memory (xlsxwriter leaves no parts of it in
+/tmp), then written whole to a temporary 0600 file beside its name and renamed into place
+(files.py), never over a ledger.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.cells import cell_len
 
-from fptui import clock
+from fptui import clock, files
 from fptui.reads import returns, tables
 from fptui.reports import layout as layouts
 
@@ -41,13 +46,38 @@ def write(
     import xlsxwriter
 
     words = {k: text(lang) for k, text in layouts.words().items()}
+    path = Path(path)
+    book = io.BytesIO()  # laid out whole in memory, then written in one go
+    parts = _book(xlsxwriter, book, month_key, words, unit, village, lang, prepared_by, progress)
+    files.write_bytes(path, book.getvalue())
+    if progress is not None:
+        progress(parts, parts)  # the workbook is in place
+    return path
+
+
+def _book(
+    xlsxwriter: Any,
+    out: io.BytesIO,
+    month_key: str,
+    words: dict[str, str],
+    unit: str,
+    village: int | None,
+    lang: str,
+    prepared_by: str,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    """Lay the workbook out into `path`; how many parts (the cover and the sheets)."""
     year, month = (int(x) for x in month_key.split("-"))
     period = words["month"].format(y=year, m=month)
     today = clock.today()
-    path = Path(path)
     book = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+        out,
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "in_memory": True,
+        },
     )
     fmt = {
         "title": book.add_format(
@@ -78,9 +108,7 @@ def write(
         if progress is not None:
             progress(done, len(sheets) + 1)
     book.close()
-    if progress is not None:
-        progress(len(sheets) + 1, len(sheets) + 1)
-    return path
+    return len(sheets) + 1
 
 
 def _rates(words: dict[str, str]) -> str:

@@ -260,6 +260,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "act_regenerate_remove": ("重算随访", "Visits recomputed"),
     "act_close_month": ("结账", "Month closed"),
     "act_reopen_month": ("重开月份", "Month reopened"),
+    "act_restore": ("恢复备份", "Backup restored"),
 }
 
 
