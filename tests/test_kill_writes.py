@@ -140,7 +140,9 @@ def test_a_killed_backup_leaves_only_whole_checked_backups(township, tmp_path):
 
     def check() -> None:
         made = [p for p in folder.iterdir() if not p.name.startswith(".")]
-        assert 1 <= len(made) <= backup.KEEP
+        # a kill after a backup took its name and before the rotation leaves one more:
+        # the next backup rotates it away
+        assert 1 <= len(made) <= backup.KEEP + 1
         for path in made:
             assert path.stat().st_size > 0
             sound(path)
