@@ -27,6 +27,11 @@ SQLITE_PRAGMAS = {
 }
 
 
+# How long a PostgreSQL session waits for a row another session holds, as SQLite's
+# busy_timeout: then the save is refused as busy (ledger/changes.py), not left hanging.
+PG_LOCK_TIMEOUT_MS = SQLITE_PRAGMAS["busy_timeout"]
+
+
 class DatabaseError(RuntimeError):
     """A database fptui cannot open or use; the message says why and what to do."""
 
@@ -66,8 +71,11 @@ def connect(url: str | os.PathLike[str]) -> pw.Database:
     else:
         from playhouse.db_url import connect as url_connect
 
+        params = {}
+        if url.split("://")[0] in ("postgres", "postgresql", "postgresext", "postgresqlext"):
+            params["options"] = f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}"
         try:
-            database = url_connect(url)
+            database = url_connect(url, **params)
         except (ImportError, RuntimeError, ValueError) as exc:
             raise DatabaseError(f"cannot open {url.split('://')[0]} database: {exc}") from None
     database.connect(reuse_if_open=True)

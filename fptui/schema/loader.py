@@ -101,6 +101,7 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "not_in_household",
         "void_unknown_change",
         "void_later_changes",
+        "busy",
     ),
     "followup": ("not_open", "before_window"),
     "period": (
