@@ -102,6 +102,7 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "void_unknown_change",
         "void_later_changes",
         "busy",
+        "changed_since",
     ),
     "followup": ("not_open", "before_window"),
     "period": (
@@ -141,6 +142,8 @@ MESSAGE_PARAMS = {
     "when",
     "event",
     "date",
+    "fields",
+    "user",
 }
 
 
