@@ -29,6 +29,11 @@ SQLITE_PRAGMAS = {
 }
 
 
+# How long a PostgreSQL session waits for a row another session holds, as SQLite's
+# busy_timeout: then the save is refused as busy (ledger/changes.py), not left hanging.
+PG_LOCK_TIMEOUT_MS = SQLITE_PRAGMAS["busy_timeout"]
+
+
 class DatabaseError(RuntimeError):
     """A database fptui cannot open or use; the message says why and what to do."""
 
@@ -129,8 +134,11 @@ def connect(url: str | os.PathLike[str]) -> pw.Database:
     else:
         from playhouse.db_url import connect as url_connect
 
+        params = {}
+        if url.split("://")[0] in ("postgres", "postgresql", "postgresext", "postgresqlext"):
+            params["options"] = f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}"
         try:
-            database = url_connect(url)
+            database = url_connect(url, **params)
         except (ImportError, RuntimeError, ValueError) as exc:
             raise DatabaseError(f"cannot open {url.split('://')[0]} database: {exc}") from None
     try:
@@ -293,6 +301,17 @@ def _v9_names_as_said(database: pw.Database) -> None:
     )
 
 
+def _v10_versions(database: pw.Database) -> None:
+    """v10: households, persons and events carry a version, moved on by every change the
+    write path makes to them, so a save over a record changed since it was read is
+    refused (ledger/versions.py). Every row there starts at 1. A column with a default:
+    SQLite and PostgreSQL add it without rewriting the table."""
+    for table in ("household", "person", "event"):
+        database.execute_sql(
+            f'ALTER TABLE "{table}" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1'
+        )
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -304,6 +323,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     6: _v7_audit_time,
     7: _v8_frozen_returns,
     8: _v9_names_as_said,
+    9: _v10_versions,
 }
 LATEST = 1 + len(MIGRATIONS)
 

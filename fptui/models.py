@@ -44,6 +44,9 @@ class Household(BaseModel):
     created_on = pw.DateField()
     # Derived: number and members' names, pinyin and ID numbers (schema v3, search.py).
     search = pw.TextField(default="")
+    # Schema v10: moved on by one with each change the write path makes to the row, so a
+    # save over a record changed since it was read is refused (ledger/versions.py).
+    version = pw.IntegerField(default=1, constraints=[pw.SQL("DEFAULT 1")])
 
     class Meta:
         indexes = ((("village", "number"), True),)
@@ -72,6 +75,9 @@ class Person(BaseModel):
     # Search keys, stored so a search never converts names row by row (schema v2).
     py_initials = pw.CharField(max_length=40, default="", index=True)
     py_full = pw.CharField(max_length=160, default="", index=True)
+    # Schema v10: moved on by one with each change the write path makes to the row, so a
+    # save over a record changed since it was read is refused (ledger/versions.py).
+    version = pw.IntegerField(default=1, constraints=[pw.SQL("DEFAULT 1")])
 
 
 class Event(BaseModel):
@@ -85,6 +91,9 @@ class Event(BaseModel):
     entered_on = pw.DateField()
     entered_by = pw.CharField(max_length=40)
     data = pw.TextField(default="{}")  # JSON of the event form's own fields
+    # Schema v10: moved on by one with each change the write path makes to the row, so a
+    # save over a record changed since it was read is refused (ledger/versions.py).
+    version = pw.IntegerField(default=1, constraints=[pw.SQL("DEFAULT 1")])
 
 
 class FollowUp(BaseModel):

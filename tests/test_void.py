@@ -8,7 +8,7 @@ import pytest
 from conftest import SQLITE, snapshot
 
 from fptui import clock, ledger
-from fptui.models import Audit, Event, FollowUp, Household, Person
+from fptui.models import Area, Audit, Event, FollowUp, Household, Person
 from fptui.reads import checks
 from fptui.schema.validate import InvalidInput
 
@@ -23,8 +23,12 @@ def refused(fn, *args, rule: str) -> InvalidInput:
 
 
 def rows_without_audit() -> dict:
-    state = snapshot()
-    state.pop("Audit")
+    """Every row but the audit's, less the versions: a row put back is a change of its
+    own, so its version moves on (ledger/versions.py)."""
+    state = {}
+    for model in (Area, Household, Person, Event):
+        fields = [f for f in model._meta.sorted_fields if f.name != "version"]
+        state[model.__name__] = list(model.select(*fields).order_by(model.id).tuples())
     return state
 
 
@@ -36,6 +40,7 @@ def test_a_death_recorded_for_the_wrong_person_is_voided(family):
     ledger.void_event(death.id, "录错了人")
     # the event is gone and he is alive: every table as it was
     assert rows_without_audit() == before
+    assert Person.get_by_id(husband).version == 3  # added, died, put back
     voids = list(Audit.select().where(Audit.action == "void_event"))
     assert {a.table for a in voids} == {"event", "person"}
     assert all("录错了人" in a.after for a in voids)

@@ -18,6 +18,7 @@ One module per thing a cadre does, each over the two below it:
     opening.py      a village's existing register loaded at once
     restores.py     a restored backup's trace in the ledger it put back
     changes.py      one transaction, its numbered audit rows, who made it
+    versions.py     record versions: a save over a record changed since is refused
     rows.py         rows read inside a change; a missing one is a refusal
 
 `from fptui import ledger` and `ledger.record_birth(...)` is how screens, the CLI, the

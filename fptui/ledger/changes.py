@@ -5,6 +5,12 @@ the row before and after) are numbered by the id of the first, so the month's lo
 as one line per thing a cadre did; nested calls belong to the outer change, and each
 call inside `batch()` (the demo, an import) stays a change of its own in one commit.
 The households a change touched are kept for the live score (`take_touched`).
+
+Several cadres save into one ledger at once. On SQLite a change starts as a write
+(`BEGIN IMMEDIATE`), so a second writer waits for the first under the busy timeout
+instead of failing the moment its read turns into a write; on PostgreSQL a session waits
+as long for a row lock (`lock_timeout`, db.py). A ledger still taken after that wait is a
+refusal (`ledger.busy`), never a database error: the form that saved keeps what was typed.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from playhouse.shortcuts import model_to_dict
 from fptui import clock
 from fptui.db import full_disk_refused
 from fptui.models import database
+from fptui.schema import Text
+from fptui.schema.validate import InvalidInput, refuse
 
 _user: contextvars.ContextVar[str] = contextvars.ContextVar("fptui_user", default="")
 
@@ -55,10 +63,53 @@ def _account() -> str:
         return f"uid {uid}"
 
 
+LEDGER = Text("账本", "Ledger")
+
+# Why a database refused to wait longer: SQLite's busy lock, PostgreSQL's lock timeout
+# (55P03), deadlock (40P01) and serialization failure (40001). Read from the error's
+# text and code: the PostgreSQL driver is optional, and not imported here.
+_BUSY_TEXT = ("database is locked", "database table is locked", "database is busy")
+_BUSY_CODES = {"55P03", "40P01", "40001"}
+
+
+def _is_busy(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        err = todo.pop()
+        if not isinstance(err, BaseException) or id(err) in seen:
+            continue
+        seen.add(id(err))
+        if getattr(err, "pgcode", None) in _BUSY_CODES:
+            return True
+        if type(err).__name__ == "OperationalError" and any(
+            t in str(err).lower() for t in _BUSY_TEXT
+        ):
+            return True
+        todo += [err.__cause__, err.__context__, *err.args[:1]]  # peewee wraps the driver's
+    return False
+
+
+@contextmanager
+def _transaction() -> Iterator[None]:
+    """A transaction that begins as a write on SQLite; a ledger busy past the wait is a
+    refusal. Nested, a savepoint of the outer one."""
+    begin = {"lock_type": "IMMEDIATE"} if isinstance(database.obj, pw.SqliteDatabase) else {}
+    try:
+        with full_disk_refused(), database.atomic(**begin):
+            yield
+    except InvalidInput:
+        raise
+    except Exception as exc:
+        if _is_busy(exc):
+            raise refuse("ledger", LEDGER, "ledger", "busy") from None
+        raise
+
+
 @contextmanager
 def batch() -> Iterator[None]:
     """Run many ledger changes in one transaction: all are saved, or none."""
-    with full_disk_refused(), database.atomic():
+    with _transaction():
         yield
 
 
@@ -74,12 +125,12 @@ _open_change: contextvars.ContextVar[list[int | None] | None] = contextvars.Cont
 def change() -> Iterator[None]:
     """One transaction, one change: what every write function runs in."""
     if _open_change.get() is not None:
-        with database.atomic():
+        with _transaction():
             yield
         return
     token = _open_change.set([None])
     try:
-        with full_disk_refused(), database.atomic():
+        with _transaction():
             yield
     finally:
         _open_change.reset(token)

@@ -14,6 +14,7 @@ from fptui.ledger.changes import audit, change, dumps, snapshot, write_audits
 from fptui.ledger.events import check_dated_in_order
 from fptui.ledger.households import reindex_households
 from fptui.ledger.rows import by_id
+from fptui.ledger.versions import VERSIONED, expect, save
 from fptui.models import (
     MODELS,
     Audit,
@@ -26,34 +27,38 @@ from fptui.schema import Text, current
 from fptui.schema.validate import clean, refuse
 
 
-def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
+def edit_event(
+    event_id: Any, values: Mapping[str, Any], *, expected_version: int | None = None
+) -> Event:
     """Correct an event's date or details; open visits it set move with it.
 
     What the event did to its person (status, marital state) is not replayed: a wrong
-    kind of event is corrected by recording the right one.
+    kind of event is corrected by recording the right one. `expected_version`: the
+    version the event was read at; refused (`ledger.changed_since`) if it changed since.
     """
-    event = by_id(Event, event_id)
-    if event is None:
-        raise refuse("event", Text("事件", "Event"), "ledger", "not_found")
-    form = current().forms[event.kind]
-    stored = json.loads(event.data)
-    merged = {**{k: v for k, v in stored.items() if form.has(k)}, "date": event.happened_on}
-    merged.update(values)
-    data = clean(form, {k: v for k, v in merged.items() if form.has(k)})
     from fptui.reads import period
 
-    # its month, the new one, or any closed after them: the frozen figures hold it
-    frozen = period.closed_since(event.village_id, min(event.happened_on, data["date"]))
-    if frozen is not None:
-        raise refuse(
-            "date",
-            form.field("date").label,
-            "period",
-            "closed",
-            month=frozen,
-            next=period.counted_in(event.village_id, event.happened_on),
-        )
     with change():
+        event = by_id(Event, event_id, lock=True)  # read, checked and written held
+        if event is None:
+            raise refuse("event", Text("事件", "Event"), "ledger", "not_found")
+        form = current().forms[event.kind]
+        expect(event, expected_version, form.title)
+        stored = json.loads(event.data)
+        merged = {**{k: v for k, v in stored.items() if form.has(k)}, "date": event.happened_on}
+        merged.update(values)
+        data = clean(form, {k: v for k, v in merged.items() if form.has(k)})
+        # its month, the new one, or any closed after them: the frozen figures hold it
+        frozen = period.closed_since(event.village_id, min(event.happened_on, data["date"]))
+        if frozen is not None:
+            raise refuse(
+                "date",
+                form.field("date").label,
+                "period",
+                "closed",
+                month=frozen,
+                next=period.counted_in(event.village_id, event.happened_on),
+            )
         subject = by_id(Person, event.person_id) if event.person_id else None
         if subject is not None and data["date"] < subject.birth_date:
             raise refuse("date", form.field("date").label, "date", "before_birth")
@@ -64,7 +69,9 @@ def edit_event(event_id: Any, values: Mapping[str, Any]) -> Event:
         if "birth_order" in stored:
             details["birth_order"] = stored["birth_order"]
         event.happened_on, event.data = data["date"], dumps(details)
-        event.save()
+        if snapshot(event) == before:
+            return event  # nothing changed: nothing written
+        save(event)
         audit("edit_event", event, before)
         moved = {
             (p.rule, p.step, p.person): p
@@ -133,7 +140,7 @@ def void_event(event_id: Any, reason: str) -> None:
         latest: set[tuple[str, int]] = set()
         for entry in rows:  # newest first: a row written twice is checked by its last write
             model = models[entry.table]
-            row = model.get_or_none(model.id == entry.record_id)
+            row = by_id(model, entry.record_id, lock=True)  # held until put back
             now = json.loads(dumps(snapshot(row))) if row is not None else None
             if (entry.table, entry.record_id) not in latest:
                 latest.add((entry.table, entry.record_id))
@@ -149,20 +156,31 @@ def void_event(event_id: Any, reason: str) -> None:
 
 
 def _undo(rows: list[tuple[Audit, type[pw.Model]]], reason: str) -> None:
-    """Put back every row of a change, newest first, with a `void_event` audit row each."""
+    """Put back every row of a change, newest first, with a `void_event` audit row each.
+
+    A row put back is a change of its own: its version moves on (versions.py), it does
+    not go back to the one it had."""
     records = []
     homes: set[int] = set()
+    versions: dict[tuple[str, int], int] = {}
     for entry, model in rows:
         now = json.loads(entry.after) if entry.after else None  # as checked above
         before = json.loads(entry.before) if entry.before else None
+        after = {**before, "void_reason": reason} if before else {"void_reason": reason}
         if before is None:
             model.delete().where(model.id == entry.record_id).execute()
         else:
-            model.update(**_values(model, before)).where(model.id == entry.record_id).execute()
+            values = _values(model, before)
+            if model in VERSIONED:
+                key = (entry.table, entry.record_id)
+                if key not in versions:
+                    versions[key] = by_id(model, entry.record_id).version
+                versions[key] += 1
+                values["version"] = after["version"] = versions[key]
+            model.update(**values).where(model.id == entry.record_id).execute()
         for state in (now, before):
             if state and entry.table in ("person", "household"):
                 homes.add(state["id"] if entry.table == "household" else state["household"])
-        after = {**before, "void_reason": reason} if before else {"void_reason": reason}
         records.append(("void_event", entry.table, entry.record_id, now, after))
     write_audits(records)
     reindex_households(sorted(h for h in homes if h is not None))
@@ -173,7 +191,8 @@ def _same(now: dict[str, Any] | None, then: dict[str, Any] | None) -> bool:
     column the writer did not set, as the visits' prepared inserts) counts as empty."""
     if now is None or then is None:
         return now is then
-    return all(now.get(k) == then.get(k) for k in now.keys() | then.keys())
+    # a version says nothing a snapshot's other columns do not (and older ones lack it)
+    return all(now.get(k) == then.get(k) for k in now.keys() | then.keys() if k != "version")
 
 
 def _values(model: type[pw.Model], snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -181,7 +200,7 @@ def _values(model: type[pw.Model], snapshot: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for name, value in snapshot.items():
         field = model._meta.fields.get(name)
-        if field is None or name == "id":
+        if field is None or name in ("id", "version"):
             continue
         if isinstance(value, str) and isinstance(field, pw.DateTimeField):
             value = dt.datetime.fromisoformat(value)

@@ -17,6 +17,7 @@ from fptui import clock
 from fptui.ledger.changes import audit, change, current_user, dumps, snapshot
 from fptui.ledger.persons import insert_person
 from fptui.ledger.rows import PERSON, by_id, get_household, get_person
+from fptui.ledger.versions import save
 from fptui.ledger.visits import followups_after
 from fptui.models import (
     Event,
@@ -106,7 +107,7 @@ def _apply(person: Person, form: Form, data: dict[str, Any], action: str) -> Non
         if person.marital_status not in MARRIED:
             person.spouse = None
     if snapshot(person) != before:  # a pregnancy or a benefit leaves the card as it was
-        person.save()
+        save(person)
         audit(action, person, before)
 
 
@@ -125,7 +126,7 @@ def _spouse_for(person: Person, form: Form, data: dict[str, Any]) -> Person | No
         if not data.get("spouse"):
             return None
         label = form.field("spouse").label
-        spouse = get_person(data["spouse"], label, "spouse")
+        spouse = get_person(data["spouse"], label, "spouse", lock=True)
         if spouse.id == person.id:
             raise refuse("spouse", label, "ledger", "same_person")
         if spouse.residence not in (form.residence_from or (spouse.residence,)):
@@ -136,7 +137,7 @@ def _spouse_for(person: Person, form: Form, data: dict[str, Any]) -> Person | No
         if data["date"] < spouse.birth_date:  # the date the spouse's card takes too
             raise refuse("date", form.field("date").label, "ledger", "before_spouse_birth")
         return spouse
-    spouse = by_id(Person, person.spouse_id) if person.spouse_id else None
+    spouse = by_id(Person, person.spouse_id, lock=True) if person.spouse_id else None
     if spouse is None or spouse.marital_status not in form.marital_from:
         return None  # a link the ledger already shows as ended
     return spouse
@@ -151,7 +152,7 @@ def _mirror_spouse(person: Person, spouse: Person, form: Form, date: dt.date) ->
         spouse.marriage_date = date
     else:
         spouse.spouse = None
-    spouse.save()
+    save(spouse)
     audit(f"record_{form.key}_spouse", spouse, before)
 
 
@@ -174,8 +175,8 @@ def _save_event(
     return event
 
 
-def _parent(person_id: Any, label: Text, key: str, sex: str) -> Person:
-    parent = get_person(person_id, label, key)
+def _parent(person_id: Any, label: Text, key: str, sex: str, *, lock: bool = False) -> Person:
+    parent = get_person(person_id, label, key, lock=lock)
     if parent.sex != sex:
         raise refuse(key, label, "ledger", "must_be_female" if sex == "F" else "must_be_male")
     return parent
@@ -190,7 +191,8 @@ def _child_relation(mother: Person) -> str:
 
 
 def _birth(form: Form, data: dict[str, Any], household_id: Any = None) -> Event:
-    mother = _parent(data["mother"], form.field("mother").label, "mother", "F")
+    # held: her births are counted for the birth order, one birth at a time
+    mother = _parent(data["mother"], form.field("mother").label, "mother", "F", lock=True)
     if mother.residence not in ("here", "out", "in_migrant"):
         raise _wrong_residence("mother", form.field("mother").label, mother)
     if data["date"] <= mother.birth_date:
@@ -268,7 +270,8 @@ def record_event(
             pdata.update(form.sets)
             subject = insert_person(target, pdata, f"record_{kind}_person")
         else:
-            subject = get_person(person)
+            # held, then checked: of two deaths saved at once, the second finds the first
+            subject = get_person(person, lock=True)
             _check_subject(subject, form, data["date"])
             spouse = _spouse_for(subject, form, data)
             if data.get("father"):

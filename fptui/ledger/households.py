@@ -13,7 +13,8 @@ from typing import Any
 from fptui import clock
 from fptui.ledger.areas import village_and_group
 from fptui.ledger.changes import audit, change, snapshot
-from fptui.ledger.rows import columns, get_household, get_person
+from fptui.ledger.rows import HOUSEHOLD, columns, get_household, get_person
+from fptui.ledger.versions import expect, save
 from fptui.ledger.visits import household_flags_changed
 from fptui.models import (
     Household,
@@ -63,11 +64,16 @@ def add_household(values: Mapping[str, Any]) -> Household:
     return household
 
 
-def edit_household(household_id: Any, values: Mapping[str, Any]) -> Household:
+def edit_household(
+    household_id: Any, values: Mapping[str, Any], *, expected_version: int | None = None
+) -> Household:
+    """Correct the household card: only the fields given change. `expected_version`: the
+    version the card was read at; refused (`ledger.changed_since`) if it changed since."""
     form = current().forms["household"]
     data = clean(form, values, partial=True)
     with change():
-        household = get_household(household_id)
+        household = get_household(household_id, lock=True)
+        expect(household, expected_version, HOUSEHOLD)
         before = snapshot(household)
         merged = {"village": household.village_id, "group": household.group_id, **data}
         village_and_group(merged, form)
@@ -75,7 +81,9 @@ def edit_household(household_id: Any, values: Mapping[str, Any]) -> Household:
             _unique_number(merged["village"], data["number"], household.id, form)
         for key, value in columns(Household, data).items():
             setattr(household, key, value)
-        household.save()
+        if snapshot(household) == before:
+            return household  # nothing changed: nothing written
+        save(household)
         if "number" in data:
             reindex_households([household.id])
         audit("edit_household", household, before)
@@ -93,14 +101,20 @@ def _unique_number(village_id: int, number: str, own_id: int | None, form: Form)
         raise refuse("number", form.field("number").label, "ledger", "duplicate_household")
 
 
-def set_head(household_id: Any, person_id: Any) -> Household:
+def set_head(
+    household_id: Any, person_id: Any, *, expected_version: int | None = None
+) -> Household:
+    """Make a member the head. `expected_version`: the household's, as for edits."""
     with change():
-        household = get_household(household_id)
+        household = get_household(household_id, lock=True)
+        expect(household, expected_version, HOUSEHOLD)
         person = get_person(person_id, Text("户主", "Head"), "head")
         if person.household_id != household.id:
             raise refuse("head", Text("户主", "Head"), "ledger", "not_in_household")
+        if household.head_id == person.id:
+            return household  # already the head: nothing written
         before = snapshot(household)
         household.head = person
-        household.save()
+        save(household)
         audit("set_head", household, before)
     return household

@@ -9,7 +9,8 @@ from typing import Any
 
 from fptui.ledger.changes import audit, change, snapshot
 from fptui.ledger.households import reindex_households
-from fptui.ledger.rows import columns, get_household, get_person
+from fptui.ledger.rows import PERSON, columns, get_household, get_person
+from fptui.ledger.versions import expect, save
 from fptui.models import (
     Household,
     Person,
@@ -39,10 +40,12 @@ def insert_person(household: Household, data: dict[str, Any], action: str) -> Pe
     audit(action, person, None)
     reindex_households([household.id])
     if data.get("relation") == "head" and household.head_id is None:
-        before = snapshot(household)
-        household.head = person
-        household.save()
-        audit("set_head", household, before)
+        household = get_household(household.id, lock=True)  # as it is now, held
+        if household.head_id is None:
+            before = snapshot(household)
+            household.head = person
+            save(household)
+            audit("set_head", household, before)
     return person
 
 
@@ -57,14 +60,19 @@ def add_person(household_id: Any, values: Mapping[str, Any]) -> Person:
         return insert_person(get_household(household_id), data, "add_person")
 
 
-def edit_person(person_id: Any, values: Mapping[str, Any]) -> Person:
-    """Correct a person's card. Residence changes only through events."""
+def edit_person(
+    person_id: Any, values: Mapping[str, Any], *, expected_version: int | None = None
+) -> Person:
+    """Correct a person's card: only the fields given change. Residence changes only
+    through events. `expected_version`: the version the card was read at (a form, a
+    script); refused (`ledger.changed_since`, what changed, who, when) if it changed."""
     form = current().forms["person"]
     for key in values:
         if form.has(key) and not form.field(key).editable:
             raise refuse(key, form.field(key).label, "ledger", "event_only")
     with change():
-        person = get_person(person_id)
+        person = get_person(person_id, lock=True)
+        expect(person, expected_version, PERSON)
         given = dict(values)
         if given.get("id_number"):
             # Compare a new ID number with the card's sex and date of birth too.
@@ -80,9 +88,11 @@ def edit_person(person_id: Any, values: Mapping[str, Any]) -> Person:
         before = snapshot(person)
         for key, value in columns(Person, data).items():
             setattr(person, key, value)
+        if snapshot(person) == before:
+            return person  # nothing changed: nothing written
         if "name" in data:
             person.py_initials, person.py_full = search_keys(person.name)
-        person.save()
+        save(person)
         if "name" in data or "id_number" in data:
             reindex_households([person.household_id])
         audit("edit_person", person, before)

@@ -25,25 +25,32 @@ PERSON = Text("人员", "Person")
 HOUSEHOLD = Text("户", "Household")
 
 
-_SELECT_BY_ID: dict[tuple[type[pw.Model], str], str] = {}
+_SELECT_BY_ID: dict[tuple[type[pw.Model], str, bool], str] = {}
 
 
-def by_id(model: type[pw.Model], pk: Any) -> pw.Model | None:
+def by_id(model: type[pw.Model], pk: Any, *, lock: bool = False) -> pw.Model | None:
     """The row of `model` with id `pk`, read fresh inside the current transaction.
 
     Peewee's `get_by_id` builds its SELECT anew on every call, which cost a quarter of
     a millisecond; each change reads one to three rows, so the SELECT is built once.
+
+    `lock`: the row is about to change, or the change depends on its state (a person's
+    residence before a death): on PostgreSQL it is read `FOR UPDATE`, so a second save
+    of it waits for the first to commit and then reads what that one wrote. SQLite needs
+    no row lock: its changes begin as writes (changes.py) and run one at a time.
     """
     try:
         pk = int(getattr(pk, "id", pk))
     except (TypeError, ValueError):
         return None
     fields = model._meta.sorted_fields
-    key = (model, database.param)  # the placeholder differs: ? for SQLite, %s PostgreSQL
+    lock = lock and not isinstance(database.obj, pw.SqliteDatabase)
+    key = (model, database.param, lock)  # the placeholder: ? for SQLite, %s PostgreSQL
     if key not in _SELECT_BY_ID:
         columns = ", ".join(f'"{f.column_name}"' for f in fields)
         _SELECT_BY_ID[key] = (
             f'SELECT {columns} FROM "{model._meta.table_name}" WHERE "id" = {database.param}'
+            + (" FOR UPDATE" if lock else "")
         )
     row = database.execute_sql(_SELECT_BY_ID[key], (pk,)).fetchone()
     if row is None:
@@ -53,15 +60,17 @@ def by_id(model: type[pw.Model], pk: Any) -> pw.Model | None:
     return instance
 
 
-def get_person(person_id: Any, label: Text = PERSON, key: str = "person") -> Person:
-    person = by_id(Person, person_id)
+def get_person(
+    person_id: Any, label: Text = PERSON, key: str = "person", *, lock: bool = False
+) -> Person:
+    person = by_id(Person, person_id, lock=lock)
     if person is None:
         raise refuse(key, label, "ledger", "not_found")
     return person
 
 
-def get_household(household_id: Any) -> Household:
-    household = by_id(Household, household_id)
+def get_household(household_id: Any, *, lock: bool = False) -> Household:
+    household = by_id(Household, household_id, lock=lock)
     if household is None:
         raise refuse("household", HOUSEHOLD, "ledger", "not_found")
     return household

@@ -444,6 +444,116 @@ def event_after_death(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         yield _finding(rule, hid, pid, eid, name=name, event=title, date=day)
 
 
+def _once_in_a_record(forms: dict[str, Any]) -> list[str]:
+    """The event kinds a person's record has at most once, read from the forms: those
+    that create the person (a birth, an arrival) and those that end the record (they set
+    a residence no event takes a person out of: death, moving away, a migrant leaving)."""
+
+    def ends(state: str) -> bool:
+        return not any(
+            f.subject == "person" and (not f.residence_from or state in f.residence_from)
+            for f in forms.values()
+        )
+
+    return [
+        key
+        for key, f in forms.items()
+        if f.subject in ("birth", "new_person")
+        or (f.subject == "person" and "residence" in f.sets and ends(f.sets["residence"]))
+    ]
+
+
+@check("duplicate_event", ("name", "event", "count", "dates"))
+def duplicate_event(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
+    """A vital event recorded twice: a kind a person's record has once (`_once_in_a_record`)
+    twice for one person; the same event entered twice (kind, person, date and details);
+    one mother's child born on one day entered as two children of one name (twins have
+    two names). One finding per group, at its newest event. The database finds the
+    groups; only their events are read."""
+    forms = current().forms
+
+    def scoped(query: pw.ModelSelect) -> pw.ModelSelect:
+        if scope.households is not None:
+            query = query.where(Event.household.in_(list(scope.households)))
+        if scope.village is not None:
+            query = query.where(Event.village == scope.village)
+        return query
+
+    twice = pw.fn.COUNT(Event.id) > 1
+    groups: list[list[int]] = []
+    by_person = (
+        scoped(
+            Event.select(Event.person, Event.kind).where(
+                Event.kind.in_(_once_in_a_record(forms)) & Event.person.is_null(False)
+            )
+        )
+        .group_by(Event.person, Event.kind)
+        .having(twice)
+    )
+    for person, kind in by_person.tuples():
+        ids = Event.select(Event.id).where((Event.person == person) & (Event.kind == kind))
+        groups.append(sorted(i for (i,) in ids.tuples()))
+    same = (
+        scoped(
+            Event.select(Event.kind, Event.person, Event.happened_on, Event.data).where(
+                Event.person.is_null(False)
+            )
+        )
+        .group_by(Event.kind, Event.person, Event.happened_on, Event.data)
+        .having(twice)
+    )
+    for kind, person, day, data in same.tuples():
+        ids = Event.select(Event.id).where(
+            (Event.kind == kind)
+            & (Event.person == person)
+            & (Event.happened_on == day)
+            & (Event.data == data)
+        )
+        groups.append(sorted(i for (i,) in ids.tuples()))
+    births = (
+        scoped(Event.select(Event.household, Event.happened_on).where(Event.kind == "birth"))
+        .group_by(Event.household, Event.happened_on)
+        .having(twice)
+    )
+    for home, day in births.tuples():  # twins and more: a child's name twice is one child
+        alike: dict[tuple, list[int]] = {}
+        for eid, data in (
+            Event.select(Event.id, Event.data)
+            .where(
+                (Event.kind == "birth") & (Event.household == home) & (Event.happened_on == day)
+            )
+            .tuples()
+        ):
+            details = json.loads(data)
+            alike.setdefault((details.get("mother"), details.get("name")), []).append(eid)
+        groups += [sorted(ids) for ids in alike.values() if len(ids) > 1]
+    reported: list[set[int]] = []
+    for ids in groups:
+        if any(set(ids) <= seen for seen in reported):
+            continue
+        reported.append(set(ids))
+        rows = list(
+            Event.select(Event.id, Event.kind, Event.household, Event.person, Event.happened_on)
+            .where(Event.id.in_(ids))
+            .order_by(Event.happened_on, Event.id)
+            .tuples()
+        )
+        eid, kind, hid, pid, _ = rows[-1]
+        person = Person.get_or_none(Person.id == pid)
+        days = [str(day) for *_, day in rows]
+        title = forms[kind].title if kind in forms else Text(kind, kind)
+        yield _finding(
+            rule,
+            hid,
+            pid,
+            eid,
+            name=person.name if person is not None else "",
+            event=title,
+            count=len(rows),
+            dates=Text("、".join(days), ", ".join(days)),
+        )
+
+
 @check("followup_open_for_gone", ("name", "state", "visit"))
 def followup_open_for_gone(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     from fptui.reads import followups

@@ -101,6 +101,8 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "not_in_household",
         "void_unknown_change",
         "void_later_changes",
+        "busy",
+        "changed_since",
     ),
     "followup": ("not_open", "before_window"),
     "period": (
@@ -140,6 +142,8 @@ MESSAGE_PARAMS = {
     "when",
     "event",
     "date",
+    "fields",
+    "user",
 }
 
 

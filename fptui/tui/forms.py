@@ -3,6 +3,10 @@
 Each builder picks the fields, their starting values and what a record field may name
 (a household's women for a birth's mother), and gives the form the ledger function that
 saves it. The ledger is imported when a form is saved, not when fptui starts.
+
+A form that edits a record remembers the version it read and saves with it
+(`expected_version`), and can read the record again (`reload`, Ctrl+R) when the ledger
+refused the save because another cadre changed it meanwhile.
 """
 
 from __future__ import annotations
@@ -40,54 +44,73 @@ def _fields(
     return out
 
 
+_HOUSEHOLD_CARD = ("number", "address", "registration", "phone", "one_child", "special_family")
+
+
 def household_form(village: int | None = None, household_id: int | None = None) -> FormScreen:
     form = schema.current().forms["household"]
     villages = [(v.id, v.name) for v in queries.villages()]
-    initial: dict[str, Any] = {}
-    if household_id is not None:
-        h = queries.household_card(household_id).household
-        initial = {
-            k: getattr(h, k)
-            for k in ("number", "address", "registration", "phone", "one_child", "special_family")
-        }
-        village = h.village_id
-        group = h.group_id
-    else:
+    opened: dict[str, Any] = {}  # the version the card was read at
+
+    def card(village: int | None) -> list[FormField]:
+        initial: dict[str, Any] = {}
         group = None
-    if village is None and len(villages) == 1:
-        village = villages[0][0]
-    groups = [(g.id, g.name) for g in queries.groups(village)] if village else []
-    initial["village"] = next((str(i) for i, (v, _) in enumerate(villages, 1) if v == village), "")
-    initial["group"] = next((str(i) for i, (g, _) in enumerate(groups, 1) if g == group), "")
-    fields = _fields(form, initial=initial, options={"village": villages, "group": groups})
-    for f in fields:  # shown as the option numbers typed above
-        if f.key in ("village", "group"):
-            f.initial = initial[f.key]
-        if f.key == "group":  # the groups are those of the village chosen
-            f.options_for = lambda values: [
-                (g.id, g.name) for g in queries.groups(values.get("village") or None)
-            ]
+        if household_id is not None:
+            h = queries.household_card(household_id).household
+            opened["version"] = h.version
+            initial = {k: getattr(h, k) for k in _HOUSEHOLD_CARD}
+            village, group = h.village_id, h.group_id
+        if village is None and len(villages) == 1:
+            village = villages[0][0]
+        groups = [(g.id, g.name) for g in queries.groups(village)] if village else []
+        initial["village"] = next(
+            (str(i) for i, (v, _) in enumerate(villages, 1) if v == village), ""
+        )
+        initial["group"] = next((str(i) for i, (g, _) in enumerate(groups, 1) if g == group), "")
+        fields = _fields(form, initial=initial, options={"village": villages, "group": groups})
+        for f in fields:  # shown as the option numbers typed above
+            if f.key in ("village", "group"):
+                f.initial = initial[f.key]
+            if f.key == "group":  # the groups are those of the village chosen
+                f.options_for = lambda values: [
+                    (g.id, g.name) for g in queries.groups(values.get("village") or None)
+                ]
+        return fields
 
     def submit(values: dict[str, Any]) -> Any:
         from fptui import ledger
 
         if household_id is None:
             return ledger.add_household(values).id
-        return ledger.edit_household(household_id, values).id
+        return ledger.edit_household(household_id, values, expected_version=opened["version"]).id
 
-    title = t("new_household")
-    if household_id is not None:
-        title = f"{t('edit')} · {t('household_short')} {initial['number']}"
-    return FormScreen(title, fields, submit, partial=household_id is not None)
+    fields = card(village)
+    if household_id is None:
+        return FormScreen(t("new_household"), fields, submit)
+    number = next(f.initial for f in fields if f.key == "number")
+    title = f"{t('edit')} · {t('household_short')} {number}"
+    return FormScreen(
+        title,
+        fields,
+        submit,
+        partial=True,
+        reload=lambda: {f.key: f.initial for f in card(None)},
+    )
 
 
 def person_form(household_id: int, person_id: int | None = None) -> FormScreen:
     form = schema.current().forms["person"]
-    initial: dict[str, Any] = {}
-    if person_id is not None:
-        p = queries.person(person_id)
-        initial = {f.key: getattr(p, f.key) for f in form.fields}
-    fields = _fields(form, initial=initial, editing=person_id is not None)
+    opened: dict[str, Any] = {}  # the version the card was read at
+
+    def card() -> list[FormField]:
+        initial: dict[str, Any] = {}
+        if person_id is not None:
+            p = queries.person(person_id)
+            opened["version"] = p.version
+            initial = {f.key: getattr(p, f.key) for f in form.fields}
+        return _fields(form, initial=initial, editing=person_id is not None)
+
+    fields = card()
     if person_id is None:
         fields = [f for f in fields if f.key != "residence"]  # newcomers arrive by events
 
@@ -96,13 +119,16 @@ def person_form(household_id: int, person_id: int | None = None) -> FormScreen:
 
         if person_id is None:
             return ledger.add_person(household_id, values).id
-        return ledger.edit_person(person_id, values).id
+        return ledger.edit_person(person_id, values, expected_version=opened["version"]).id
 
     number = queries.household_card(household_id).household.number
     title = f"{t('new_person')} · {t('household_short')} {number}"
-    if person_id is not None:
-        title = f"{t('edit')} · {queries.person(person_id).name} · {t('household_short')} {number}"
-    return FormScreen(title, fields, submit, partial=person_id is not None)
+    if person_id is None:
+        return FormScreen(title, fields, submit)
+    title = f"{t('edit')} · {queries.person(person_id).name} · {t('household_short')} {number}"
+    return FormScreen(
+        title, fields, submit, partial=True, reload=lambda: {f.key: f.initial for f in card()}
+    )
 
 
 def event_form(
@@ -172,23 +198,29 @@ def event_edit_form(event_id: int) -> FormScreen:
 
     event = queries.event(event_id)
     form = schema.current().forms[event.kind]
-    data = {**json.loads(event.data), "date": event.happened_on}
     person_keys = {"name", "sex", "id_number"} if form.subject == "birth" else set()
     keys = [
         f.key
         for f in form.fields
         if f.type != "person" and f.key not in person_keys and f.key not in form.person_fields
     ]
-    fields = _fields(form, keys, initial=data)
+    opened: dict[str, Any] = {}  # the version the event was read at
+
+    def card() -> list[FormField]:
+        event = queries.event(event_id)
+        opened["version"] = event.version
+        return _fields(form, keys, initial={**json.loads(event.data), "date": event.happened_on})
 
     def submit(values: dict[str, Any]) -> Any:
         from fptui import ledger
 
-        return ledger.edit_event(event_id, values).id
+        return ledger.edit_event(event_id, values, expected_version=opened["version"]).id
 
     who = queries.person(event.person_id).name if event.person_id else ""
     title = f"{t('correct_event')} · {form.title(lang())} · {who}".rstrip(" ·")
-    return FormScreen(title, fields, submit, partial=True)
+    return FormScreen(
+        title, card(), submit, partial=True, reload=lambda: {f.key: f.initial for f in card()}
+    )
 
 
 def event_void_form(event_id: int) -> FormScreen:

@@ -79,6 +79,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "choose_mother": ("先选择母亲", "Choose the mother first"),
     "no_mother": ("本户没有可登记为母亲的妇女", "No woman of this household can be recorded"),
     "form_errors": ("有{n}处需要更正", "{n} fields need correcting"),
+    "reload": ("重新载入", "Reload"),
+    "reload_hint": (
+        "按 Ctrl+R 重新载入：显示最新内容，保留您改过的项，核对后再保存",
+        "Ctrl+R reloads: the record as it is now, with your changes kept; check, then save",
+    ),
+    "reloaded": (
+        "已重新载入最新内容，您改过的项已保留；请核对后保存",
+        "Reloaded: the record as it is now, with your changes kept; check, then save",
+    ),
     "no_household": ("先选择一户", "Choose a household first"),
     "no_person": ("先选择一名成员", "Choose a member first"),
     "nothing_found": (

@@ -7,6 +7,12 @@ field loses the focus and again on save; the ledger's refusals (a duplicate ID n
 person in the wrong state) come back as the same FieldErrors and are shown the same way.
 `validate.notes` (an ID number's division code not in the table) are shown beside their
 field too, in the warning colour, and stop nothing.
+
+An edit form (`partial`) sends only the fields whose value differs from the record as it
+opened, so a save never writes back what another cadre changed meanwhile; its `submit`
+passes the version it opened, and a save over a record changed since is refused by the
+ledger (`ledger.changed_since`). The form then keeps what was typed, and its `reload`
+(Ctrl+R) loads the record as it is now and puts the changed fields back on top.
 """
 
 from __future__ import annotations
@@ -88,6 +94,7 @@ class FormScreen(Localised, Screen[Any]):
         Binding("ctrl+s", "save", "save", key_display="^S", priority=True),
         Binding("f2", "save", "save", show=False, priority=True),
         Binding("escape", "back", "back", key_display="Esc"),
+        Binding("ctrl+r", "reload", "reload", key_display="^R", priority=True),
     ]
 
     def __init__(
@@ -99,9 +106,12 @@ class FormScreen(Localised, Screen[Any]):
         partial: bool = False,
         preview: Callable[[dict[str, Any]], str] | None = None,
         saved: Callable[[Any], str | None] | None = None,
+        reload: Callable[[], dict[str, str]] | None = None,
     ) -> None:
         """`saved`: what to say once `submit` returned (given its result), when there is
-        more to say than "saved" (where a late entry is counted)."""
+        more to say than "saved" (where a late entry is counted). `reload`: the record's
+        fields as they are now (shown as typed), for Ctrl+R; it also takes the record's
+        new version for the next `submit`."""
         super().__init__()
         self.title_text = title
         self.fields = fields
@@ -109,7 +119,9 @@ class FormScreen(Localised, Screen[Any]):
         self.partial = partial
         self.preview = preview
         self.saved = saved
+        self.reload = reload
         self.state = _State()
+        self._opened = self._resolved({f.key: f.initial for f in fields})
 
     # --- layout -----------------------------------------------------------------------
 
@@ -145,6 +157,25 @@ class FormScreen(Localised, Screen[Any]):
 
     def typed(self) -> dict[str, str]:
         return {f.key: self.input(f.key).value for f in self.fields}
+
+    def _resolved(self, raw: dict[str, str]) -> dict[str, Any]:
+        """Text as values, a record's choice as its id (a group by the village typed)."""
+        out: dict[str, Any] = {}
+        for f in sorted(self.fields, key=lambda f: f.options_for is not None):
+            options = f.options_for(out) if f.options_for is not None else f.options
+            text = raw.get(f.key, "").strip()
+            out[f.key] = _choose(options, text) if options is not None and text else text
+        return out
+
+    def changed(self) -> set[str]:
+        """The fields whose value the cadre changed from the record as it opened."""
+        now = self._resolved(self.typed())
+        return {
+            f.key for f in self.fields if not f.read_only and now[f.key] != self._opened[f.key]
+        }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.reload is not None if action == "reload" else True
 
     def dirty(self) -> bool:
         return any(self.input(f.key).value != f.initial for f in self.fields)
@@ -297,6 +328,9 @@ class FormScreen(Localised, Screen[Any]):
         errors = self.check()
         if not errors:
             values, _ = self.values()
+            if self.partial:  # what the cadre changed; the rest stays as it is now
+                changed = self.changed()
+                values = {k: v for k, v in values.items() if k in changed}
             try:
                 result = self.submit(values)
             except validate.InvalidInput as exc:
@@ -309,10 +343,31 @@ class FormScreen(Localised, Screen[Any]):
                 self.dismiss(result)
                 return
         self.show_errors(errors, everywhere=True)
+        if self.reload is not None and any(e.rule == "changed_since" for e in errors.values()):
+            keys = {f.key for f in self.fields}
+            others = [e.message(lang()) for k, e in errors.items() if k not in keys]
+            self.query_one("#form-error", Static).update("\n".join([*others, t("reload_hint")]))
+            self.app.notify(t("reload_hint"), severity="error", timeout=6)
+            return
         self.app.notify(t("form_errors", n=len(errors)), severity="error", timeout=3)
         first = next((f for f in self.fields if f.key in errors and not f.read_only), None)
         if first is not None:
             self.input(first.key).focus()
+
+    def action_reload(self) -> None:
+        """The record as it is now, with the fields the cadre changed put back on top."""
+        if self.reload is None:
+            return
+        typed, changed = self.typed(), self.changed()
+        fresh = self.reload()
+        for f in self.fields:
+            f.initial = fresh.get(f.key, f.initial)
+        self._opened = self._resolved({f.key: f.initial for f in self.fields})
+        for f in self.fields:
+            self.input(f.key).value = typed[f.key] if f.key in changed else f.initial
+        self.show_errors(self.check(), everywhere=False)
+        self.query_one("#form-error", Static).update(t("reloaded"))
+        self.app.notify(t("reloaded"), timeout=4)
 
     def action_back(self) -> None:
         if not self.dirty():
