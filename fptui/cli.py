@@ -657,7 +657,7 @@ def _backup(args: argparse.Namespace, database: str) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     refusal = _use_schemas(args.schemas)
     if refusal:
@@ -694,6 +694,39 @@ def main(argv: list[str] | None = None) -> int:
         return jobs[args.command](args)
     except DatabaseError as exc:  # a save refused as the disk is full, above all
         return _fail(args.command, exc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `fptui` command; whatever it did not expect ends in one line, an error report
+    without values (`fptui.crash`) and exit status 3: never a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("fptui: 已中断 / interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        from fptui import crash
+
+        line = crash.fail(error, ledger=_ledger_in_use(), where="command line", lang=_lang(argv))
+        print(f"fptui: {line}", file=sys.stderr)
+        return crash.EXIT_STATUS
+
+
+def _lang(argv: list[str] | None) -> str:
+    """--lang, read without the parser (which may be what failed)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    pairs = zip(args, [*args[1:], ""])
+    return "en" if "--lang=en" in args or ("--lang", "en") in pairs else "zh"
+
+
+def _ledger_in_use() -> str | None:
+    """The ledger opened before the failure, if any: its report goes beside it."""
+    try:
+        from fptui import crash, models
+
+        return crash.ledger_of(models.database.obj)
+    except Exception:
+        return None
 
 
 if __name__ == "__main__":
