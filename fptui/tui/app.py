@@ -40,6 +40,58 @@ class FptuiApp(Localised, App[None]):
     def on_mount(self) -> None:
         # The full check runs after the first paint, in a thread: the list is usable at once.
         self.call_after_refresh(self.load_score)
+        if not self.is_headless:
+            from fptui.tui import safety
+
+            safety.watch_signals(self)
+
+    # --- failures: one line and a report without values, never Textual's traceback ----
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Anything raised and not handled, anywhere in the app (Textual's own prints a
+        traceback with every frame's locals: names, ID numbers). Forms are kept as drafts,
+        `fptui.crash` writes its report, and the app ends with one line, status 3."""
+        if self._exception is None:
+            self._exception = error  # run_test raises it at its end: tests still see it
+            self._exception_event.set()
+        self._say_and_end(lambda safety: safety.failed(self, error))
+
+    def _fatal_error(self) -> None:
+        import sys
+
+        self._handle_exception(sys.exc_info()[1] or RuntimeError("fatal error"))
+
+    def panic(self, *renderables: Any) -> None:
+        """Textual gives up with a traceback (its input thread failed): the same end."""
+        self._say_and_end(lambda safety: safety.panicked(self, renderables))
+
+    _ended_on_failure = False
+
+    def _say_and_end(self, line: Callable[[Any], str]) -> None:
+        """End the app with status 3 and the one line `line(safety)` gives (the first
+        failure's only: what fails while the app ends adds nothing)."""
+        from rich.text import Text
+
+        from fptui.crash import EXIT_STATUS
+        from fptui.tui import safety
+
+        self._return_code = EXIT_STATUS
+        if not self._ended_on_failure:
+            self._ended_on_failure = True
+            try:
+                said = line(safety)
+            except Exception:
+                said = "出错了 / something went wrong"
+            self._exit_renderables.append(Text(f"fptui: {said}"))
+            self.bell()
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """The lines the app ends with, each one line however long (the terminal wraps
+        it): a report's path stays whole to copy."""
+        for renderable in self._exit_renderables:
+            self.error_console.print(renderable, soft_wrap=True)
+        self._exit_renderables.clear()
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def load_score(self, village: int | None = None) -> None:
@@ -226,13 +278,17 @@ class FptuiApp(Localised, App[None]):
 
     async def action_quit(self) -> None:
         """Ctrl+Q: quit, asking first if a form holds unsaved changes."""
+        from fptui.tui import safety
+
         if not self._unsaved():
+            safety.drop_all(self)
             self.exit()
             return
         from fptui.tui.screens.dialogs import ConfirmDiscard
 
         def answered(drop: bool | None) -> None:
             if drop:
+                safety.drop_all(self)
                 self.exit()
 
         self.push_screen(ConfirmDiscard(), answered)
@@ -296,6 +352,8 @@ class FptuiApp(Localised, App[None]):
 
 
 def run(database: str, *, lang: str = "zh") -> int:
-    """Open the TUI on an already opened database; the exit status."""
-    FptuiApp(lang).run()
-    return 0
+    """Open the TUI on an already opened database; the exit status (3 after a failure,
+    128 + the signal's number when a signal ended it)."""
+    app = FptuiApp(lang)
+    app.run()
+    return app.return_code or 0

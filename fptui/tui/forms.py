@@ -86,7 +86,7 @@ def household_form(village: int | None = None, household_id: int | None = None) 
 
     fields = card(village)
     if household_id is None:
-        return FormScreen(t("new_household"), fields, submit)
+        return FormScreen(t("new_household"), fields, submit, draft_key="household:new")
     number = next(f.initial for f in fields if f.key == "number")
     title = f"{t('edit')} · {t('household_short')} {number}"
     return FormScreen(
@@ -95,6 +95,7 @@ def household_form(village: int | None = None, household_id: int | None = None) 
         submit,
         partial=True,
         reload=lambda: {f.key: f.initial for f in card(None)},
+        draft_key=f"household:{household_id}",
     )
 
 
@@ -124,10 +125,15 @@ def person_form(household_id: int, person_id: int | None = None) -> FormScreen:
     number = queries.household_card(household_id).household.number
     title = f"{t('new_person')} · {t('household_short')} {number}"
     if person_id is None:
-        return FormScreen(title, fields, submit)
+        return FormScreen(title, fields, submit, draft_key=f"person:new:{household_id}")
     title = f"{t('edit')} · {queries.person(person_id).name} · {t('household_short')} {number}"
     return FormScreen(
-        title, fields, submit, partial=True, reload=lambda: {f.key: f.initial for f in card()}
+        title,
+        fields,
+        submit,
+        partial=True,
+        reload=lambda: {f.key: f.initial for f in card()},
+        draft_key=f"person:{person_id}",
     )
 
 
@@ -175,7 +181,8 @@ def event_form(
 
         return ledger.record_event(kind, values, person=person_id, household=household_id).id
 
-    return FormScreen(title, fields, submit, preview=preview, saved=_late_note)
+    draft = f"event:{kind}:person:{person_id}:household:{household_id}"
+    return FormScreen(title, fields, submit, preview=preview, saved=_late_note, draft_key=draft)
 
 
 def _late_note(event_id: int) -> str | None:
@@ -219,7 +226,12 @@ def event_edit_form(event_id: int) -> FormScreen:
     who = queries.person(event.person_id).name if event.person_id else ""
     title = f"{t('correct_event')} · {form.title(lang())} · {who}".rstrip(" ·")
     return FormScreen(
-        title, card(), submit, partial=True, reload=lambda: {f.key: f.initial for f in card()}
+        title,
+        card(),
+        submit,
+        partial=True,
+        reload=lambda: {f.key: f.initial for f in card()},
+        draft_key=f"event_edit:{event_id}",
     )
 
 
@@ -237,4 +249,4 @@ def event_void_form(event_id: int) -> FormScreen:
         return event_id
 
     title = f"{form.title(lang())} · {event.happened_on} {kind}"
-    return FormScreen(title, _fields(form), submit)
+    return FormScreen(title, _fields(form), submit, draft_key=f"event_void:{event_id}")

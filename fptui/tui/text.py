@@ -63,6 +63,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "已保存。{closed}已结账，本条计入{month}补报",
         "Saved. {closed} is closed: this entry counts as a late entry in {month}",
     ),
+    "draft_restored": (
+        "上次未保存的内容已恢复（Ctrl+Z 放弃）",
+        "What was typed last time and not saved is back (Ctrl+Z drops it)",
+    ),
+    "draft_dropped": ("已放弃上次未保存的内容", "Dropped what was typed last time"),
+    "drop_draft": ("放弃恢复的内容", "Drop the restored input"),
+    "stopped_by_signal": ("fptui 已停止（收到停止信号）。", "fptui stopped (it was told to)."),
     "discard_title": ("放弃修改？", "Discard changes?"),
     "discard_body": ("本表单有未保存的修改。", "This form has unsaved changes."),
     "discard_yes": ("放弃修改 (Y)", "Discard (Y)"),

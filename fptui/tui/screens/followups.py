@@ -177,7 +177,12 @@ def done_form(row: followups.Row):
     start = {"date": clock.today().isoformat(), "by": ledger.current_user()}
     fields = [FormField(form, f, start.get(f.key, "")) for f in form.fields]
     title = f"{followups.title(row.kind, lang())} · {row.person} · {t('col_due')} {row.due_on}"
-    return FormScreen(title, fields, lambda values: ledger.mark_followup_done(row.id, values).id)
+    return FormScreen(
+        title,
+        fields,
+        lambda values: ledger.mark_followup_done(row.id, values).id,
+        draft_key=f"followup_done:{row.id}",
+    )
 
 
 def reschedule_form(row: followups.Row):
@@ -187,4 +192,9 @@ def reschedule_form(row: followups.Row):
     form = schema.current().forms["followup_reschedule"]
     fields = [FormField(form, f) for f in form.fields]
     title = f"{t('reschedule')} · {followups.title(row.kind, lang())} · {row.person}"
-    return FormScreen(title, fields, lambda values: ledger.reschedule_followup(row.id, values).id)
+    return FormScreen(
+        title,
+        fields,
+        lambda values: ledger.reschedule_followup(row.id, values).id,
+        draft_key=f"followup_reschedule:{row.id}",
+    )

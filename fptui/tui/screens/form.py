@@ -31,6 +31,7 @@ from textual.widgets import Footer, Input, Static
 
 from fptui import schema
 from fptui.schema import validate
+from fptui.tui import safety
 from fptui.tui.text import Localised, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
 
@@ -95,6 +96,7 @@ class FormScreen(Localised, Screen[Any]):
         Binding("f2", "save", "save", show=False, priority=True),
         Binding("escape", "back", "back", key_display="Esc"),
         Binding("ctrl+r", "reload", "reload", key_display="^R", priority=True),
+        Binding("ctrl+z", "drop_draft", "drop_draft", show=False),
     ]
 
     def __init__(
@@ -107,11 +109,14 @@ class FormScreen(Localised, Screen[Any]):
         preview: Callable[[dict[str, Any]], str] | None = None,
         saved: Callable[[Any], str | None] | None = None,
         reload: Callable[[], dict[str, str]] | None = None,
+        draft_key: str | None = None,
     ) -> None:
         """`saved`: what to say once `submit` returned (given its result), when there is
         more to say than "saved" (where a late entry is counted). `reload`: the record's
         fields as they are now (shown as typed), for Ctrl+R; it also takes the record's
-        new version for the next `submit`."""
+        new version for the next `submit`. `draft_key`: the form's kind and record
+        (`person:12`): what is typed is kept under it when fptui ends unsaved, and offered
+        back here (`fptui.tui.safety`)."""
         super().__init__()
         self.title_text = title
         self.fields = fields
@@ -120,6 +125,7 @@ class FormScreen(Localised, Screen[Any]):
         self.preview = preview
         self.saved = saved
         self.reload = reload
+        self.draft_key = draft_key
         self.state = _State()
         self._opened = self._resolved({f.key: f.initial for f in fields})
 
@@ -149,6 +155,7 @@ class FormScreen(Localised, Screen[Any]):
         if first:
             self.input(first.key).focus()
         self._update_preview()
+        safety.restore(self)
 
     def input(self, key: str) -> Input:
         return self.query_one(f"#in-{key}", Input)
@@ -337,7 +344,12 @@ class FormScreen(Localised, Screen[Any]):
                 errors = {}
                 for e in exc.errors:
                     errors.setdefault(e.field, e)
+            except Exception as exc:  # busy, disk full, server gone: said, form kept
+                if safety.shown_in_form(self, exc):
+                    return
+                raise
             else:
+                safety.drop(self)
                 note = self.saved(result) if self.saved is not None else None
                 self.app.notify(note or t("saved"), timeout=6 if note else 2)
                 self.dismiss(result)
@@ -371,15 +383,20 @@ class FormScreen(Localised, Screen[Any]):
 
     def action_back(self) -> None:
         if not self.dirty():
+            safety.drop(self)
             self.dismiss(None)
             return
         from fptui.tui.screens.dialogs import ConfirmDiscard
 
         def answered(drop: bool | None) -> None:
             if drop:
+                safety.drop(self)
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmDiscard(), answered)
+
+    def action_drop_draft(self) -> None:
+        safety.discard_restored(self)
 
 
 _NOTHING = object()

@@ -331,7 +331,8 @@ class ReconcileScreen(Localised, Screen[None]):
             return 1
 
         title = f"{form.title(lang())} · {month}"
-        self.app.push_screen(FormScreen(title, fields, save), self._back_here)
+        form_screen = FormScreen(title, fields, save, draft_key=f"month_reopen:{village}:{month}")
+        self.app.push_screen(form_screen, self._back_here)
 
     def action_back(self) -> None:
         self.dismiss(None)
