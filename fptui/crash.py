@@ -18,6 +18,7 @@ modules themselves are what failed to import.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import platform
 import sys
@@ -64,13 +65,21 @@ _SERVER_GONE = (
     "the database system is in recovery mode",
     "timeout expired",
 )
-_ERRNO = {28: "disk_full", 5: "io_error", 30: "readonly"}  # ENOSPC, EIO, EROFS
+_ERRNO = {
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.EFBIG: "disk_full",
+    errno.EIO: "io_error",
+    errno.EROFS: "readonly",
+}
 
 
-def _category_of(type_names: tuple[str, ...], text: str, errno: int | None = None) -> str | None:
+def _category_of(type_names: tuple[str, ...], text: str, number: int | None = None) -> str | None:
     """The known category of one exception, from its class names and its wording."""
-    if errno in _ERRNO:
-        return _ERRNO[errno]
+    if number in _ERRNO:
+        return _ERRNO[number]
+    if "DiskFull" in type_names:  # fptui.db's: a save refused on a full disk
+        return "disk_full"
     if not _DATABASE_ERRORS.intersection(type_names):
         return None
     text = " ".join(text.lower().split())
@@ -112,8 +121,8 @@ def _text(error: BaseException) -> str:
 
 def _category_of_error(error: BaseException) -> str | None:
     names = tuple(k.__name__ for k in type(error).__mro__)
-    errno = error.errno if isinstance(error, OSError) else None
-    return _category_of(names, _text(error), errno)
+    number = error.errno if isinstance(error, OSError) else None
+    return _category_of(names, _text(error), number)
 
 
 def category(error: BaseException) -> str | None:

@@ -21,6 +21,7 @@ import peewee as pw
 import pytest
 
 from fptui import cli, crash
+from fptui.db import DiskFull
 from fptui.reads import checks
 
 NAME = "赵铁柱"
@@ -202,6 +203,8 @@ def test_real_sqlite_failures_through_peewee_are_recognised(tmp_path):
         ),
         (pw.InterfaceError("connection already closed"), "server_gone"),
         (OSError(errno.ENOSPC, "No space left on device", f"/{NAME}.xlsx"), "disk_full"),
+        (DiskFull(), "disk_full"),  # the write path's refusal, whatever SQLite called it
+        (OSError(errno.EDQUOT, "Disk quota exceeded"), "disk_full"),
         (ValueError("database is locked"), None),  # the words, not a database's error
         (pw.IntegrityError(f"UNIQUE constraint failed: person.id_number {ID_NUMBER}"), None),
         (RuntimeError(f"{NAME} {ID_NUMBER}"), None),

@@ -19,6 +19,7 @@ import peewee as pw
 import pytest
 
 from fptui import drafts, idcard, ledger
+from fptui.db import DiskFull
 from fptui.models import Person
 from fptui.reads import queries
 from fptui.tui import safety
@@ -175,12 +176,26 @@ async def test_discarding_the_changes_deletes_the_draft(family, data_home):
     assert drafts.load(where, key) is None
 
 
-@pytest.mark.parametrize("size", SIZES)
+def sqlite_full(household: object, values: dict) -> None:
+    raise pw.OperationalError("database or disk is full")
+
+
+def refused_as_full(household: object, values: dict) -> None:
+    """The write path's own refusal (fptui.db.DiskFull), here of SQLite's "disk I/O
+    error" met on a disk with no room left."""
+    try:
+        raise pw.OperationalError("disk I/O error")
+    except pw.OperationalError as exc:
+        raise DiskFull() from exc
+
+
+@pytest.mark.parametrize(
+    ("size", "full"),
+    [(SIZES[0], sqlite_full), (SIZES[1], sqlite_full), (SIZES[0], refused_as_full)],
+)
 async def test_a_full_disk_while_saving_is_said_in_the_form_which_keeps_what_was_typed(
-    family, size, tmp_path
+    family, size, full, tmp_path
 ):
-    def full(household: object, values: dict) -> None:
-        raise pw.OperationalError("database or disk is full")
 
     disk = pytest.MonkeyPatch()
     disk.setattr(ledger, "add_person", full)
