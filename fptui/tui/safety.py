@@ -73,6 +73,16 @@ def _forms(app: App[Any]) -> list[FormScreen]:
     return [s for s in stack if isinstance(s, FormScreen)]
 
 
+def typed_changes(form: FormScreen) -> dict[str, str]:
+    """The fields the cadre changed from what the form opened with, as typed. Only these
+    go into a draft: a field left alone must not carry an old value back over a change
+    another cadre saves meanwhile."""
+    typed = form.typed()
+    return {
+        f.key: typed[f.key] for f in form.fields if not f.read_only and typed[f.key] != f.initial
+    }
+
+
 def keep_drafts(app: App[Any]) -> int:
     """Write a draft of every open form holding unsaved changes; how many were kept."""
     where = ledger()
@@ -82,7 +92,7 @@ def keep_drafts(app: App[Any]) -> int:
     for form in _forms(app):
         try:
             if form.draft_key and form.dirty():
-                drafts.keep(where, form.draft_key, form.typed())
+                drafts.keep(where, form.draft_key, typed_changes(form))
                 kept += 1
         except Exception:  # a form half built, a full disk: keep the others
             continue

@@ -287,3 +287,36 @@ async def test_a_failed_worker_is_named_by_its_own_error(family, capsys):
     text = report_named_in(err).read_text()
     assert "error: textual.worker.WorkerFailed" in text and "KeyError" in text
     assert re.search(r"test_failures\.py:\d+ in work", text) and NAME not in text
+
+
+async def test_a_draft_holds_only_what_was_changed_and_leaves_a_later_change_alone(family):
+    """An edit kept as a draft brings back the cadre's field only: another cadre's save
+    made meanwhile to a field the draft never touched is neither undone nor refused."""
+    from fptui.tui.forms import person_form
+
+    wife, household = family["wife"].id, family["household"].id
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(person_form(household, wife))
+        await pilot.pause()
+        app.screen.input("phone").focus()
+        await pilot.press(*"13912345678", "tab")
+        await pilot.pause()
+        assert safety.keep_drafts(app) == 1
+    assert drafts.load(safety.ledger(), f"person:{wife}") == {"phone": "13912345678"}
+
+    ledger.edit_person(wife, {"note": "另一位专干的备注"})  # saved meanwhile, elsewhere
+    app = FptuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(person_form(household, wife))
+        await pilot.pause()
+        form = app.screen
+        assert form.input("phone").value == "13912345678"
+        assert form.input("note").value == "另一位专干的备注"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+    saved = Person.get_by_id(wife)
+    assert (saved.phone, saved.note) == ("13912345678", "另一位专干的备注")
