@@ -41,3 +41,35 @@ async def test_export_the_month_by_keys(family, tmp_path, monkeypatch, size):
             assert path is not None and path.name == "2026-03_王家庄村_月报.xlsx"
             assert str(path) in str(app.screen.query_one("#export-result").render())
             assert openpyxl.load_workbook(path).sheetnames[1] == "人口变动情况"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_full_disk_during_an_export_is_said_on_the_screen_which_stays(
+    family, tmp_path, monkeypatch, size
+):
+    import errno
+
+    from fptui.reports import xlsx
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(xlsx, "write", full)
+    with clock.frozen(dt.date(2026, 4, 3)):
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("f9")
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            said = ""
+            for _ in range(100):
+                await pilot.pause()
+                said = str(app.screen.query_one("#export-result").render())
+                if "磁盘" in said:
+                    break
+                await asyncio.sleep(0.05)
+            assert "磁盘已满" in said
+            assert isinstance(app.screen, ExportScreen) and app.is_running
+            assert list(tmp_path.glob("*.xlsx")) == []

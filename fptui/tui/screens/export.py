@@ -93,6 +93,8 @@ class ExportScreen(Localised, Screen[None]):
                 self.query_one(ProgressBar).update, total=total, progress=done
             )
 
+        from fptui import crash, files
+
         try:
             path = xlsx.write(
                 self.folder / xlsx.file_name(month, unit),
@@ -103,6 +105,15 @@ class ExportScreen(Localised, Screen[None]):
                 prepared_by=current_user(),
                 progress=progress,
             )
+        except (OSError, files.FileRefused, db.DatabaseError) as exc:
+            # a full disk, a folder not writable: said on the screen, which stays open
+            # (the previous workbook of that name, if any, is left as it was)
+            category = crash.category(exc)
+            if category is None and not isinstance(exc, files.FileRefused):
+                raise
+            said = str(exc) if category is None else crash.message(category, lang=lang())
+            self.app.call_from_thread(self.query_one("#export-result", Plain).update, said)
+            return
         finally:
             db.close_database()  # this thread's own connection
         self.written = path
