@@ -16,6 +16,7 @@ persons), its pattern chosen by what was typed:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -39,7 +40,8 @@ def _escape(term: str) -> str:
 def patterns(query: str) -> list[list[str]]:
     """For each word of `query`, the LIKE patterns of which one must match (ESCAPE '\\')."""
     out = []
-    for word in query.lower().split():
+    # full-width letters and digits (an input method left in full-width mode) as ASCII
+    for word in unicodedata.normalize("NFKC", query).lower().split():
         term = _escape(word)
         if _CJK.search(word):
             out.append([f"%{term}%"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -91,6 +92,10 @@ def clean_field(
     def bad(group: str, rule: str, **params: Any) -> InvalidInput:
         return refuse(f.key, f.label, group, rule, **params)
 
+    if isinstance(raw, str):
+        # an input method left in full-width mode types ０００９, １３９…, １２．５:
+        # the same characters as 0009, 139…, 12.5 (NFKC), in every field
+        raw = unicodedata.normalize("NFKC", raw)
     t = f.type
     if t in ("text", "phone"):
         value = str(raw).strip()
