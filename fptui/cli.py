@@ -371,6 +371,14 @@ def _export(args: argparse.Namespace) -> int:
 
     if not _month(args.month):
         return 2
+    from fptui import clock
+
+    if args.month > f"{clock.today():%Y-%m}":
+        return _fail(
+            "export",
+            f"{args.month} has not begun (today is {clock.today()}); "
+            "a return is of this month or an earlier one",
+        )
     village, name = _village(args.village)
     unit = _unit(village, name)
     target = Path(args.output) if args.output else Path.cwd()

@@ -170,6 +170,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_running": ("正在写入…", "Writing…"),
     "export_done": ("已保存：{path}", "Written: {path}"),
     "export_bad_month": ("月份格式应为 YYYY-MM，如 2026-10", "The month is YYYY-MM, e.g. 2026-10"),
+    "export_future": (
+        "{month}还没开始，只能导出本月或以前的月报",
+        "{month} has not begun: export this month or an earlier one",
+    ),
     "palette_export": ("把一个月的月报导出为 Excel", "Write a month's return to Excel"),
     "clear_search": ("清空搜索", "Clear the search"),
     "palette_title": ("命令面板：所有操作", "Command palette: every action"),

@@ -73,3 +73,26 @@ async def test_a_full_disk_during_an_export_is_said_on_the_screen_which_stays(
             assert "磁盘已满" in said
             assert isinstance(app.screen, ExportScreen) and app.is_running
             assert list(tmp_path.glob("*.xlsx")) == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_month_not_yet_begun_is_refused_on_the_screen_and_by_the_command(
+    family, ledger_db, tmp_path, monkeypatch, capsys, size
+):
+    from fptui import cli
+
+    monkeypatch.chdir(tmp_path)
+    with clock.frozen(dt.date(2026, 4, 3)):
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("f9")
+            await pilot.pause()
+            await pilot.press("ctrl+u", *"2026-05", "ctrl+s")
+            await pilot.pause()
+            said = str(app.screen.query_one("#export-result").render())
+            assert "2026-05还没开始" in said
+            assert app.screen.written is None
+        assert cli.main(["--db", ledger_db.url, "export", "--month", "2026-05"]) == 2
+        assert "2026-05 has not begun" in capsys.readouterr().err
+        assert list(tmp_path.glob("*.xlsx")) == []

@@ -78,6 +78,9 @@ class ExportScreen(Localised, Screen[None]):
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
             self.query_one("#export-result", Plain).update(t("export_bad_month"))
             return
+        if month > f"{clock.today():%Y-%m}":  # a return of a month not yet begun
+            self.query_one("#export-result", Plain).update(t("export_future", month=month))
+            return
         self.query_one("#export-result", Plain).update(t("export_running"))
         self.query_one(ProgressBar).update(progress=0)
         self._write(month, self._unit())
