@@ -210,10 +210,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "rc_difference": ("差{diff}人", "off {diff}"),
     "rc_balanced": ("平衡", "balanced"),
     "rc_state_closed": (
-        "本月已结账：数字已冻结；补报计入下月，更正请按 R 重开",
-        "Closed: its figures are frozen; late entries go to next month, R reopens",
+        "本月已结账：数字已冻结；补报计入下月，更正请按 r 重开",
+        "Closed: its figures are frozen; late entries go to next month, r reopens",
     ),
-    "rc_ready": ("可以结账：按 C 结账", "Ready: C closes the month"),
+    "rc_ready": ("可以结账：按 c 结账", "Ready: c closes the month"),
     "rc_blocked": ("暂不能结账", "Cannot close yet"),
     "rc_block_not_ended": ("本月还没过完", "the month has not ended"),
     "rc_block_difference": ("人口差{diff}", "population off by {diff}"),
@@ -254,7 +254,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rc_future": ("这个月还没到", "That month has not begun"),
     "rc_backup_failed": ("备份失败，未结账：{error}", "Backup failed, not closed: {error}"),
     "rc_closed_done": ("{month}已结账，已备份", "{month} closed, backup made"),
-    "rc_confirm_title": ("结账 {month}？", "Close {month}?"),
+    "rc_confirm_title": ("结账：{village} {month}？", "Close {month} of {village}?"),
     "rc_confirm_body": (
         "先备份数据库，再冻结本月数字；之后本月事件不能修改，补报计入下月。",
         "The database is backed up, then the month's figures are frozen; its events can "

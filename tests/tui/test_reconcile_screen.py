@@ -106,10 +106,13 @@ async def test_see_the_imbalance_open_the_record_correct_it_and_close(faulty, si
         # back on the month end: balanced, nothing in the way
         assert isinstance(app.screen, ReconcileScreen)
         assert "平衡" in text_of(app, "#rc-balance")
-        assert "可以结账" in text_of(app, "#rc-state")
+        assert "可以结账：按 c 结账" in text_of(app, "#rc-state")  # the key as typed
         assert any("迁出" in row and "李秀英" in row for row in lines(app))  # a change
         await pilot.press("c")
         await pilot.pause()
+        # the question names the village: a township's cadre closes many
+        asked = "\n".join(str(w.render()) for w in app.screen.query("PlainLabel"))
+        assert "结账：王家庄村 2026-03？" in asked
         await pilot.press("y")
         await pilot.pause()
         assert period.closed(faulty["village"], "2026-03") is not None

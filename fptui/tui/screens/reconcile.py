@@ -311,7 +311,11 @@ class ReconcileScreen(Localised, Screen[None]):
             self.load()
 
         self.app.push_screen(
-            Confirm(t("rc_confirm_title", month=self.month), t("rc_confirm_body")), answered
+            Confirm(
+                t("rc_confirm_title", month=self.month, village=self._village_name()),
+                t("rc_confirm_body"),
+            ),
+            answered,
         )
 
     def action_reopen(self) -> None:
@@ -330,12 +334,16 @@ class ReconcileScreen(Localised, Screen[None]):
             ledger.reopen_month(village, month, values.get("reason") or "")
             return 1
 
-        title = f"{form.title(lang())} · {month}"
+        title = f"{form.title(lang())} · {self._village_name()} {month}"
         form_screen = FormScreen(title, fields, save, draft_key=f"month_reopen:{village}:{month}")
         self.app.push_screen(form_screen, self._back_here)
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def _village_name(self) -> str:
+        """The village the question is about: a township's cadre closes many."""
+        return next((v.name for v in queries.villages() if v.id == self.village), "")
 
 
 def _next_month(month: str, step: int) -> str | None:
