@@ -212,7 +212,8 @@ def test_every_change_to_a_record_moves_its_version_on_by_one(family):
         wife, {"date": "2026-03-01", "destination": "太原", "contact": "微信"}
     )
     ledger.record_contraception(husband, SERVICE)  # leaves his card as it was
-    assert (version(Person, husband), version(Person, wife)) == (1, 3)
+    # set_head made her 户主 and him 其他 (each +1), the go-out moved her on once more
+    assert (version(Person, husband), version(Person, wife)) == (2, 4)
     assert went.version == 1
     ledger.edit_event(went.id, {"destination": "北京"})
     assert version(Event, went.id) == 2

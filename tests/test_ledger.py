@@ -129,6 +129,43 @@ def test_set_head_takes_only_a_member_of_the_household(family, ledger_db):
     assert audits("set_head")[-1].record_id == family["household"].id
 
 
+def test_a_new_head_is_called_head_and_the_head_before_takes_the_relation_given(family):
+    # after h the new head's relation stayed 配偶 and the household showed two heads' worth
+    # of confusion: the relations follow the head now (issue 14)
+    home, wife, husband = family["household"].id, family["wife"].id, family["husband"].id
+    refused(
+        ledger.set_head,
+        home,
+        wife,
+        previous_relation="head",
+        field="previous_relation",
+        rule="not_a_choice",
+    )
+    refused(
+        ledger.set_head,
+        home,
+        wife,
+        previous_relation="uncle",
+        field="previous_relation",
+        rule="not_a_choice",
+    )
+    assert Household.get_by_id(home).head_id == husband  # nothing changed
+    ledger.set_head(home, wife, previous_relation="spouse")
+    assert (Person.get_by_id(wife).relation, Person.get_by_id(husband).relation) == (
+        "head",
+        "spouse",
+    )
+    ledger.set_head(home, husband)  # not said: 其他, never a second 户主
+    assert (Person.get_by_id(husband).relation, Person.get_by_id(wife).relation) == (
+        "head",
+        "other",
+    )
+    assert [a.action for a in audits("set_head_person")][-2:] == [
+        "set_head_person",
+        "set_head_person",
+    ]
+
+
 # --- persons ----------------------------------------------------------------------------
 
 

@@ -102,19 +102,44 @@ def _unique_number(village_id: int, number: str, own_id: int | None, form: Form)
 
 
 def set_head(
-    household_id: Any, person_id: Any, *, expected_version: int | None = None
+    household_id: Any,
+    person_id: Any,
+    *,
+    expected_version: int | None = None,
+    previous_relation: str | None = None,
 ) -> Household:
-    """Make a member the head. `expected_version`: the household's, as for edits."""
+    """Make a member the head: their relation becomes 户主, and the head before them
+    takes `previous_relation` (their relation to the new head; 其他 when not given),
+    so a household never shows two heads or a head called 配偶. `expected_version`:
+    the household's, as for edits."""
+    label = Text("户主", "Head")
+    relations = current().choices["relation"]
+    others = [key for key in relations.keys if key != "head"]
+    if previous_relation is not None and previous_relation not in others:
+        raise refuse(
+            "previous_relation",
+            relations.label,
+            "field",
+            "not_a_choice",
+            options=", ".join(others),
+        )
     with change():
         household = get_household(household_id, lock=True)
         expect(household, expected_version, HOUSEHOLD)
-        person = get_person(person_id, Text("户主", "Head"), "head")
+        person = get_person(person_id, label, "head")
         if person.household_id != household.id:
-            raise refuse("head", Text("户主", "Head"), "ledger", "not_in_household")
+            raise refuse("head", label, "ledger", "not_in_household")
         if household.head_id == person.id:
             return household  # already the head: nothing written
+        old = get_person(household.head_id) if household.head_id else None
         before = snapshot(household)
         household.head = person
         save(household)
         audit("set_head", household, before)
+        for member, relation in ((person, "head"), (old, previous_relation or "other")):
+            if member is not None and member.relation != relation:
+                was = snapshot(member)
+                member.relation = relation
+                save(member)
+                audit("set_head_person", member, was)
     return household

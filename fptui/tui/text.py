@@ -59,6 +59,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "household_card": ("户卡片", "Household card"),
     "household_short": ("户", "Household"),
     "saved": ("已保存", "Saved"),
+    "previous_head_relation": (
+        "原户主{name}与新户主的关系",
+        "{name}, the head before: relation to the new head",
+    ),
     "saved_late": (
         "已保存。{closed}已结账，本条计入{month}补报",
         "Saved. {closed} is closed: this entry counts as a late entry in {month}",

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from fptui import schema
 from fptui.reads import queries
 from fptui.tui.lines import event_line
 from fptui.tui.text import Localised, choice, colon, lang, listing, t
@@ -162,14 +163,34 @@ class HouseholdCardScreen(Localised, Screen[None]):
         self.app.push_screen(household_form(household_id=self.household_id), self._after)
 
     def action_make_head(self) -> None:
+        """h: the chosen member becomes the head; the head before them is asked their
+        relation to the new one (a picker of the relations, 户主 left out)."""
         person = self.selected_member()
         if person is None:
             return
+        card = queries.household_card(self.household_id)
+        old = card.head
+        if old is None or old.id == person:
+            self._make_head(person, None)
+            return
+        from fptui.tui.screens.dialogs import Picker
+
+        relations = schema.current().choices["relation"]
+        options = [(o.key, o.label(lang())) for o in relations.options if o.key != "head"]
+
+        def chosen(value: object) -> None:
+            if value is not False and value is not None:
+                self._make_head(person, str(value))
+
+        title = t("previous_head_relation", name=old.name)
+        self.app.push_screen(Picker(title, options), chosen)
+
+    def _make_head(self, person: int, previous_relation: str | None) -> None:
         from fptui import ledger
         from fptui.schema.validate import InvalidInput
 
         try:
-            ledger.set_head(self.household_id, person)
+            ledger.set_head(self.household_id, person, previous_relation=previous_relation)
         except InvalidInput as exc:
             self.app.notify(exc.text(lang()), severity="error", markup=False)
             return
