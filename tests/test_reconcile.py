@@ -6,7 +6,7 @@ import datetime as dt
 
 from fptui import clock, ledger
 from fptui.models import Audit, Person
-from fptui.reads import reconcile
+from fptui.reads import followups, reconcile
 
 D = dt.date
 T = dt.datetime
@@ -105,7 +105,11 @@ def test_overdue_means_due_by_the_months_end_and_still_open(family, ledger_db):
     assert march and all(r.due_on <= D(2026, 3, 31) for r in march)
     assert [r.id for r in january] == [r.id for r in march if r.due_on <= D(2026, 1, 31)]
     assert len(january) < len(march)  # the 42-day visit fell due in February
-    assert january[0].days_overdue == (D(2026, 2, 1) - january[0].due_on).days
+    # the days overdue are counted to today, as F7 counts them: one figure everywhere
+    assert january[0].days_overdue == (D(2026, 4, 2) - january[0].due_on).days
+    with clock.frozen(D(2026, 4, 2)):
+        f7 = {r.id: r.days_overdue for r in followups.open_list("overdue", village=v)}
+    assert all(f7[r.id] == r.days_overdue for r in march)
 
 
 def test_a_closed_month_shows_its_frozen_balance_and_cannot_close_again(family, ledger_db):

@@ -174,12 +174,16 @@ def open_list(
     group: int | None = None,
     household: int | None = None,
     today: dt.date | None = None,
+    by: dt.date | None = None,
 ) -> list[Row]:
     """Open visits, soonest due first: overdue; due within 7 or 30 days (overdue ones
-    included, they are the most urgent); or all."""
+    included, they are the most urgent); or all. `by`: overdue as of that day instead
+    (the month end: due before the month was over); the days overdue are always counted
+    to `today`, so a visit reads the same on every screen."""
     if due not in DUE:
         raise ValueError(f"due must be one of {', '.join(DUE)}")
     today = today or clock.today()
+    cutoff = min(by, today) if by is not None else today
     group_area = Area.alias()
     query = (
         FollowUp.select(
@@ -205,7 +209,7 @@ def open_list(
         .order_by(FollowUp.due_on, Household.number, FollowUp.id)
     )
     if due == "overdue":
-        query = query.where(FollowUp.due_on < today)
+        query = query.where(FollowUp.due_on < cutoff)
     elif due in ("7d", "30d"):
         query = query.where(FollowUp.due_on <= today + dt.timedelta(days=int(due[:-1])))
     if village is not None:

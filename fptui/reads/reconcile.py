@@ -146,7 +146,7 @@ def reconcile(village: int, month: str, *, today: dt.date | None = None) -> Reco
         [f for f in findings if f.severity == "error"],
         [f for f in findings if f.severity == "warning"],
         followups.open_list(
-            "overdue", village=village, today=min(today, end + dt.timedelta(days=1))
+            "overdue", village=village, today=today, by=end + dt.timedelta(days=1)
         ),
         changes(village, month, closed.closed_at if closed else None),
         today > end,
