@@ -9,8 +9,10 @@ import datetime as dt
 import pytest
 
 from fptui import idcard
+from fptui.models import Person
 from fptui.tui.app import FptuiApp
 from fptui.tui.screens.dialogs import Picker
+from fptui.tui.screens.form import FormScreen
 from fptui.tui.screens.household_card import HouseholdCardScreen
 from tests.tui.burst import burst
 
@@ -23,6 +25,43 @@ async def open_card(pilot) -> None:
     await pilot.press(*"0001", "enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, HouseholdCardScreen)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_person_typed_ahead_of_the_form_is_saved(family, size):
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        await open_card(pilot)
+        burst(app, "a", *"李四", "tab", *ID_NUMBER, "ctrl+s")
+        await pilot.pause(0.5)
+        assert app.is_running and isinstance(app.screen, HouseholdCardScreen)
+        person = Person.get(Person.name == "李四")
+        assert person.id_number == ID_NUMBER and person.sex == "M"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_event_typed_through_its_picker_lands_in_the_form(family, size):
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        await open_card(pilot)
+        burst(app, "x", "1", "enter", *"11-25")
+        await pilot.pause(0.5)
+        assert app.is_running and isinstance(app.screen, FormScreen)
+        assert app.focused is not None and app.focused.value == "11-25"
+
+
+async def test_a_tab_typed_fast_moves_on_only_after_the_text_before_it(family):
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        burst(app, *"王五", "tab", *ID_NUMBER, "tab", "1")
+        await pilot.pause(0.5)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.input("name").value == "王五"
+        assert form.input("id_number").value == ID_NUMBER
 
 
 @pytest.mark.parametrize("second", ["2", "enter", "escape"])
