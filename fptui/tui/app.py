@@ -6,11 +6,13 @@ submit callbacks). Only the household list is imported before the first paint.
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -36,6 +38,9 @@ class FptuiApp(Localised, App[None]):
         from fptui.tui.widgets.score_panel import LiveScore
 
         self.live = LiveScore()
+        self._held_keys: deque[events.Key] = deque()
+        self._released_key: events.Key | None = None
+        self._key_pump: asyncio.Task[None] | None = None
 
     def on_mount(self) -> None:
         # The full check runs after the first paint, in a thread: the list is usable at once.
@@ -44,6 +49,80 @@ class FptuiApp(Localised, App[None]):
             from fptui.tui import safety
 
             safety.watch_signals(self)
+
+    # --- keys: one at a time, each to the screen that is there once the last is done --
+
+    # A key that waits longer than this for the app to settle goes on anyway (a screen
+    # that never settles must not swallow the keyboard).
+    KEY_SETTLE_LIMIT = 0.5
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key from the terminal waits its turn: Textual hands each key to the focused
+        widget as soon as it arrives, while the key before it may still be on its way (a
+        binding runs when the key has bubbled back up to the app) or may have opened or
+        closed a screen that is not ready yet. A burst then lost keys (typed before the
+        form was there), moved a Tab before the text typed ahead of it, or closed a picker
+        twice. So keys are held, and each is let go only when the one before it is done
+        and every screen it opened or closed has settled."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if event is self._released_key:
+                self._released_key = None
+            else:
+                self._held_keys.append(event)
+                if self._key_pump is None or self._key_pump.done():
+                    self._key_pump = asyncio.create_task(self._pump_keys())
+                return
+        await super().on_event(event)
+
+    async def _pump_keys(self) -> None:
+        try:
+            while self._held_keys and not (self._closing or self._closed):
+                await self._settled()
+                event = self._held_keys.popleft()
+                self._released_key = event
+                if not self.post_message(event):
+                    self._held_keys.clear()
+                    self._released_key = None
+                await self._settled()  # the key itself, and what it set off
+        except Exception as error:  # a bug here must not leave the keyboard dead quietly
+            self._held_keys.clear()
+            self._handle_exception(error)
+
+    async def _settled(self) -> None:
+        """Until nothing is left to do for a while (a handler that awaits leaves its queue
+        empty meanwhile: idle has to be seen a few times running), or the limit."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.KEY_SETTLE_LIMIT
+        spins = idle = 0
+        while idle < 3 and loop.time() < give_up:
+            spins += 1
+            await asyncio.sleep(0 if spins < 100 else 0.001)
+            idle = 0 if self._busy() else idle + 1
+
+    _dispatching = 0
+
+    async def _dispatch_message(self, message: Any) -> None:
+        self._dispatching += 1
+        try:
+            await super()._dispatch_message(message)
+        finally:
+            self._dispatching -= 1
+
+    def _busy(self) -> bool:
+        """The app is handling a message, or something of the current screen or the app
+        has messages or callbacks waiting, or the screen is not mounted yet."""
+        if self._released_key is not None or self._dispatching:
+            return True
+        try:
+            screen = self.screen
+        except Exception:
+            return True  # no screen yet
+        if not screen.is_mounted or screen._callbacks:
+            return True
+        return any(
+            pump._next_callbacks or not pump._message_queue.empty()
+            for pump in (self, *screen.walk_children(with_self=True))
+        )
 
     # --- failures: one line and a report without values, never Textual's traceback ----
 

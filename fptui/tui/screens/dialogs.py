@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -18,7 +19,20 @@ from fptui.tui.text import Localised, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
 
 
-class Picker(Localised, ModalScreen[Any]):
+class Once(ModalScreen[Any]):
+    """A dialog that closes once: a second answer (a key typed twice quickly, Enter after
+    a number) while it is closing is nothing, not Textual's `ScreenStackError`."""
+
+    _dismissed = False
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        if self._dismissed or not self.is_active:
+            return AwaitComplete.nothing()
+        self._dismissed = True
+        return super().dismiss(result)
+
+
+class Picker(Localised, Once):
     """Choose one option by its number (1-9), or with the arrows and Enter.
 
     Dismisses with the option's value, or with False when closed by Esc.
@@ -74,7 +88,7 @@ class Picker(Localised, ModalScreen[Any]):
         self.dismiss(False)
 
 
-class ConfirmDiscard(Localised, ModalScreen[bool]):
+class ConfirmDiscard(Localised, Once):
     """Asked by Esc on a changed form: Y drops the changes, N (or Esc) keeps editing."""
 
     BINDINGS = [
@@ -93,7 +107,7 @@ class ConfirmDiscard(Localised, ModalScreen[bool]):
         self.dismiss(drop)
 
 
-class Confirm(Localised, ModalScreen[bool]):
+class Confirm(Localised, Once):
     """A yes-or-no question before something that cannot simply be undone."""
 
     BINDINGS = [
@@ -116,7 +130,7 @@ class Confirm(Localised, ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class KeysHelp(Localised, ModalScreen[None]):
+class KeysHelp(Localised, Once):
     """F1: every key that works on the screen below, with what it does."""
 
     BINDINGS = [Binding("escape,f1,q", "close", "close", key_display="Esc")]
