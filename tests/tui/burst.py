@@ -30,3 +30,21 @@ def burst(app: App, *keys: str) -> None:
         event = key_event(key)
         event.set_sender(app)
         app.post_message(event)
+
+
+async def drained(pilot, limit: float = 20.0) -> None:
+    """Wait until every key of a burst has been let go and the app has settled (however
+    loaded the machine): a test asserts on the end state, never on a guess of time."""
+    import asyncio
+
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + limit
+    while loop.time() < give_up:
+        await pilot.pause()
+        pump = app._key_pump
+        if not app._held_keys and app._released_key is None and (pump is None or pump.done()):
+            await pilot.pause(0.1)
+            if not app._held_keys and not app._busy():
+                return
+    raise AssertionError("the burst was not handled in time")

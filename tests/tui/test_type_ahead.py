@@ -14,7 +14,7 @@ from fptui.tui.app import FptuiApp
 from fptui.tui.screens.dialogs import Picker
 from fptui.tui.screens.form import FormScreen
 from fptui.tui.screens.household_card import HouseholdCardScreen
-from tests.tui.burst import burst
+from tests.tui.burst import burst, drained
 
 SIZES = [(80, 24), (120, 40)]
 ID_NUMBER = idcard.make("140121", dt.date(1990, 3, 15), 3, "M")
@@ -33,7 +33,7 @@ async def test_a_person_typed_ahead_of_the_form_is_saved(family, size):
     async with app.run_test(size=size) as pilot:
         await open_card(pilot)
         burst(app, "a", *"李四", "tab", *ID_NUMBER, "ctrl+s")
-        await pilot.pause(0.5)
+        await drained(pilot)
         assert app.is_running and isinstance(app.screen, HouseholdCardScreen)
         person = Person.get(Person.name == "李四")
         assert person.id_number == ID_NUMBER and person.sex == "M"
@@ -45,7 +45,7 @@ async def test_an_event_typed_through_its_picker_lands_in_the_form(family, size)
     async with app.run_test(size=size) as pilot:
         await open_card(pilot)
         burst(app, "x", "1", "enter", *"11-25")
-        await pilot.pause(0.5)
+        await drained(pilot)
         assert app.is_running and isinstance(app.screen, FormScreen)
         assert app.focused is not None and app.focused.value == "11-25"
 
@@ -57,7 +57,7 @@ async def test_a_tab_typed_fast_moves_on_only_after_the_text_before_it(family):
         await pilot.press("a")
         await pilot.pause()
         burst(app, *"王五", "tab", *ID_NUMBER, "tab", "1")
-        await pilot.pause(0.5)
+        await drained(pilot)
         form = app.screen
         assert isinstance(form, FormScreen)
         assert form.input("name").value == "王五"
@@ -72,7 +72,7 @@ async def test_a_picker_answered_twice_quickly_closes_once(family, second):
         await pilot.pause()
         app.push_screen(Picker("x", [(i, f"第{i}项") for i in range(1, 4)]), chosen.append)
         burst(app, "1", second)
-        await pilot.pause(0.5)
+        await drained(pilot)
         assert app.is_running and chosen == [1]
         assert not isinstance(app.screen, Picker)
 
