@@ -208,6 +208,8 @@ def watch_signals(app: App[Any]) -> None:
 
     loop = asyncio.get_running_loop()
     for number in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        # no signal handlers on Windows' loop (NotImplementedError) or off the main
+        # thread (RuntimeError, ValueError): the app runs on, without the draft net
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(number, stopped, app, number)
 
