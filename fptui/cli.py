@@ -532,8 +532,8 @@ def _score(args: argparse.Namespace) -> int:
     if not _month(args.month):
         return 2
     village, unit = _village(args.village)
-    period = (score.Period.year_to_date if args.year_to_date else score.Period.month)(args.month)
-    result = score.score(period, village)
+    result = score.score_month(args.month, village, year_to_date=args.year_to_date)
+    period = result.period
     if args.format == "json":
         print(
             json.dumps(

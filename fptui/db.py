@@ -312,6 +312,12 @@ def _v10_versions(database: pw.Database) -> None:
         )
 
 
+def _v11_acknowledgements(database: pw.Database) -> None:
+    """v11: the warnings a month-end meeting acknowledged are kept, with who and when
+    (ledger/acknowledgements.py), not forgotten when the screen is left."""
+    database.create_tables([models.Acknowledgement])
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -324,6 +330,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     7: _v8_frozen_returns,
     8: _v9_names_as_said,
     9: _v10_versions,
+    10: _v11_acknowledgements,
 }
 LATEST = 1 + len(MIGRATIONS)
 

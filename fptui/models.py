@@ -157,6 +157,21 @@ class FrozenReturn(BaseModel):
         indexes = ((("area", "month"), False),)
 
 
+class Acknowledgement(BaseModel):
+    """Schema v11: a warning the month-end meeting accepted for a village's month (its key
+    as `reconcile.warning_key` gives it), who accepted it and when; kept until the month
+    closes, and after (ledger/acknowledgements.py)."""
+
+    village = pw.ForeignKeyField(Area, on_delete="RESTRICT")
+    month = pw.CharField(max_length=7)  # YYYY-MM
+    warning = pw.CharField(max_length=80)
+    acknowledged_by = pw.CharField(max_length=40)
+    acknowledged_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("village", "month", "warning"), True),)
+
+
 class Setting(BaseModel):
     key = pw.CharField(max_length=60, primary_key=True)
     value = pw.TextField()
@@ -171,5 +186,6 @@ MODELS: list[type[BaseModel]] = [
     Audit,
     MonthClose,
     FrozenReturn,
+    Acknowledgement,
     Setting,
 ]

@@ -15,6 +15,7 @@ One module per thing a cadre does, each over the two below it:
     visits.py       follow-up visits planned, done, moved, cancelled
     corrections.py  an event edited or voided
     months.py       a village's month closed and reopened
+    acknowledgements.py  warnings acknowledged at a month end, with who and when
     opening.py      a village's existing register loaded at once
     restores.py     a restored backup's trace in the ledger it put back
     changes.py      one transaction, its numbered audit rows, who made it
@@ -25,6 +26,7 @@ One module per thing a cadre does, each over the two below it:
 demo and the tests call it. Calls nest: inside `batch()` many changes share one commit.
 """
 
+from fptui.ledger.acknowledgements import acknowledge_warning, withdraw_acknowledgement
 from fptui.ledger.areas import add_area
 from fptui.ledger.changes import batch, current_user, set_user, take_touched
 from fptui.ledger.corrections import edit_event, void_event
@@ -69,6 +71,7 @@ __all__ = [
     "MARRIED",
     "MONTH",
     "PERSON",
+    "acknowledge_warning",
     "add_area",
     "add_household",
     "add_person",
@@ -109,4 +112,5 @@ __all__ = [
     "set_user",
     "take_touched",
     "void_event",
+    "withdraw_acknowledgement",
 ]

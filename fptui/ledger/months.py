@@ -2,7 +2,9 @@
 
 A close is refused while the month does not balance, errors are open or a warning is
 not acknowledged; the balance and the findings come from `reads/` (period, checks), the
-same functions the month end screen and the return show.
+same functions the month end screen and the return show. The warnings acknowledged are
+those kept for the month (acknowledgements.py) and any the caller names (`fptui close
+--ack`), which the close then keeps too; a reopen removes them (see acknowledgements.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,11 @@ from typing import Any
 import peewee as pw
 
 from fptui import clock
+from fptui.ledger.acknowledgements import (
+    acknowledged_keys,
+    drop_acknowledged,
+    store_acknowledged,
+)
 from fptui.ledger.changes import audit, change, current_user, dumps, snapshot, write_audits
 from fptui.models import Area, FrozenReturn, MonthClose, database
 from fptui.schema import Text, current
@@ -27,8 +34,9 @@ def close_month(
     acknowledged: set[str] | frozenset[str] = frozenset(),
 ) -> MonthClose:
     """Close a village's month: refused while it does not balance, errors are open, or a
-    warning is not acknowledged (by "code:person" in `acknowledged`); a backup of the
-    ledger is made first; then the month's figures are frozen.
+    warning is not acknowledged (kept acknowledged for the month, or named by
+    "code:person" in `acknowledged`, which the close keeps); a backup of the ledger is
+    made first; then the month's figures are frozen.
     """
     from fptui.reads import checks
 
@@ -125,7 +133,8 @@ def _close(
     if errors:
         raise refuse("month", MONTH, "period", "errors_open", count=len(errors))
     warnings = {f.key for f in findings if f.severity == "warning"}
-    open_warnings = warnings - set(acknowledged)
+    kept = set(acknowledged_keys(village_id, month))
+    open_warnings = warnings - kept - set(acknowledged)
     if open_warnings:
         raise refuse("month", MONTH, "period", "warnings_open", count=len(open_warnings))
     path = getattr(database.obj, "database", None)
@@ -143,6 +152,8 @@ def _close(
             figures=dumps({**period.figures(b), "acknowledged": sorted(warnings)}),
         )
         audit("close_month", row, None)
+        # those named by the caller are kept with the others, by who closed, now
+        store_acknowledged(village_id, month, warnings & set(acknowledged))
         _freeze(village_id, month, findings)
     return row
 
@@ -180,7 +191,8 @@ def _freeze_whole(month: str, findings: list | None = None) -> None:
 
 def reopen_month(village: Any, month: str, reason: str) -> None:
     """Reopen the village's latest closed month, with the reason (audited); its frozen
-    figures are dropped. An earlier month stays closed: later closes counted from it."""
+    figures and its acknowledged warnings are dropped (they are acknowledged again
+    before the next close). An earlier month stays closed: later closes counted from it."""
     from fptui.reads import period
 
     village_id = int(getattr(village, "id", village))
@@ -211,3 +223,4 @@ def reopen_month(village: Any, month: str, reason: str) -> None:
                 )
             )
         write_audits(records)
+        drop_acknowledged(village_id, month, reason)

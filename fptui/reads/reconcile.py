@@ -3,8 +3,9 @@ closes the month.
 
 The balance (period.balance, or the frozen one of a closed month), the changes entered
 during the month from the audit log (who, when, what), the open error and warning
-findings, and the visits due by the month's end still open. Pure reads: the screen shows
-them, `ledger.close_month` closes.
+findings with the warnings acknowledged (who, when: ledger/acknowledgements.py), and
+the visits due by the month's end still open. Pure reads: the screen shows them,
+`ledger.close_month` closes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 
 from fptui import clock
-from fptui.models import Audit, Household, MonthClose, Person
+from fptui.models import Acknowledgement, Audit, Household, MonthClose, Person
 from fptui.reads import checks, followups, period
 from fptui.reads.calendar import Period
 
@@ -34,6 +35,14 @@ class Change:
     rows: int = 1
 
 
+@dataclass(frozen=True)
+class Acknowledged:
+    """Who acknowledged a warning, and when."""
+
+    by: str
+    at: dt.datetime
+
+
 @dataclass
 class Reconciliation:
     village: int
@@ -45,9 +54,14 @@ class Reconciliation:
     overdue: list[followups.Row] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     ended: bool = True  # a month closes after its last day
+    # the warnings kept acknowledged for the month, by key (current warnings only)
+    acknowledged: dict[str, Acknowledged] = field(default_factory=dict)
 
-    def blockers(self, acknowledged: set[str] | frozenset[str] = frozenset()) -> dict[str, int]:
-        """What stops the close, by what and how many (empty: it can close)."""
+    def blockers(self, acknowledged: set[str] | frozenset[str] | None = None) -> dict[str, int]:
+        """What stops the close, by what and how many (empty: it can close); the warnings
+        acknowledged are the month's kept ones unless `acknowledged` names others."""
+        if acknowledged is None:
+            acknowledged = frozenset(self.acknowledged)
         out = {}
         if self.closed is not None:
             return {"closed": 1}
@@ -66,6 +80,32 @@ class Reconciliation:
 def warning_key(finding: checks.Finding) -> str:
     """How `ledger.close_month` names an acknowledged warning (`Finding.key`)."""
     return finding.key
+
+
+def acknowledged(
+    village: int, month: str, warnings: list[checks.Finding] | None = None
+) -> dict[str, Acknowledged]:
+    """The warnings kept acknowledged for the village's month, by key, with who and when;
+    of `warnings` only (those that still exist) when given."""
+    rows = (
+        Acknowledgement.select(
+            Acknowledgement.warning,
+            Acknowledgement.acknowledged_by,
+            Acknowledgement.acknowledged_at,
+        )
+        .where((Acknowledgement.village == village) & (Acknowledgement.month == month))
+        .tuples()
+    )
+    out = {
+        key: Acknowledged(
+            by, at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at))
+        )
+        for key, by, at in rows
+    }
+    if warnings is not None:
+        current = {warning_key(w) for w in warnings}
+        out = {k: v for k, v in out.items() if k in current}
+    return out
 
 
 def default_month(village: int, today: dt.date | None = None) -> str:
@@ -138,18 +178,20 @@ def reconcile(village: int, month: str, *, today: dt.date | None = None) -> Reco
     balance = period.month_balance(village, month, findings)
     end = Period.month(month).end
     today = today or clock.today()
+    warnings = [f for f in findings if f.severity == "warning"]
     return Reconciliation(
         village,
         month,
         balance,
         closed,
         [f for f in findings if f.severity == "error"],
-        [f for f in findings if f.severity == "warning"],
+        warnings,
         followups.open_list(
             "overdue", village=village, today=today, by=end + dt.timedelta(days=1)
         ),
         changes(village, month, closed.closed_at if closed else None),
         today > end,
+        acknowledged(village, month, warnings),
     )
 
 
@@ -189,7 +231,7 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
         data = {**json.loads(before or "{}"), **json.loads(after or "{}")}
         if table == "household":
             home = record_id
-        elif table == "month_close":
+        elif table in ("month_close", "acknowledgement"):
             if data.get("village") != village:
                 continue
             home = None

@@ -543,3 +543,22 @@ def score(
             IndicatorScore(key, rule.title, rule.shape, fig, rule.target, rule.points, lost)
         )
     return Score(period, village, results, vetoed)
+
+
+def period_of(month: str, year_to_date: bool = False) -> Period:
+    """The month `YYYY-MM`, or the statistical year from its start to that month's end."""
+    return Period.year_to_date(month) if year_to_date else Period.month(month)
+
+
+def score_month(
+    month: str,
+    village: int | None = None,
+    *,
+    year_to_date: bool = False,
+    today: dt.date | None = None,
+    findings: list | None = None,
+) -> Score:
+    """The score of a month, or of the statistical year to its end: what `fptui score
+    --month M [--year-to-date]` prints and F8 shows for a month other than the current
+    one, computed here once for both."""
+    return score(period_of(month, year_to_date), village, today, findings)

@@ -285,6 +285,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "act_close_month": ("结账", "Month closed"),
     "act_reopen_month": ("重开月份", "Month reopened"),
     "act_restore": ("恢复备份", "Backup restored"),
+    # --- issue 14, F8's months and kept acknowledgements (branch month) ---
+    "score_prev": ("上月", "Prev month"),
+    "score_next": ("下月", "Next month"),
+    "score_ytd": ("年度累计", "Year to date"),
+    "score_month_title": ("{month}得分", "Score {month}"),
+    "score_ytd_title": (
+        "{start}至{end}得分（统计年度累计）",
+        "Score {start} to {end} (statistical year to date)",
+    ),
+    "score_future": ("这个月还没到", "That month has not begun"),
+    "score_month_failed": (
+        "得分计算失败：{error}（按 [ ] 或 y 重试）",
+        "The score could not be counted: {error} ([ ] or y to retry)",
+    ),
+    "rc_acked_by": ("{by} {at}确认", "{by} {at}"),
+    "act_acknowledge_warning": ("确认警告", "Warning acknowledged"),
+    "act_withdraw_acknowledgement": ("撤销警告确认", "Acknowledgement withdrawn"),
 }
 
 

@@ -1,6 +1,7 @@
 """F3: the monthly meeting's screen. A village's month: its balance, the errors and
 warnings to clear, the visits overdue and the changes entered; Enter opens the record
-behind a line, Space acknowledges a warning, C closes the month.
+behind a line, Space acknowledges a warning (kept, with who and when, until the month
+closes: ledger/acknowledgements.py), c closes the month, r reopens it.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -70,6 +72,17 @@ def action_label(change: reconcile.Change) -> str:
     return t(key) if key in TEXT else change.action
 
 
+ACK_WHO_CELLS = 10  # a long account name cut, so the warning itself still shows
+
+
+def warning_mark(ack: reconcile.Acknowledged | None) -> str:
+    """A warning's box: `[ ] `, or `[✓] ` with who acknowledged it and when, short."""
+    if ack is None:
+        return "[ ] "
+    who = ack.by if cell_len(ack.by) <= ACK_WHO_CELLS else fit(ack.by, ACK_WHO_CELLS - 1) + "…"
+    return f"[✓] {t('rc_acked_by', by=who, at=f'{ack.at:%m-%d %H:%M}')} · "
+
+
 def change_line(c: reconcile.Change) -> str:
     who = " ".join(x for x in (c.number, c.name) if x)
     more = f" (+{c.rows - 1})" if c.rows > 1 else ""
@@ -97,7 +110,6 @@ class ReconcileScreen(Localised, Screen[None]):
         villages = queries.villages()
         self.village = village if village is not None else (villages[0].id if villages else None)
         self.month = month
-        self.acknowledged: set[str] = set()
         self.entries: list[Entry] = []
         self.result: reconcile.Reconciliation | None = None
 
@@ -123,7 +135,6 @@ class ReconcileScreen(Localised, Screen[None]):
             self.query_one("#rc-state", Plain).update(t("rc_no_village"))
             return
         r = self.result = reconcile.reconcile(self.village, self.month)
-        self.acknowledged &= {reconcile.warning_key(w) for w in r.warnings}
         name = next((v.name for v in queries.villages() if v.id == self.village), "")
         if r.closed is not None:
             state = t(
@@ -143,7 +154,7 @@ class ReconcileScreen(Localised, Screen[None]):
         )
 
     def _state_line(self, r: reconcile.Reconciliation) -> str:
-        blockers = r.blockers(self.acknowledged)
+        blockers = r.blockers()
         if "closed" in blockers:
             return t("rc_state_closed")
         if not blockers:
@@ -161,7 +172,7 @@ class ReconcileScreen(Localised, Screen[None]):
 
     def _entries(self, r: reconcile.Reconciliation) -> list[Entry]:
         out: list[Entry] = []
-        acked = sum(reconcile.warning_key(w) in self.acknowledged for w in r.warnings)
+        acked = len(r.acknowledged)
         heads = {
             "errors": t("rc_errors_head", n=len(r.errors)),
             "warnings": t("rc_warnings_head", n=len(r.warnings), ack=acked),
@@ -184,9 +195,14 @@ class ReconcileScreen(Localised, Screen[None]):
             elif section == "warnings":
                 for f in r.warnings:
                     key = reconcile.warning_key(f)
-                    mark = "[✓]" if key in self.acknowledged else "[ ]"
                     out.append(
-                        Entry(f" {mark} {f.text(lang())}", section, f.household, f.person, key)
+                        Entry(
+                            f" {warning_mark(r.acknowledged.get(key))}{f.text(lang())}",
+                            section,
+                            f.household,
+                            f.person,
+                            key,
+                        )
                     )
             elif section == "overdue":
                 from fptui.reads import followups
@@ -239,11 +255,22 @@ class ReconcileScreen(Localised, Screen[None]):
         self.load()
 
     def action_acknowledge(self) -> None:
+        """Space: acknowledge the warning, kept with who and when; again: withdraw it."""
         entry = self.selected()
-        if entry is None or entry.warning is None:
+        if entry is None or entry.warning is None or self.result is None:
             self.app.notify(t("rc_ack_only_warnings"))
             return
-        self.acknowledged ^= {entry.warning}
+        from fptui import ledger
+        from fptui.schema.validate import InvalidInput
+
+        try:
+            if entry.warning in self.result.acknowledged:
+                ledger.withdraw_acknowledgement(self.village, self.month, entry.warning)
+            else:
+                ledger.acknowledge_warning(self.village, self.month, entry.warning)
+        except InvalidInput as error:
+            self.app.notify(error.text(lang()), severity="error", timeout=10)
+            return
         self.load()
 
     def action_section(self, section: str) -> None:
@@ -260,7 +287,6 @@ class ReconcileScreen(Localised, Screen[None]):
             self.app.notify(t("rc_future"))
             return
         self.month = target
-        self.acknowledged.clear()
         self.load()
         self.query_one(VirtualList).move_to(0)
 
@@ -272,7 +298,6 @@ class ReconcileScreen(Localised, Screen[None]):
                 return
             self.village = value
             self.month = reconcile.default_month(value)
-            self.acknowledged.clear()
             self.load()
             self.query_one(VirtualList).move_to(0)
 
@@ -300,7 +325,7 @@ class ReconcileScreen(Localised, Screen[None]):
             from fptui.schema.validate import InvalidInput
 
             try:
-                ledger.close_month(self.village, self.month, frozenset(self.acknowledged))
+                ledger.close_month(self.village, self.month)  # the acknowledged kept
             except InvalidInput as error:
                 self.app.notify(error.text(lang()), severity="error", timeout=10)
                 return
