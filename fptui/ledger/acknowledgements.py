@@ -76,7 +76,7 @@ def acknowledge_warning(village: Any, month: str, warning: str) -> Acknowledgeme
             month=month,
             warning=warning,
             acknowledged_by=current_user(),
-            acknowledged_at=clock.now().replace(microsecond=0),
+            acknowledged_at=clock.now(),
         )
         write_audits([("acknowledge_warning", "acknowledgement", row.id, None, snapshot(row))])
     return row
@@ -107,7 +107,7 @@ def store_acknowledged(village_id: int, month: str, warnings: set[str]) -> None:
             month=month,
             warning=warning,
             acknowledged_by=current_user(),
-            acknowledged_at=clock.now().replace(microsecond=0),
+            acknowledged_at=clock.now(),
         )
         records.append(("acknowledge_warning", "acknowledgement", row.id, None, snapshot(row)))
     if records:
