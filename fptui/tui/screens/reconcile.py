@@ -92,11 +92,12 @@ def change_line(c: reconcile.Change) -> str:
 class ReconcileScreen(Localised, Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "open"),
-        Binding("space", "acknowledge", "rc_ack", key_display="Space"),
-        Binding("c", "close_month", "rc_close"),
+        # the footer's words are short: every key fits 80 columns in either language
+        Binding("space", "acknowledge", "rc_ack_key", key_display="Space"),
+        Binding("c", "close_month", "rc_close_key"),
         Binding("r", "reopen", "rc_reopen"),
-        Binding("left_square_bracket", "month(-1)", "rc_prev", key_display="["),
-        Binding("right_square_bracket", "month(1)", "rc_next", key_display="]"),
+        Binding("left_square_bracket", "month(-1)", "rc_months", key_display="[ ]"),
+        Binding("right_square_bracket", "month(1)", "rc_next", show=False),
         Binding("f4", "pick_village", "village", key_display="F4"),
         Binding("1", "section('errors')", "rc_errors", show=False),
         Binding("2", "section('warnings')", "rc_warnings", show=False),
@@ -405,8 +406,8 @@ class TownshipMonthScreen(Localised, Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "open"),
-        Binding("left_square_bracket", "month(-1)", "rc_prev", key_display="["),
-        Binding("right_square_bracket", "month(1)", "rc_next", key_display="]"),
+        Binding("left_square_bracket", "month(-1)", "rc_months", key_display="[ ]"),
+        Binding("right_square_bracket", "month(1)", "rc_next", show=False),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 
