@@ -77,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="CODE:ID",
-        help="acknowledge a warning (as `fptui check --format json` names it)",
+        help="acknowledge a warning (as `fptui check --format json` names it); kept, "
+        "with who and when, as the month end screen keeps it",
     )
     ro = sub.add_parser("reopen", help="reopen a closed month, with the reason")
     ro.add_argument("--month", required=True, help="YYYY-MM")
