@@ -338,7 +338,7 @@ def test_an_older_ledger_gains_versions_every_record_at_1(tmp_path):
     con.close()
     try:
         database = db.open_database(old)
-        assert db.get_version(database) == db.LATEST == 10
+        assert db.get_version(database) == db.LATEST >= 10  # v11 came after
         for model in (Household, Person, Event):
             assert {row.version for row in model.select()} == {1}
         ledger.set_user("cadre_a")
