@@ -192,3 +192,19 @@ async def test_the_month_end_footers_show_keys_as_typed_within_80_columns(warned
             assert keys["c"].description == text.t("rc_close_key")
     finally:
         text.set_lang("zh")
+
+
+async def test_a_full_disk_on_acknowledging_is_a_message_and_nothing_is_kept(warned, monkeypatch):
+    def full(*args, **kwargs):
+        raise db.DiskFull()
+
+    monkeypatch.setattr(ledger, "acknowledge_warning", full)
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_month_end(pilot, app)
+        await pilot.press("2", "down", "space")
+        await pilot.pause()
+        assert any("磁盘已满" in str(n.message) for n in app._notifications)
+        assert app.is_running and app._exception is None
+        assert warning_lines(app)[0].startswith(" [ ] ")
+        assert Acknowledgement.select().count() == 0

@@ -261,6 +261,8 @@ class ReconcileScreen(Localised, Screen[None]):
         if entry is None or entry.warning is None or self.result is None:
             self.app.notify(t("rc_ack_only_warnings"))
             return
+        import peewee as pw
+
         from fptui import ledger
         from fptui.schema.validate import InvalidInput
 
@@ -269,8 +271,11 @@ class ReconcileScreen(Localised, Screen[None]):
                 ledger.withdraw_acknowledgement(self.village, self.month, entry.warning)
             else:
                 ledger.acknowledge_warning(self.village, self.month, entry.warning)
-        except InvalidInput as error:
+        except InvalidInput as error:  # a closed month, a ledger busy
             self.app.notify(error.text(lang()), severity="error", timeout=10)
+            return
+        except pw.DatabaseError as error:  # a full disk, a server gone: not saved
+            self.app.notify(str(error), severity="error", timeout=10)
             return
         self.load()
 
