@@ -25,7 +25,7 @@ One module per thing a cadre does, each over the two below it:
 demo and the tests call it. Calls nest: inside `batch()` many changes share one commit.
 """
 
-from fptui.ledger.areas import add_area
+from fptui.ledger.areas import SetUp, add_area, set_up, set_up_errors, typed_village_code
 from fptui.ledger.changes import batch, current_user, set_user, take_touched
 from fptui.ledger.corrections import edit_event, void_event
 from fptui.ledger.events import (
@@ -69,6 +69,7 @@ __all__ = [
     "MARRIED",
     "MONTH",
     "PERSON",
+    "SetUp",
     "add_area",
     "add_household",
     "add_person",
@@ -106,7 +107,10 @@ __all__ = [
     "reopen_month",
     "reschedule_followup",
     "set_head",
+    "set_up",
+    "set_up_errors",
     "set_user",
     "take_touched",
+    "typed_village_code",
     "void_event",
 ]
