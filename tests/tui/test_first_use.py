@@ -182,3 +182,17 @@ async def test_the_english_form_explains_the_codes_in_english(empty):
             assert "County code: wrong form, expected 6 digits" in text_of(app, "#msg-county_code")
     finally:
         text.set_lang("zh")
+
+
+async def test_a_set_up_kept_as_a_draft_comes_back_with_its_village_lines(empty):
+    from fptui import drafts
+    from fptui.tui import safety
+
+    kept = {"county_code": "140121", "village_code_2": "202", "village_name_2": "东营村"}
+    drafts.keep(safety.ledger(), "setup", kept)
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.query_one("#in-village_name_2").value == "东营村"
+        assert app.screen.query_one("#in-county_code").value == "140121"

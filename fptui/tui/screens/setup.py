@@ -26,13 +26,15 @@ from fptui.tui.widgets.plain import Plain
 DRAFT_KEY = "setup"
 CODE_LENGTH = 12  # the longest code typed: a village's whole 12 digits
 NAME_LENGTH = 60
+MAX_VILLAGE_LINES = 99  # of a draft read back: more is not a draft this form kept
 
 
-def _field(key: str, *, required: bool = True) -> schema.Field:
+def _field(key: str) -> schema.Field:
+    """A field's label and its mark (* required); its checks are `ledger.set_up_errors`."""
     if key == "groups":
         return schema.Field(key, "int", field_label(key), min=0, max=MAX_GROUPS)
     length = CODE_LENGTH if "_code" in key else NAME_LENGTH
-    return schema.Field(key, "text", field_label(key), required=required, max_length=length)
+    return schema.Field(key, "text", field_label(key), required=True, max_length=length)
 
 
 def _village_keys(n: int) -> list[str]:
@@ -62,8 +64,8 @@ def _drafted_villages() -> int:
         kept = drafts.load(where, DRAFT_KEY) or {}
     except Exception:  # an unreadable draft: the form opens empty, as with none
         return 1
-    numbers = [int(k.rsplit("_", 1)[1]) for k in kept if k.startswith("village_")]
-    return max([1, *(n for n in numbers if n <= 99)])
+    ends = [k.rsplit("_", 1)[-1] for k in kept if k.startswith("village_")]
+    return max([1, *(int(n) for n in ends if n.isdigit() and int(n) <= MAX_VILLAGE_LINES)])
 
 
 def _preview(values: dict[str, Any]) -> str:
@@ -90,10 +92,8 @@ def open_set_up(app: Any) -> None:
     """The set-up form; once saved, the household list shows the first village typed."""
 
     def done(result: Any) -> None:
-        from fptui.tui.screens.households import HouseholdsScreen
-
         for screen in reversed(app.screen_stack):
-            if isinstance(screen, HouseholdsScreen):
+            if hasattr(screen, "set_up_done"):  # the household list
                 screen.set_up_done(result)
                 return
 
