@@ -21,6 +21,36 @@ from fptui.masking import mask
 MONTH_YEARS = (1880, 2200)
 
 
+SETUP_EPILOG = """\
+代码 / codes:
+  村的12位统计代码 = 县（区）6位 + 乡镇（街道）3位 + 村（居）3位，
+  如 140121 101 201。
+  A village's 12-digit code is the county's 6 digits, the township's 3 and the
+  village's 3, e.g. 140121 101 201.
+  乡镇可填3位（101）或9位（140121101）；
+  村可填3位（201）或12位（140121101201）。
+  A township takes its 3 digits or all 9, a village its 3 or all 12.
+  以下情况拒绝并说明原因：位数不对；前几位不是上级的代码；
+  与同级已有的代码同号（已有001时填1）；同级重名。
+  县和乡镇与已有的相同（代码和名称都相同）时，在该乡镇下增加村。
+  Refused, with the reason: a wrong width; first digits not the parent's code;
+  the same number as a code already there (1 next to 001); a name already there.
+  With the county and township as they are, villages are added to that township.
+
+例 / example:
+  fptui setup --county 140121 清徐县 --township 101 东于镇 \\
+      --village 201 王家庄村 --village 202 东营村 --groups 6
+  fptui --lang en setup ...    英文提示 / messages in English
+"""
+
+
+class _ChineseHelp(argparse.RawTextHelpFormatter):
+    """Help for the cadres' commands: "用法 / usage" and the text as written."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix or "用法 / usage: ")
+
+
 def _demo_path() -> Path:
     from fptui.db import default_path
 
@@ -91,18 +121,52 @@ def _parser() -> argparse.ArgumentParser:
     )
     rs = sub.add_parser("restore", help="replace the ledger by a checked backup")
     rs.add_argument("path", help="the backup file")
-    st = sub.add_parser("setup", help="add the county, township, villages and groups")
-    st.add_argument("--county", nargs=2, metavar=("CODE", "NAME"), required=True)
-    st.add_argument("--township", nargs=2, metavar=("CODE", "NAME"), required=True)
-    st.add_argument(
+    st = sub.add_parser(
+        "setup",
+        help="建立县、乡镇、村和村民小组 / add the county, township, villages and groups",
+        description=(
+            "建立县（区）、乡镇（街道）、村（居）和村民小组；\n"
+            "再次运行，可在已有的乡镇下增加村。\n"
+            "Add the county, township, villages and groups;\n"
+            "run again to add villages to a township."
+        ),
+        epilog=SETUP_EPILOG,
+        formatter_class=_ChineseHelp,
+        add_help=False,
+    )
+    sta = st.add_argument_group("参数 / arguments")
+    sta.add_argument("-h", "--help", action="help", help="显示本帮助 / show this help")
+    sta.add_argument(
+        "--county",
+        nargs=2,
+        metavar=("CODE", "NAME"),
+        required=True,
+        help="县（区）代码（6位）和名称\ncounty code (6 digits) and name",
+    )
+    sta.add_argument(
+        "--township",
+        nargs=2,
+        metavar=("CODE", "NAME"),
+        required=True,
+        help="乡镇（街道）代码（3位，或县代码加3位共9位）和名称\n"
+        "township code (3 digits, or 9: the county's 6 and\nits 3) and name",
+    )
+    sta.add_argument(
         "--village",
         nargs=2,
         metavar=("CODE", "NAME"),
         action="append",
         required=True,
-        help="a village's 12-digit code and name (repeatable)",
+        help="村（居）代码（3位，或完整的12位）和名称，可重复\n"
+        "village code (3 digits, or all 12) and name;\nrepeat for each village",
     )
-    st.add_argument("--groups", type=int, default=0, help="groups (村民小组) in each village")
+    sta.add_argument(
+        "--groups",
+        metavar="N",
+        default="0",
+        help="每村的村民小组数（0-99，默认0）\n"
+        "groups (村民小组) in each village (0-99, default 0)",
+    )
     sc = sub.add_parser("score", help="the score of a month (目标管理考核)")
     sc.add_argument("--month", required=True, help="YYYY-MM")
     sc.add_argument("--village", help="village code, name or number in the list")
@@ -316,29 +380,18 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _setup(args: argparse.Namespace) -> int:
-    """Areas are added once: run again with a new --village to add it."""
+    """Areas already there (same code and name) are used, not doubled: run again with a
+    new --village to add it to the township."""
     from fptui import ledger
-    from fptui.models import Area
     from fptui.schema.validate import InvalidInput
 
-    def area(kind: str, code: str, name: str, parent: Area | None) -> Area:
-        found = Area.get_or_none((Area.kind == kind) & (Area.code == code))
-        return found or ledger.add_area(kind, code, name, parent)
-
     try:
-        with ledger.batch():
-            county = area("county", *args.county, None)
-            township = area("township", *args.township, county)
-            for code, name in args.village:
-                village = area("village", code, name, township)
-                for g in range(1, args.groups + 1):
-                    area_name = f"第{g}村民小组"
-                    if not Area.get_or_none((Area.parent == village) & (Area.code == str(g))):
-                        ledger.add_area("group", str(g), area_name, village)
-                print(f"{code} {name}")
+        done = ledger.set_up(args.county, args.township, args.village, args.groups)
     except InvalidInput as exc:
         print(f"fptui setup: {exc.text(args.lang)}", file=sys.stderr)
         return 2
+    for village in done.villages:
+        print(f"{village.code} {village.name}")
     return 0
 
 

@@ -103,6 +103,11 @@ MESSAGE_GROUPS: dict[str, tuple[str, ...]] = {
         "void_later_changes",
         "busy",
         "changed_since",
+        "area_code_taken",
+        "area_code_same",
+        "area_code_prefix",
+        "area_name_taken",
+        "area_name_differs",
     ),
     "followup": ("not_open", "before_window"),
     "period": (

@@ -309,6 +309,10 @@ class FptuiApp(Localised, App[None]):
     # --- actions the screens and the palette share ------------------------------------
 
     def new_household(self, village: int | None = None) -> None:
+        if not queries.villages():  # no village to put it in: the set-up form first
+            from fptui.tui.screens.setup import open_set_up
+
+            return open_set_up(self)
         from fptui.tui.forms import household_form
 
         def opened(household_id: int | None) -> None:

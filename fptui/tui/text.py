@@ -305,6 +305,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "rc_acked_by": ("{by} {at}确认", "{by} {at}"),
     "act_acknowledge_warning": ("确认警告", "Warning acknowledged"),
     "act_withdraw_acknowledgement": ("撤销警告确认", "Acknowledgement withdrawn"),
+    # --- issue 14, first use in the app: the set-up form (screens/setup.py) ---
+    "setup_title": (
+        "设置区划：县（区）、乡镇（街道）、村（居）",
+        "Set up the areas: county, township, villages",
+    ),
+    "setup_codes": (
+        "村的12位代码 = 县代码6位 + 乡镇代码3位 + 村代码3位（如 140121 101 201）。\n"
+        "乡镇和村可只填自己的3位（也可填完整的9位、12位）；Ctrl+N 再加一个村。",
+        "A village's 12-digit code = the county's 6 digits + the township's 3 + the\n"
+        "village's 3 (e.g. 140121 101 201). Type the township's and each village's own\n"
+        "3 digits (or all 9, all 12); Ctrl+N adds another village.",
+    ),
+    "setup_preview": ("村代码：{codes}", "Village codes: {codes}"),
+    "setup_saved": ("区划已建立：{villages}（新增{n}项）", "Set up: {villages} ({n} areas added)"),
+    "setup_needed": (
+        "还没有村：按 Ctrl+N 设置县、乡镇、村和村民小组",
+        "No villages yet: Ctrl+N sets up the county, township, villages and groups",
+    ),
+    "add_village": ("再加一个村", "Another village"),
 }
 
 

@@ -81,6 +81,19 @@ class HouseholdsScreen(Localised, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()
+        if not self.ids and not queries.villages():  # first use: the areas first
+            from fptui.tui.screens.setup import open_set_up
+
+            open_set_up(self.app)
+
+    def set_up_done(self, result: object) -> None:
+        """The set-up form closed: saved (`ledger.SetUp`), the list of its first village;
+        left unsaved, the list as it was (it says what to do)."""
+        villages = getattr(result, "villages", None)
+        if villages:
+            self.filter = queries.HouseholdFilter(village=villages[0].id)
+            self.query_one("#search", Input).value = ""
+        self.refresh_list()
 
     # --- the list ---------------------------------------------------------------------
 
@@ -106,7 +119,7 @@ class HouseholdsScreen(Localised, Screen):
     def _empty_text(self) -> str:
         """Why the list is empty, and what to do."""
         if not queries.villages():
-            return t("no_villages")
+            return t("setup_needed")
         if not self.filter.query and self.filter == queries.HouseholdFilter(
             village=self.filter.village
         ):
