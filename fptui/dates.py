@@ -3,9 +3,9 @@
 Accepted: `2026-11-05`, `2026-11-5`, `20261105`, `2026/11/5`, `2026.11.5`,
 `2026年11月5日`, month-day alone (`11-5`, `11/5`, `11月5日`) meaning this year, or
 last year where a future date is refused and this year's would be still to come, and the
-day alone (`25`, `25日`) meaning this month's, or last month's where a future date is
-refused and this month's would be still to come (on 3 December, `28` is 28 November).
-A day its month does not have (`31` in April) is refused, never moved to another month.
+day alone (`25`, `25日`) meaning this month's: a form dated this month takes two keys. A
+day still to come is this month's too (refused by a field that refuses the future, never
+moved to last month), and a day the month does not have (`31` in April) is impossible.
 Whether a future date is allowed is the field's rule, not the parser's: see `parse_date`.
 So is how early a date may be (domain.toml's `birth.earliest_year`, applied by
 `schema/validate.py`): the parser refuses only what is no day at all.
@@ -51,8 +51,6 @@ def parse_date(text: str, *, allow_future: bool = True, today: dt.date | None = 
     elif m := _DAY.match(text):
         day = int(m.group(1))
         year, month = today.year, today.month
-        if not allow_future and day > today.day:  # last month's (its year, in January)
-            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     else:
         raise DateError("format")
     try:

@@ -33,17 +33,11 @@ def test_a_day_alone_comes_from_the_frozen_clock():
         assert dates.parse_date("25") == dt.date(2026, 11, 25)
 
 
-def test_a_day_still_to_come_is_this_months_where_the_future_is_allowed():
+def test_a_day_still_to_come_is_this_months_whether_the_future_is_allowed_or_not():
     assert dates.parse_date("25", today=TODAY) == dt.date(2026, 3, 25)  # a due date, say
-
-
-def test_a_day_still_to_come_is_last_months_where_the_future_is_refused():
-    # on 10 March a birth "on the 25th" was in February: entered late, not in the future
-    assert dates.parse_date("25", allow_future=False, today=TODAY) == dt.date(2026, 2, 25)
-    on_3_january = dt.date(2027, 1, 3)
-    assert dates.parse_date("28", allow_future=False, today=on_3_january) == dt.date(
-        2026, 12, 28
-    )
+    # never moved to last month: a birth "on the 25th" typed on 10 March is refused
+    assert reason_of("25", allow_future=False) == "future"
+    assert reason_of("11", allow_future=False) == "future"
 
 
 @pytest.mark.parametrize(
@@ -52,7 +46,8 @@ def test_a_day_still_to_come_is_last_months_where_the_future_is_refused():
         ("31", dt.date(2026, 4, 10), True),  # April has 30 days
         ("30", dt.date(2026, 2, 10), True),  # February 2026 has 28
         ("29", dt.date(2026, 2, 10), True),  # not a leap year
-        ("31", TODAY, False),  # last month is February: no 31st, never March 3rd
+        ("31", dt.date(2026, 4, 30), False),  # not moved to March 31st
+        ("30", dt.date(2026, 2, 28), False),  # nor to January 30th
         ("0", TODAY, True),
         ("00", TODAY, True),
         ("32", TODAY, True),

@@ -285,6 +285,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "act_close_month": ("结账", "Month closed"),
     "act_reopen_month": ("重开月份", "Month reopened"),
     "act_restore": ("恢复备份", "Backup restored"),
+    # issue 14, the form (forms engineer): the birth form's father, her spouse
+    "mothers_spouse": ("（母亲的配偶）", "(the mother's spouse)"),
 }
 
 
