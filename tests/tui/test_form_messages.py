@@ -289,6 +289,35 @@ async def test_a_choice_typed_ahead_of_the_form_replaces_the_default(family, siz
         assert Person.get(Person.name == "王快").relation == "son"
 
 
+async def test_the_field_the_form_opens_in_is_replaced_by_typing(family, ledger_db):
+    """The cursor starts in 村 showing `1`: `2` makes it 2 (东营村), not 12."""
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert focused_key(app) == "village" and value(app, "village") == "1"
+        await pilot.press("2")
+        await pilot.pause()
+        assert value(app, "village") == "2"
+
+
+@pytest.mark.parametrize("typed_ahead", [False, True])
+async def test_a_sex_filled_as_the_cursor_enters_it_is_replaced_by_typing(family, typed_ahead):
+    """The ID number fills 性别 while the cursor moves into it: still selected."""
+    keys = ["a", *"王填", "tab", *MALE_1990, "tab", "2"]
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        if typed_ahead:
+            burst(app, *keys)
+            await drained(pilot)
+        else:
+            await pilot.press(*keys)
+            await pilot.pause()
+        assert focused_key(app) == "sex" and value(app, "sex") == "2"  # not 男2
+
+
 # --- an ID number changed after it filled sex and date of birth -------------------------
 
 FEMALE_1949 = "11010519491231002X"

@@ -28,6 +28,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.widgets.input import Selection
 
 from fptui import clock, schema
 from fptui.schema import validate
@@ -264,7 +265,10 @@ class FormScreen(Localised, Screen[Any]):
         if box.value != ours if ours is not None else box.value.strip():
             return  # typed by the cadre (or as the record opened): his
         if box.value != text:
-            box.value = text
+            box.value = text  # (Textual puts the cursor after a first value: no selection)
+            f = next(f for f in self.fields if f.key == key)
+            if box.has_focus and f.chooses:  # filled as the cursor came in: still replaced
+                box.selection = Selection(0, len(text))
         if text:
             self.state.filled[key] = text
         else:
