@@ -1,8 +1,11 @@
 """Dates as cadres type them.
 
 Accepted: `2026-11-05`, `2026-11-5`, `20261105`, `2026/11/5`, `2026.11.5`,
-`2026年11月5日`, and month-day alone (`11-5`, `11/5`, `11月5日`) meaning this year, or
-last year where a future date is refused and this year's would be still to come.
+`2026年11月5日`, month-day alone (`11-5`, `11/5`, `11月5日`) meaning this year, or
+last year where a future date is refused and this year's would be still to come, and the
+day alone (`25`, `25日`) meaning this month's: a form dated this month takes two keys. A
+day still to come is this month's too (refused by a field that refuses the future, never
+moved to last month), and a day the month does not have (`31` in April) is impossible.
 Whether a future date is allowed is the field's rule, not the parser's: see `parse_date`.
 So is how early a date may be (domain.toml's `birth.earliest_year`, applied by
 `schema/validate.py`): the parser refuses only what is no day at all.
@@ -27,6 +30,7 @@ class DateError(ValueError):
 _FULL = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DAY = re.compile(r"^(\d{1,2})\s*日?$")
 
 
 def parse_date(text: str, *, allow_future: bool = True, today: dt.date | None = None) -> dt.date:
@@ -44,6 +48,9 @@ def parse_date(text: str, *, allow_future: bool = True, today: dt.date | None = 
         year = today.year
         if not allow_future and (month, day) > (today.month, today.day):
             year -= 1
+    elif m := _DAY.match(text):
+        day = int(m.group(1))
+        year, month = today.year, today.month
     else:
         raise DateError("format")
     try:

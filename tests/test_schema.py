@@ -240,7 +240,12 @@ def test_every_field_and_form_has_a_chinese_and_english_label(shipped):
 def test_domain_values_are_the_defaults_of_domain_md(shipped):
     assert shipped.domain == {
         "marriage": {"legal_age_male": 22, "legal_age_female": 20},
-        "birth": {"mother_age_min": 15, "mother_age_max": 55, "earliest_year": 1880},
+        "birth": {
+            "mother_age_min": 15,
+            "mother_age_max": 55,
+            "father_age_min": 15,
+            "earliest_year": 1880,
+        },
         "entry": {"timely_days": 7},
         "statistics": {
             "year_start_month": 1,

@@ -321,3 +321,36 @@ def events_for(p: Person) -> list[str]:
             continue
         kinds.append(key)
     return kinds
+
+
+@dataclass(frozen=True)
+class Fathers:
+    """Who the birth form offers as the father, and whether the first is the default."""
+
+    candidates: list[Candidate]
+    default: bool  # the first is the mother's spouse, living in the household
+
+
+def fathers_for(household_id: int, mother_id: int | None) -> Fathers:
+    """The mother's spouse first (the person's spouse link, set by a marriage event),
+    then the other living men of the household; never a man younger than domain.toml's
+    `birth.father_age_min`. The spouse is chosen by default when he lives in the
+    household: a husband elsewhere is offered, not assumed."""
+    from fptui.schema import current
+
+    youngest = current().domain["birth"]["father_age_min"]
+    today = clock.today()
+    mother = Person.get_or_none(Person.id == mother_id) if mother_id else None
+    spouse = Person.get_or_none(Person.id == mother.spouse_id) if mother else None
+    if spouse is not None and (spouse.sex != "M" or age_on(spouse.birth_date, today) < youngest):
+        spouse = None
+    men = [
+        c
+        for c in members_of(household_id, "M")
+        if c.age >= youngest and (spouse is None or c.id != spouse.id)
+    ]
+    if spouse is None:
+        return Fathers(men, default=False)
+    first = Candidate(spouse.id, spouse.name, age_on(spouse.birth_date, today), note="spouse")
+    home = spouse.household_id == household_id and spouse.residence in LIVING
+    return Fathers([first, *men], default=home)

@@ -43,7 +43,12 @@ class SchemaError(ValueError):
 # What domain.toml must hold: section -> key -> type.
 DOMAIN_SPEC: dict[str, dict[str, type]] = {
     "marriage": {"legal_age_male": int, "legal_age_female": int},
-    "birth": {"mother_age_min": int, "mother_age_max": int, "earliest_year": int},
+    "birth": {
+        "mother_age_min": int,
+        "mother_age_max": int,
+        "father_age_min": int,
+        "earliest_year": int,
+    },
     "entry": {"timely_days": int},
     "statistics": {"year_start_month": int, "annualise_part_year": bool, "rate_denominator": str},
     "ids": {"allow_legacy_15": bool},

@@ -20,7 +20,8 @@ from fptui.tui.text import lang, month_name, t
 
 
 def _label(c: queries.Candidate) -> str:
-    return f"{c.name} {t('age_years', n=c.age)}"
+    label = f"{c.name} {t('age_years', n=c.age)}"
+    return f"{label} {t('mothers_spouse')}" if c.note == "spouse" else label
 
 
 def _fields(
@@ -144,12 +145,41 @@ def event_form(
     schemas = schema.current()
     form = schemas.forms[kind]
     options: dict[str, list] = {}
+    initial: dict[str, Any] = {}
     preview = None
+    start = None
+    follows: dict[str, Any] = {}  # the father's options and default, given the mother
     if kind == "birth":
         mothers = queries.mothers_in(household_id) if household_id else []
         options["mother"] = [(m.id, _label(m)) for m in mothers]
-        fathers = queries.members_of(household_id, "M") if household_id else []
-        options["father"] = [(f.id, _label(f)) for f in fathers]
+        if len(mothers) == 1:  # the only woman who can be the mother: chosen
+            initial["mother"] = "1"
+
+        known: dict[Any, queries.Fathers] = {}  # by mother: read once, not per key typed
+
+        def fathers_of(values: dict[str, Any]) -> queries.Fathers:
+            """Her spouse first, chosen when he lives here; then the household's men."""
+            mother = values.get("mother") or None
+            if mother not in known:
+                known[mother] = (
+                    queries.fathers_for(household_id, mother)
+                    if household_id
+                    else queries.Fathers([], default=False)
+                )
+            return known[mother]
+
+        follows["options_for"] = lambda values: [
+            (c.id, _label(c)) for c in fathers_of(values).candidates
+        ]
+        follows["initial_for"] = lambda values: "1" if fathers_of(values).default else ""
+
+        fathers = fathers_of({"mother": mothers[0].id if len(mothers) == 1 else None})
+        options["father"] = [(f.id, _label(f)) for f in fathers.candidates]
+        initial["father"] = "1" if fathers.default else ""
+        # The cursor starts past what is chosen: at the father when only he is left to
+        # choose, else at the child's name (the date then takes the day alone).
+        if "mother" in initial:
+            start = "father" if fathers.candidates and not fathers.default else "name"
 
         def preview(values: dict[str, Any]) -> str:
             if not values.get("mother"):
@@ -163,13 +193,20 @@ def event_form(
             if f.key == "spouse" and subject is not None:  # unmarried, of the other sex
                 other = "F" if subject.sex == "M" else "M"
                 found = queries.members_of(home, other, exclude=person_id, unmarried=True)
+            elif f.key == "father" and subject is not None:  # a pregnancy's: hers first
+                found = queries.fathers_for(home, subject.id).candidates
             else:
                 found = queries.members_of(home, {"father": "M"}.get(f.key), exclude=person_id)
             options[f.key] = [(c.id, _label(c)) for c in found]
     fields = []
     if form.subject == "new_person":
         fields = _fields(schemas.forms["person"], list(form.person_fields))
-    fields = _fields(form, options=options) + fields
+    fields = _fields(form, initial=initial, options=options) + fields
+    for f in fields:
+        if f.key in initial:  # shown as the option numbers typed above
+            f.initial = initial[f.key]
+        if f.key == "father" and follows:  # they follow the mother chosen
+            f.options_for, f.initial_for = follows["options_for"], follows["initial_for"]
     title = form.title(lang())
     if person_id is not None:
         title = f"{title} · {queries.person(person_id).name}"
@@ -182,7 +219,9 @@ def event_form(
         return ledger.record_event(kind, values, person=person_id, household=household_id).id
 
     draft = f"event:{kind}:person:{person_id}:household:{household_id}"
-    return FormScreen(title, fields, submit, preview=preview, saved=_late_note, draft_key=draft)
+    return FormScreen(
+        title, fields, submit, preview=preview, saved=_late_note, draft_key=draft, start=start
+    )
 
 
 def _late_note(event_id: int) -> str | None:

@@ -324,6 +324,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "No villages yet: Ctrl+N sets up the county, township, villages and groups",
     ),
     "add_village": ("再加一个村", "Another village"),
+    # issue 14, the form (forms engineer): the birth form's father, her spouse
+    "mothers_spouse": ("（母亲的配偶）", "(the mother's spouse)"),
 }
 
 

@@ -17,7 +17,8 @@ SIZES = [(80, 24), (120, 40)]
 async def _birth(pilot, name: str, day: str) -> None:
     await pilot.press("b")
     await pilot.pause()
-    await pilot.press("1", "tab", "tab", *name, "tab", "2", "tab", *day, "f2")
+    # the only mother is chosen; the cursor starts at the father (no spouse link here)
+    await pilot.press("1", "tab", *name, "tab", "2", "tab", *day, "f2")
     await pilot.pause()
 
 

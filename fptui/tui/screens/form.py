@@ -28,8 +28,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.widgets.input import Selection
 
-from fptui import schema
+from fptui import clock, schema
 from fptui.schema import validate
 from fptui.tui import safety
 from fptui.tui.text import Localised, lang, t
@@ -46,10 +47,22 @@ class FormField:
     read_only: bool = False
     # Options that depend on other fields (a village's groups): given the form's values.
     options_for: Callable[[dict[str, Any]], list[tuple[Any, str]]] | None = None
+    # A default that follows other fields (the father, the mother's spouse): given the
+    # form's values; put in again as they change, until the cadre types in the field.
+    initial_for: Callable[[dict[str, Any]], str] | None = None
 
     @property
     def key(self) -> str:
         return self.field.key
+
+    @property
+    def chooses(self) -> bool:
+        """Its value is one of a list: shown selected on entry, so typing replaces it."""
+        return (
+            self.options is not None
+            or self.options_for is not None
+            or self.field.type in ("choice", "bool")
+        )
 
 
 @dataclass
@@ -58,6 +71,15 @@ class _State:
     errors: dict[str, validate.FieldError] = field(default_factory=dict)
     notes: dict[str, validate.FieldError] = field(default_factory=dict)  # not refusals
     tried_to_save: bool = False  # from then on every error stays in view
+    checked: dict[str, validate.FieldError] = field(default_factory=dict)  # the last check
+    # The save step's refusals (a duplicate number, a closed month), by field, with the
+    # value refused: each stays beside its field until that value is changed.
+    refused: dict[str, tuple[validate.FieldError, str]] = field(default_factory=dict)
+    # Its refusals that name no field of the form: shown below it until the next save.
+    refused_form: list[str] = field(default_factory=list)
+    # What the form itself put in a field (from an ID number, a default that follows
+    # another field): replaced when its source changes, unless the cadre changed it.
+    filled: dict[str, str] = field(default_factory=dict)
 
 
 def shown(value: Any, f: schema.Field) -> str:
@@ -83,8 +105,9 @@ def choice_hint(f: FormField) -> str:
         if lang() == "en":
             return ", ".join(f"{i} {o.label('en')}" for i, o in enumerate(options, 1))
         return " ".join(f"{i}{o.label('zh')}" for i, o in enumerate(options, 1))
-    if f.field.type == "date":
-        return "2026-11-05 / 20261105 / 11-5"
+    if f.field.type == "date":  # today's, as the ways it may be typed: the day alone too
+        today = clock.today()
+        return f"{today.isoformat()} / {today.month}-{today.day} / {today.day}"
     return ""
 
 
@@ -110,13 +133,15 @@ class FormScreen(Localised, Screen[Any]):
         saved: Callable[[Any], str | None] | None = None,
         reload: Callable[[], dict[str, str]] | None = None,
         draft_key: str | None = None,
+        start: str | None = None,
     ) -> None:
         """`saved`: what to say once `submit` returned (given its result), when there is
         more to say than "saved" (where a late entry is counted). `reload`: the record's
         fields as they are now (shown as typed), for Ctrl+R; it also takes the record's
         new version for the next `submit`. `draft_key`: the form's kind and record
         (`person:12`): what is typed is kept under it when fptui ends unsaved, and offered
-        back here (`fptui.tui.safety`)."""
+        back here (`fptui.tui.safety`). `start`: the field the cursor starts in, when the
+        fields before it hold what is usually right (the birth form's mother and father)."""
         super().__init__()
         self.title_text = title
         self.fields = fields
@@ -126,7 +151,9 @@ class FormScreen(Localised, Screen[Any]):
         self.saved = saved
         self.reload = reload
         self.draft_key = draft_key
+        self.start = start
         self.state = _State()
+        self.state.filled = {f.key: f.initial for f in fields if f.initial_for is not None}
         self._opened = self._resolved({f.key: f.initial for f in fields})
 
     # --- layout -----------------------------------------------------------------------
@@ -143,7 +170,7 @@ class FormScreen(Localised, Screen[Any]):
                         id=f"in-{f.key}",
                         compact=True,
                         disabled=f.read_only,
-                        select_on_focus=False,
+                        select_on_focus=f.chooses,
                     )
                     yield Plain(choice_hint(f), id=f"msg-{f.key}", classes="form-msg")
         yield Plain("", id="form-preview")
@@ -151,7 +178,8 @@ class FormScreen(Localised, Screen[Any]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        first = next((f for f in self.fields if not f.read_only), None)
+        first = next((f for f in self.fields if f.key == self.start and not f.read_only), None)
+        first = first or next((f for f in self.fields if not f.read_only), None)
         if first:
             self.input(first.key).focus()
         self._update_preview()
@@ -209,22 +237,42 @@ class FormScreen(Localised, Screen[Any]):
         return out, errors
 
     def _fill_from_ids(self) -> None:
-        """Whatever else the form holds, a valid ID number fills blank sex and birth date."""
+        """Whatever else the form holds, a valid ID number fills sex and birth date: the
+        blank ones, and those an earlier number filled and the cadre has not changed
+        since (emptied when the number now cannot be read). What the cadre typed stays."""
         from fptui import idcard
 
         keys = {f.key for f in self.fields}
+        earliest = schema.current().domain["birth"]["earliest_year"]
         for f in self.fields:
+            if f.field.type != "idcard" or f.read_only:
+                continue
             raw = self.input(f.key).value.strip()
-            if f.field.type != "idcard" or not raw:
-                continue
             try:
-                earliest = schema.current().domain["birth"]["earliest_year"]
-                info = idcard.parse(raw, earliest_year=earliest)
+                info = idcard.parse(raw, earliest_year=earliest) if raw else None
             except idcard.IdCardError:
-                continue
+                info = None
             for attr, target in f.field.fills.items():
-                if target in keys and not self.input(target).value.strip():
-                    self.input(target).value = shown(getattr(info, attr), f.form.field(target))
+                if target in keys:
+                    told = shown(getattr(info, attr), f.form.field(target)) if info else ""
+                    self._put(target, told)
+
+    def _put(self, key: str, text: str) -> None:
+        """Put `text` in a field still as the form left it (blank, or what it put there),
+        never over the cadre's own: what he typed, or a blank he made."""
+        box = self.input(key)
+        ours = self.state.filled.get(key)
+        if box.value != ours if ours is not None else box.value.strip():
+            return  # typed by the cadre (or as the record opened): his
+        if box.value != text:
+            box.value = text  # (Textual puts the cursor after a first value: no selection)
+            f = next(f for f in self.fields if f.key == key)
+            if box.has_focus and f.chooses:  # filled as the cursor came in: still replaced
+                box.selection = Selection(0, len(text))
+        if text:
+            self.state.filled[key] = text
+        else:
+            self.state.filled.pop(key, None)
 
     def check(self) -> dict[str, validate.FieldError]:
         """Every error of the form as it stands, by field; fills what an ID number says."""
@@ -255,11 +303,18 @@ class FormScreen(Localised, Screen[Any]):
             for target in f.field.fills.values():
                 if target not in keys or cleaned.get(target) is None:
                     continue
-                box = self.input(target)
-                if not box.value.strip():
-                    box.value = shown(cleaned[target], form.field(target))
+                if not self.input(target).value.strip():
+                    self._put(target, shown(cleaned[target], form.field(target)))
 
     def show_errors(self, errors: dict[str, validate.FieldError], everywhere: bool) -> None:
+        """Beside each field its error (once left, or everywhere after a save was tried),
+        or its note, or its choices; below the form what names no field. The save step's
+        refusals join the checks' errors while their fields hold the value refused."""
+        self.state.checked = errors
+        self._forget_changed_refusals()
+        errors = {**errors}
+        for key, (error, _) in self.state.refused.items():
+            errors.setdefault(key, error)
         self.state.errors = errors
         keys = {f.key for f in self.fields}
         for f in self.fields:
@@ -267,7 +322,9 @@ class FormScreen(Localised, Screen[Any]):
             error = errors.get(f.key)
             note = self.state.notes.get(f.key)
             msg.remove_class("error", "note")
-            if error is not None and (everywhere or f.key in self.state.touched):
+            if error is not None and (
+                everywhere or f.key in self.state.touched or f.key in self.state.refused
+            ):
                 msg.update(error.message(lang()))
                 msg.add_class("error")
             elif note is not None and error is None:
@@ -276,7 +333,15 @@ class FormScreen(Localised, Screen[Any]):
             else:
                 msg.update(choice_hint(f))
         others = [e.message(lang()) for k, e in errors.items() if k not in keys]
-        self.query_one("#form-error", Static).update("\n".join(others) if everywhere else "")
+        below = [*others, *self.state.refused_form] if everywhere else self.state.refused_form
+        self.query_one("#form-error", Static).update("\n".join(dict.fromkeys(below)))
+
+    def _forget_changed_refusals(self) -> bool:
+        """Drop the save step's refusals whose field's value changed; True if any was."""
+        gone = [k for k, (_, v) in self.state.refused.items() if self.input(k).value != v]
+        for key in gone:
+            del self.state.refused[key]
+        return bool(gone)
 
     def _update_preview(self) -> None:
         if self.preview is None:
@@ -309,10 +374,13 @@ class FormScreen(Localised, Screen[Any]):
             return
         if shown(value, f.field) != box.value:
             box.value = shown(value, f.field)
+            box.cursor_position = len(box.value)  # typing on goes after it, not inside
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         self._update_preview()
+        if self._forget_changed_refusals():  # the value refused is gone, and its message
+            self.show_errors(self.state.checked, everywhere=self.state.tried_to_save)
         dependent = [
             f for f in self.fields if f.options_for is not None and event.input.id != f"in-{f.key}"
         ]
@@ -323,6 +391,9 @@ class FormScreen(Localised, Screen[Any]):
                 msg = self.query_one(f"#msg-{f.key}", Static)
                 if f.key not in self.state.errors:
                     msg.update(choice_hint(f))
+            for f in dependent:
+                if f.initial_for is not None:
+                    self._put(f.key, f.initial_for(values))
 
     @on(Input.Submitted)
     def _next(self) -> None:
@@ -332,6 +403,7 @@ class FormScreen(Localised, Screen[Any]):
 
     def action_save(self) -> None:
         self.state.tried_to_save = True
+        self.state.refused, self.state.refused_form = {}, []
         errors = self.check()
         if not errors:
             values, _ = self.values()
@@ -341,9 +413,7 @@ class FormScreen(Localised, Screen[Any]):
             try:
                 result = self.submit(values)
             except validate.InvalidInput as exc:
-                errors = {}
-                for e in exc.errors:
-                    errors.setdefault(e.field, e)
+                errors = self._refused(exc)
             except Exception as exc:  # busy, disk full, server gone: said, form kept
                 if safety.shown_in_form(self, exc):
                     return
@@ -356,9 +426,6 @@ class FormScreen(Localised, Screen[Any]):
                 return
         self.show_errors(errors, everywhere=True)
         if self.reload is not None and any(e.rule == "changed_since" for e in errors.values()):
-            keys = {f.key for f in self.fields}
-            others = [e.message(lang()) for k, e in errors.items() if k not in keys]
-            self.query_one("#form-error", Static).update("\n".join([*others, t("reload_hint")]))
             self.app.notify(t("reload_hint"), severity="error", timeout=6)
             return
         self.app.notify(t("form_errors", n=len(errors)), severity="error", timeout=3)
@@ -366,10 +433,27 @@ class FormScreen(Localised, Screen[Any]):
         if first is not None:
             self.input(first.key).focus()
 
+    def _refused(self, exc: validate.InvalidInput) -> dict[str, validate.FieldError]:
+        """The save step's refusals, kept: beside a field of the form (with the value
+        refused, until it is changed), or below the form (until the next save)."""
+        errors: dict[str, validate.FieldError] = {}
+        for e in exc.errors:
+            errors.setdefault(e.field, e)
+        keys = {f.key for f in self.fields}
+        for key, e in errors.items():
+            if key in keys:
+                self.state.refused[key] = (e, self.input(key).value)
+            else:
+                self.state.refused_form.append(e.message(lang()))
+        if self.reload is not None and any(e.rule == "changed_since" for e in errors.values()):
+            self.state.refused_form.append(t("reload_hint"))
+        return errors
+
     def action_reload(self) -> None:
         """The record as it is now, with the fields the cadre changed put back on top."""
         if self.reload is None:
             return
+        self.state.refused, self.state.refused_form = {}, []
         typed, changed = self.typed(), self.changed()
         fresh = self.reload()
         for f in self.fields:
