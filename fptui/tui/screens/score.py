@@ -19,7 +19,8 @@ from fptui.tui.widgets.virtual_list import VirtualList
 
 class ScoreScreen(Localised, Screen[None]):
     BINDINGS = [
-        Binding("enter", "cases", "score_cases", show=False),
+        # priority: the table's own Enter would hide this one from the footer
+        Binding("enter", "cases", "score_cases", key_display="Enter", priority=True),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 
@@ -80,7 +81,7 @@ class CasesScreen(Localised, Screen[None]):
     """The records behind one indicator's lost points."""
 
     BINDINGS = [
-        Binding("enter", "open", "open"),
+        Binding("enter", "open", "open", key_display="Enter"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 
