@@ -16,7 +16,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
-from textual.notifications import Notification, Notify
+from textual.notifications import Notification
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
@@ -284,9 +284,11 @@ class FptuiApp(Localised, App[None]):
         if width >= need_w and height >= need_h:
             return
         words = t("too_small", need=f"{need_w}×{need_h}", now=f"{width}×{height}")
-        # As long as the terminal stays small (a day is as good as for ever here).
+        # As long as the terminal stays small (a day is as good as for ever here); added
+        # at once, not by a message, so that the next resize finds it to take away.
         self._size_notice = Notification(words, "", "warning", 24 * 3600, markup=False)
-        self.post_message(Notify(self._size_notice))
+        self._notifications.add(self._size_notice)
+        self._refresh_notifications()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         household = self.current_household()
