@@ -33,6 +33,11 @@ class FptuiApp(Localised, App[None]):
         Binding("ctrl+q", "quit", "quit", key_display="Ctrl+Q", show=False),
     ]
     ENABLE_COMMAND_PALETTE = True
+    # What a screen focuses when it opens, before its own on_mount chooses: Textual's
+    # "*" took a form's scroll box (then the first field took it back), restyling every
+    # field twice, a third of the time a form took to open. Scroll boxes that are meant
+    # to scroll by keys are named.
+    AUTO_FOCUS = "Input, VirtualList, DataTable, OptionList, #keys-list, #person-box"
 
     def __init__(self, lang_code: str = "zh") -> None:
         text.set_lang(lang_code)
