@@ -268,7 +268,8 @@ class FptuiApp(Localised, App[None]):
             self.push_screen(Palette(id="--command-palette", placeholder=t("palette_placeholder")))
 
     def action_help_quit(self) -> None:
-        """Ctrl+C (where no field takes it to copy): Textual says in English how to quit."""
+        """Ctrl+C (where no field takes it to copy): how to quit, in our words (Textual's
+        own hint is English)."""
         self.notify(t("ctrl_c_quits_not"), markup=False)
 
     MIN_SIZE = (80, 24)

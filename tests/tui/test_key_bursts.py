@@ -48,10 +48,13 @@ class Session:
         if settled is None:
             await self.pilot.pause()
             return
-        for _ in range(100):
+        # The app's own wait gives up after half a second (a key must not wait for ever);
+        # on a loaded machine a screen can take longer to open, and one closed while it
+        # is still opening fails. So: until the keys are let go and the app is idle.
+        for _ in range(200):
             await settled()  # the keys posted have reached the app: held, or let go
             pump = app._key_pump
-            if not app._held_keys and (pump is None or pump.done()):
+            if not app._held_keys and (pump is None or pump.done()) and not app._busy():
                 break
 
     async def _run(self, opening: Callable[[], Any], keys: list[str], pauses: bool) -> tuple:
