@@ -521,11 +521,20 @@ def _each_village(args: argparse.Namespace, action: str, change: object) -> int:
     for village, name in _villages_for(args):
         try:
             change(village)  # type: ignore[operator]
-            print(f"{name} {args.month}: {action}")
+            print(f"{name} {args.month}{_said(action, args.lang)}")
         except InvalidInput as exc:
             print(f"{name} {exc.text(args.lang)}", file=sys.stderr)
             status = 1
     return status
+
+
+# What `fptui close` and `fptui reopen` say of each village's month, in --lang.
+_OUTCOMES = {"closed": ("：已结账", ": closed"), "reopened": ("：已重开", ": reopened")}
+
+
+def _said(outcome: str, lang: str) -> str:
+    zh, en = _OUTCOMES[outcome]
+    return en if lang == "en" else zh
 
 
 def _close(args: argparse.Namespace) -> int:
@@ -543,7 +552,8 @@ def _close(args: argparse.Namespace) -> int:
     try:
         results = ledger.close_months(list(names), args.month, frozenset(args.ack))
     except (OSError, sqlite3.Error, BackupError) as exc:  # the backup failed: nothing closed
-        print(f"fptui close: backup failed, nothing closed: {exc}", file=sys.stderr)
+        failed = "备份失败，未结账" if args.lang == "zh" else "backup failed, nothing closed"
+        print(f"fptui close: {failed}: {exc}", file=sys.stderr)
         return 1
     for village, result in results:
         if isinstance(result, Exception):
@@ -552,7 +562,7 @@ def _close(args: argparse.Namespace) -> int:
                 _print_where(village, args.month, args.lang)
             status = 1
         else:
-            print(f"{names[village]} {args.month}: closed")
+            print(f"{names[village]} {args.month}{_said('closed', args.lang)}")
     return status
 
 

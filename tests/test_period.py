@@ -162,7 +162,7 @@ def test_fptui_close_and_reopen(family, ledger_db, tmp_path, capsys):
         assert "逻辑错误" in capsys.readouterr().err
         ledger.edit_person(family["wife"].id, {"marriage_date": "2019-01-01"})
         assert cli.main(["--db", database, "close", "--month", "2026-02"]) == 0
-        assert capsys.readouterr().out.count("closed") == 2  # both villages
+        assert capsys.readouterr().out.count("2026-02：已结账") == 2  # both villages
         # one backup before closing them, not one per village
         if SQLITE:
             assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1

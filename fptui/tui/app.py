@@ -15,7 +15,10 @@ from typing import Any
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
+from textual.notifications import Notification
 from textual.screen import Screen
+from textual.widgets.option_list import Option
 
 from fptui.reads import queries
 from fptui.tui import text
@@ -26,10 +29,15 @@ class FptuiApp(Localised, App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
         Binding("f1", "keys", "help", key_display="F1"),
-        Binding("f8", "score", "score", key_display="F8"),
-        Binding("ctrl+q", "quit", "quit", key_display="^Q", show=False),
+        Binding("f8", "score", "score", key_display="F8", show=False),
+        Binding("ctrl+q", "quit", "quit", key_display="Ctrl+Q", show=False),
     ]
     ENABLE_COMMAND_PALETTE = True
+    # What a screen focuses when it opens, before its own on_mount chooses: Textual's
+    # "*" took a form's scroll box (then the first field took it back), restyling every
+    # field twice, a third of the time a form took to open. Scroll boxes that are meant
+    # to scroll by keys are named.
+    AUTO_FOCUS = "Input, VirtualList, DataTable, OptionList, #keys-list, #person-box"
 
     def __init__(self, lang_code: str = "zh") -> None:
         text.set_lang(lang_code)
@@ -45,6 +53,7 @@ class FptuiApp(Localised, App[None]):
     def on_mount(self) -> None:
         # The full check runs after the first paint, in a thread: the list is usable at once.
         self.call_after_refresh(self.load_score)
+        self.check_size(*self.size)
         if not self.is_headless:
             from fptui.tui import safety
 
@@ -229,28 +238,63 @@ class FptuiApp(Localised, App[None]):
     # --- keys help and the command palette --------------------------------------------
 
     def action_keys(self) -> None:
-        """F1: the keys of this screen and of the app, in the interface's language."""
+        """F1: every key of this screen and of the app (those the footer leaves out too),
+        in the interface's language; keys that do the same share a line (Ctrl+S/F2)."""
         from textual.binding import Binding as _Binding
 
         from fptui.tui.screens.dialogs import KeysHelp
-        from fptui.tui.text import TEXT
 
-        keys: list[tuple[str, str]] = []
-        seen: set[str] = set()
+        labels: dict[str, list[str]] = {}
         for binding in [*type(self.screen).BINDINGS, *type(self).BINDINGS]:
             if not isinstance(binding, _Binding) or not binding.description:
                 continue
-            words = t(binding.description) if binding.description in TEXT else binding.description
-            if words in seen:
-                continue
-            seen.add(words)
-            label = binding.key_display or "/".join(
-                k.strip().replace("ctrl+", "Ctrl+").upper() if len(k.strip()) > 1 else k.strip()
-                for k in binding.key.split(",")
-            )
-            keys.append((label, words))
+            words = help_words(binding.description)
+            label = binding.key_display or "/".join(key_label(k) for k in binding.key.split(","))
+            if label not in labels.setdefault(words, []):
+                labels[words].append(label)
+        keys = [("/".join(shown), words) for words, shown in labels.items()]
         keys.append(("Ctrl+P", t("palette_title")))
         self.push_screen(KeysHelp(keys))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key in the footer as the cadre types it: `Ctrl+S`, `Esc`, `F8`, `[`, `a`."""
+        return binding.key_display or key_label(binding.key.split(",")[0])
+
+    # --- issue 14: Textual's own words in ours, and a terminal too small ----------------
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: Textual's palette with its words (the search box's hint) in ours."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette", placeholder=t("palette_placeholder")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (where no field takes it to copy): how to quit, in our words (Textual's
+        own hint is English)."""
+        self.notify(t("ctrl_c_quits_not"), markup=False)
+
+    MIN_SIZE = (80, 24)
+    _size_notice: Notification | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size.width, event.size.height)
+
+    def check_size(self, width: int, height: int) -> None:
+        """Below 80x24 a notice stays on every screen (the footer and forms are laid out
+        for 80x24) saying how large it is and must be; it goes once the terminal is
+        large enough. It takes no key: the keys work as before."""
+        old = self._size_notice
+        if old is not None and old in self._notifications:
+            self._unnotify(old)
+        self._size_notice = None
+        need_w, need_h = self.MIN_SIZE
+        if width >= need_w and height >= need_h:
+            return
+        words = t("too_small", need=f"{need_w}×{need_h}", now=f"{width}×{height}")
+        # As long as the terminal stays small (a day is as good as for ever here); added
+        # at once, not by a message, so that the next resize finds it to take away.
+        self._size_notice = Notification(words, "", "warning", 24 * 3600, markup=False)
+        self._notifications.add(self._size_notice)
+        self._refresh_notifications()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         household = self.current_household()
@@ -432,6 +476,92 @@ class FptuiApp(Localised, App[None]):
             self.push_screen(event_form(kind, person_id=person, household_id=household_id), then)
 
         self.push_screen(Picker(t("choose_event"), options), chosen)
+
+
+# The footer's short words, and the whole words F1 says for them.
+HELP_WORDS = {
+    "fk_new_household": "new_household",
+    "fk_export_return": "export_return",
+    "fk_followups": "followups",
+    "fk_person": "new_person",
+    "fk_birth": "record_birth",
+    "fk_event": "record_event",
+    "fk_correct": "correct_event",
+    "fk_void": "void_event",
+    "fk_done": "followup_done",
+    "fk_ack": "rc_ack",
+    "fk_close_month": "rc_close",
+    "fk_prev": "rc_prev",
+    "fk_next": "rc_next",
+}
+
+
+def help_words(description: str) -> str:
+    """What F1 says a key does: the whole words, where the footer's are shortened."""
+    from fptui.tui.text import TEXT
+
+    key = HELP_WORDS.get(description, description)
+    return t(key) if key in TEXT else description
+
+
+class Palette(CommandPalette):
+    """Textual's command palette saying "no match" in the interface's language."""
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                from rich.align import Align
+                from rich.text import Text
+
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(t("palette_no_match"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:  # nothing typed: nothing to say
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Space",
+    "tab": "Tab",
+    "backspace": "Backspace",
+    "delete": "Del",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+}
+
+
+def key_label(key: str) -> str:
+    """A binding's key as written on the keyboard: `ctrl+s` is Ctrl+S (never ^s), a
+    letter stays as typed (`c`, not `C`), `left_square_bracket` is `[`."""
+    from textual.keys import format_key
+
+    *modifiers, name = key.strip().split("+")
+    if len(name) == 1:
+        shown = name.upper() if modifiers else name
+    elif name in KEY_NAMES:
+        shown = KEY_NAMES[name]
+    elif name[0] == "f" and name[1:].isdigit():
+        shown = name.upper()
+    else:
+        shown = format_key(name)
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
 
 
 def run(database: str, *, lang: str = "zh") -> int:

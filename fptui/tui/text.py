@@ -76,8 +76,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "stopped_by_signal": ("fptui 已停止（收到停止信号）。", "fptui stopped (it was told to)."),
     "discard_title": ("放弃修改？", "Discard changes?"),
     "discard_body": ("本表单有未保存的修改。", "This form has unsaved changes."),
-    "discard_yes": ("放弃修改 (Y)", "Discard (Y)"),
-    "discard_no": ("继续编辑 (N)", "Keep editing (N)"),
+    "discard_yes": ("放弃修改 (y)", "Discard (y)"),
+    "discard_no": ("继续编辑 (n)", "Keep editing (n)"),
     "keys_title": ("本屏按键", "Keys on this screen"),
     "close": ("关闭", "Close"),
     "choose_event": ("选择事件类型", "Choose the event"),
@@ -265,8 +265,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "no longer change, late entries go to the next month.",
     ),
     "rc_not_closed": ("本月尚未结账", "This month is not closed"),
-    "confirm_yes": ("Y 确定", "Y yes"),
-    "confirm_no": ("N 取消", "N no"),
+    "confirm_yes": ("y 确定", "y yes"),
+    "confirm_no": ("n 取消", "n no"),
     "act_add_area": ("新增区划", "Area added"),
     "act_add_household": ("新建户", "Household added"),
     "act_edit_household": ("修改户", "Household edited"),
@@ -326,6 +326,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "add_village": ("再加一个村", "Another village"),
     # issue 14, the form (forms engineer): the birth form's father, her spouse
     "mothers_spouse": ("（母亲的配偶）", "(the mother's spouse)"),
+    # --- issue 14, footers and Textual's own words (the words engineer) ---------------
+    # The footer's words: short, so that every screen's keys fit 80 columns in both
+    # languages (F1 lists the same words, and every key hidden from the footer).
+    "fk_new_household": ("新建户", "New"),
+    "fk_export_return": ("导出月报", "Export"),
+    "fk_followups": ("随访", "Visits"),
+    "fk_person": ("新增人员", "Person"),
+    "fk_birth": ("出生", "Birth"),
+    "fk_event": ("事件", "Event"),
+    "fk_correct": ("更正事件", "Correct"),
+    "fk_void": ("作废事件", "Void"),
+    "fk_done": ("完成", "Done"),
+    "fk_ack": ("确认警告", "Accept"),
+    "fk_close_month": ("结账", "Close"),
+    "fk_prev": ("上月", "Prev"),
+    "fk_next": ("下月", "Next"),
+    "fk_discard": ("放弃修改", "Discard"),
+    "fk_keep": ("继续编辑", "Keep editing"),
+    "fk_yes": ("确定", "Yes"),
+    "fk_no": ("取消", "No"),
+    "too_small": (
+        "窗口太小：至少 {need}，现在 {now}；请放大终端窗口",
+        "The window is too small: at least {need}, now {now}; make the terminal larger",
+    ),
+    "palette_placeholder": (
+        "输入要做的事，如：新建户、随访、导出…",
+        "Type what to do: new household, visits, export…",
+    ),
+    "palette_no_match": ("没有找到这个命令", "No command matches"),
+    "ctrl_c_quits_not": ("要退出 fptui，请按 Ctrl+Q", "Ctrl+Q quits fptui"),
 }
 
 

@@ -92,8 +92,8 @@ class ConfirmDiscard(Localised, Once):
     """Asked by Esc on a changed form: Y drops the changes, N (or Esc) keeps editing."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "discard_yes"),
-        Binding("n,escape", "answer(False)", "discard_no"),
+        Binding("y", "answer(True)", "fk_discard"),
+        Binding("n,escape", "answer(False)", "fk_keep"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -111,8 +111,8 @@ class Confirm(Localised, Once):
     """A yes-or-no question before something that cannot simply be undone."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "confirm_yes"),
-        Binding("n,escape", "answer(False)", "confirm_no"),
+        Binding("y", "answer(True)", "fk_yes"),
+        Binding("n,escape", "answer(False)", "fk_no"),
     ]
 
     def __init__(self, title: str, body: str) -> None:

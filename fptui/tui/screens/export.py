@@ -24,7 +24,7 @@ def last_month() -> str:
 
 class ExportScreen(Localised, Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "export", "export", key_display="^S", priority=True),
+        Binding("ctrl+s", "export", "export", key_display="Ctrl+S", priority=True),
         Binding("f4", "pick_village", "village", key_display="F4"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]

@@ -37,15 +37,15 @@ def header_line() -> str:
 
 class FollowupsScreen(Localised, Screen[None]):
     BINDINGS = [
-        Binding("enter", "done", "followup_done"),
+        Binding("enter", "done", "fk_done", key_display="Enter"),
         Binding("r", "reschedule", "reschedule"),
         Binding("1", "due('overdue')", "key_overdue"),
         Binding("2", "due('7d')", "key_7d"),
         Binding("3", "due('30d')", "key_30d"),
         Binding("4", "due('all')", "key_all"),
-        Binding("f4", "pick_village", "village", key_display="F4"),
-        Binding("f5", "pick_group", "group", key_display="F5"),
-        Binding("s", "sheet", "visit_sheet"),
+        Binding("f4", "pick_village", "village", key_display="F4", show=False),
+        Binding("f5", "pick_group", "group", key_display="F5", show=False),
+        Binding("s", "sheet", "visit_sheet", show=False),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 

@@ -115,11 +115,11 @@ class FormScreen(Localised, Screen[Any]):
     """Tab, Shift+Tab and Enter move; Ctrl+S or F2 saves; Esc asks before dropping."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "save", key_display="^S", priority=True),
+        Binding("ctrl+s", "save", "save", key_display="Ctrl+S", priority=True),
         Binding("f2", "save", "save", show=False, priority=True),
         Binding("escape", "back", "back", key_display="Esc"),
-        Binding("ctrl+r", "reload", "reload", key_display="^R", priority=True),
-        Binding("ctrl+z", "drop_draft", "drop_draft", show=False),
+        Binding("ctrl+r", "reload", "reload", key_display="Ctrl+R", priority=True),
+        Binding("ctrl+z", "drop_draft", "drop_draft", key_display="Ctrl+Z", show=False),
     ]
 
     def __init__(

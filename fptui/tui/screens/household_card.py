@@ -21,10 +21,11 @@ from fptui.tui.widgets.score_panel import ScorePanel
 
 class HouseholdCardScreen(Localised, Screen[None]):
     BINDINGS = [
-        Binding("enter", "open_person", "open", show=False),
-        Binding("a", "add_person", "new_person"),
-        Binding("b", "birth", "record_birth"),
-        Binding("x", "event", "record_event"),
+        # priority: the members table's own Enter would hide this one from the footer
+        Binding("enter", "open_person", "open", key_display="Enter", priority=True),
+        Binding("a", "add_person", "fk_person"),
+        Binding("b", "birth", "fk_birth"),
+        Binding("x", "event", "fk_event"),
         Binding("e", "edit", "edit"),
         Binding("h", "make_head", "key_head"),
         Binding("f", "followups", "key_visits"),

@@ -45,15 +45,17 @@ class HouseholdsScreen(Localised, Screen):
     """Search as you type; the list reads only the rows in view."""
 
     BINDINGS = [
-        Binding("enter", "open", "open"),
-        Binding("ctrl+n", "new_household", "new_household", key_display="^N"),
+        # Enter in the search box or the list opens the household: priority, so the
+        # footer shows it over the search box's own Enter.
+        Binding("enter", "open", "open", key_display="Enter", priority=True),
+        Binding("ctrl+n", "new_household", "fk_new_household", key_display="Ctrl+N"),
         Binding("f3", "reconcile", "reconcile", key_display="F3"),
         Binding("f4", "pick_village", "village", key_display="F4"),
-        Binding("f5", "pick_group", "group", key_display="F5"),
-        Binding("f6", "pick_status", "status", key_display="F6"),
-        Binding("f7", "followups", "followups", key_display="F7"),
-        Binding("f9", "export", "export_return", key_display="F9"),
-        Binding("ctrl+f", "focus_search", "search", key_display="^F"),
+        Binding("f5", "pick_group", "group", key_display="F5", show=False),
+        Binding("f6", "pick_status", "status", key_display="F6", show=False),
+        Binding("f7", "followups", "fk_followups", key_display="F7"),
+        Binding("f9", "export", "fk_export_return", key_display="F9"),
+        Binding("ctrl+f", "focus_search", "search", key_display="Ctrl+F", show=False),
         Binding("escape", "clear_search", "clear_search", key_display="Esc", show=False),
         Binding("up", "cursor('up')", show=False),
         Binding("down", "cursor('down')", show=False),

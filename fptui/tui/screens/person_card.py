@@ -22,9 +22,9 @@ from fptui.tui.widgets.plain import Plain, PlainLabel
 class PersonCardScreen(Localised, Screen[None]):
     BINDINGS = [
         Binding("e", "edit", "edit"),
-        Binding("x", "event", "record_event"),
-        Binding("c", "correct_event", "correct_event"),
-        Binding("d", "void_event", "void_event"),
+        Binding("x", "event", "fk_event"),
+        Binding("c", "correct_event", "fk_correct"),
+        Binding("d", "void_event", "fk_void"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 

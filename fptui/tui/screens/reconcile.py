@@ -91,13 +91,12 @@ def change_line(c: reconcile.Change) -> str:
 
 class ReconcileScreen(Localised, Screen[None]):
     BINDINGS = [
-        Binding("enter", "open", "open"),
-        # the footer's words are short: every key fits 80 columns in either language
-        Binding("space", "acknowledge", "rc_ack_key", key_display="Space"),
-        Binding("c", "close_month", "rc_close_key"),
-        Binding("r", "reopen", "rc_reopen"),
-        Binding("left_square_bracket", "month(-1)", "rc_months", key_display="[ ]"),
-        Binding("right_square_bracket", "month(1)", "rc_next", show=False),
+        Binding("enter", "open", "open", key_display="Enter"),
+        Binding("space", "acknowledge", "fk_ack", key_display="Space"),
+        Binding("c", "close_month", "fk_close_month"),
+        Binding("r", "reopen", "rc_reopen", show=False),
+        Binding("left_square_bracket", "month(-1)", "fk_prev", key_display="["),
+        Binding("right_square_bracket", "month(1)", "fk_next", key_display="]"),
         Binding("f4", "pick_village", "village", key_display="F4"),
         Binding("1", "section('errors')", "rc_errors", show=False),
         Binding("2", "section('warnings')", "rc_warnings", show=False),
@@ -410,9 +409,9 @@ class TownshipMonthScreen(Localised, Screen[None]):
     difference, errors and warnings); Enter opens the village's month end."""
 
     BINDINGS = [
-        Binding("enter", "open", "open"),
-        Binding("left_square_bracket", "month(-1)", "rc_months", key_display="[ ]"),
-        Binding("right_square_bracket", "month(1)", "rc_next", show=False),
+        Binding("enter", "open", "open", key_display="Enter"),
+        Binding("left_square_bracket", "month(-1)", "fk_prev", key_display="["),
+        Binding("right_square_bracket", "month(1)", "fk_next", key_display="]"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 

@@ -32,7 +32,8 @@ def this_month() -> str:
 
 class ScoreScreen(Localised, Screen[None]):
     BINDINGS = [
-        Binding("enter", "cases", "score_cases", show=False),
+        # priority: the table's own Enter would hide this one from the footer
+        Binding("enter", "cases", "score_cases", key_display="Enter", priority=True),
         Binding("left_square_bracket", "month(-1)", "score_prev", key_display="["),
         Binding("right_square_bracket", "month(1)", "score_next", key_display="]"),
         Binding("y", "year_to_date", "score_ytd"),
@@ -179,7 +180,7 @@ class CasesScreen(Localised, Screen[None]):
     """The records behind one indicator's lost points, in the month or span F8 shows."""
 
     BINDINGS = [
-        Binding("enter", "open", "open"),
+        Binding("enter", "open", "open", key_display="Enter"),
         Binding("escape", "back", "back", key_display="Esc"),
     ]
 

@@ -170,6 +170,15 @@ class VirtualList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.move_to(self.count - 1)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter is the screen's own where the screen binds it (open a record, mark a
+        visit done): the list's Enter would take the key first and hide the screen's
+        word from the footer. Elsewhere Enter selects the row (`Selected`)."""
+        if action == "select":
+            screen = self.screen
+            return "enter" not in screen._bindings.key_to_bindings
+        return True
+
     def action_select(self) -> None:
         if self.count:
             self.post_message(self.Selected(self, self.cursor))
