@@ -62,8 +62,11 @@ class FptuiApp(Localised, App[None]):
     # --- keys: one at a time, each to the screen that is there once the last is done --
 
     # A key that waits longer than this for the app to settle goes on anyway (a screen
-    # that never settles must not swallow the keyboard).
+    # that never settles must not swallow the keyboard)...
     KEY_SETTLE_LIMIT = 0.5
+    # ...but not to a screen still being put up (a slow laptop, a loaded server): a key
+    # let go then could close it halfway through its mounting.
+    KEY_MOUNT_LIMIT = 10.0
 
     async def on_event(self, event: events.Event) -> None:
         """A key from the terminal waits its turn: Textual hands each key to the focused
@@ -103,10 +106,20 @@ class FptuiApp(Localised, App[None]):
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self.KEY_SETTLE_LIMIT
         spins = idle = 0
-        while idle < 3 and loop.time() < give_up:
+        mounting_limit = loop.time() + self.KEY_MOUNT_LIMIT
+        while idle < 3 and (
+            loop.time() < give_up or (self._mounting() and loop.time() < mounting_limit)
+        ):
             spins += 1
             await asyncio.sleep(0 if spins < 100 else 0.001)
             idle = 0 if self._busy() else idle + 1
+
+    def _mounting(self) -> bool:
+        """The screen on top is not mounted yet."""
+        try:
+            return not self.screen.is_mounted
+        except Exception:
+            return True  # no screen yet
 
     _dispatching = 0
 

@@ -89,3 +89,24 @@ async def test_a_picker_dismissed_twice_in_code_closes_once(family):
         picker.dismiss(2)
         await pilot.pause()
         assert app.is_running and chosen == [1] and len(app.screen_stack) == 1
+
+
+async def test_keys_wait_for_a_form_slower_to_open_than_the_settle_limit(family, monkeypatch):
+    """A loaded laptop puts a form up in over half a second: the keys typed behind `a`
+    still wait for it (an Esc let go early would close it halfway through mounting)."""
+    import asyncio
+
+    slow_mount = FormScreen.on_mount
+
+    async def on_mount(self) -> None:
+        await asyncio.sleep(FptuiApp.KEY_SETTLE_LIMIT * 2)
+        slow_mount(self)
+
+    monkeypatch.setattr(FormScreen, "on_mount", on_mount)
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        burst(app, "a", *"李四", "tab", *ID_NUMBER, "ctrl+s", "a", "escape")
+        await drained(pilot)
+        assert app.is_running and isinstance(app.screen, HouseholdCardScreen)
+        assert Person.get(Person.name == "李四").id_number == ID_NUMBER
