@@ -318,6 +318,7 @@ class FptuiApp(Localised, App[None]):
         yield SystemCommand(t("export_return"), t("palette_export"), self.open_export)
         yield SystemCommand(t("reconcile"), t("palette_reconcile"), self.open_reconcile)
         yield SystemCommand(t("switch_village"), t("palette_village"), self.switch_village)
+        yield SystemCommand(t("palette_set_up"), t("palette_set_up_help"), self.set_up)
         if household is not None:
             yield SystemCommand(
                 t("new_person"), t("palette_new_person"), lambda: self.new_person(household)
@@ -364,6 +365,12 @@ class FptuiApp(Localised, App[None]):
                 return
 
     # --- actions the screens and the palette share ------------------------------------
+
+    def set_up(self) -> None:
+        """The set-up form from the palette: another village, or a new township."""
+        from fptui.tui.screens.setup import open_set_up
+
+        open_set_up(self)
 
     def new_household(self, village: int | None = None) -> None:
         if not queries.villages():  # no village to put it in: the set-up form first

@@ -187,6 +187,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "palette_birth": ("在当前户登记出生", "Record a birth in the current household"),
     "palette_search": ("回到户列表搜索", "Go to the household list and search"),
     "palette_village": ("只看某一个村", "Show one village only"),
+    "palette_set_up": ("设置区划", "Set up areas"),
+    "palette_set_up_help": (
+        "添加村（或新的乡镇）及其村民小组",
+        "Add a village (or a new township) and its groups",
+    ),
     "correct_event": ("更正事件", "Correct an event"),
     "choose_event_to_correct": ("选择要更正的事件", "Choose the event to correct"),
     "void_event": ("作废事件", "Void an event"),

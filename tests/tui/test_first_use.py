@@ -196,3 +196,24 @@ async def test_a_set_up_kept_as_a_draft_comes_back_with_its_village_lines(empty)
         assert isinstance(app.screen, SetupScreen)
         assert app.screen.query_one("#in-village_name_2").value == "东营村"
         assert app.screen.query_one("#in-county_code").value == "140121"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_palette_opens_the_set_up_to_add_a_village(ledger_db, size):
+    """A ledger with villages: Ctrl+P's 设置区划 adds another to its township."""
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"设置区划")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await drained(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        footer_fits(app, size[0])
+        await fill(pilot, "140121", "清徐县", "101", "东于镇", "203", "西营村", "2")
+        await pilot.press("ctrl+s")
+        await drained(pilot)
+        assert isinstance(app.screen, HouseholdsScreen)
+    village = Area.get((Area.kind == "village") & (Area.code == "140121101203"))
+    assert village.parent_id == ledger_db.township.id and village.name == "西营村"
+    assert Area.select().where(Area.parent == village).count() == 2
