@@ -103,7 +103,7 @@ def open_set_up(app: Any) -> None:
 class SetupScreen(FormScreen):
     """The county, township, villages and groups, saved together by `ledger.set_up`."""
 
-    BINDINGS = [Binding("ctrl+n", "add_village", "add_village", key_display="^N")]
+    BINDINGS = [Binding("ctrl+n", "add_village", "add_village", key_display="Ctrl+N")]
 
     def __init__(self) -> None:
         self.villages = _drafted_villages()
