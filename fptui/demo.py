@@ -123,6 +123,7 @@ class _P:
     last_birth: dt.date | None = None
     pregnant: bool = False
     registered: bool = False  # the current pregnancy is registered (孕产建册)
+    moved_on: dt.date | None = None  # the date of the last move recorded (out, back)
 
 
 class _Builder:
@@ -678,9 +679,12 @@ class _Simulation:
             return
         if form.marital_from and p.marital not in form.marital_from:
             return
+        if "residence" in form.sets and p.moved_on is not None and day < p.moved_on:
+            return  # the ledger refuses a move dated before one already recorded
         ledger.record_event(kind, {"date": day}, person=p.id)
         if "residence" in form.sets:
             p.residence = form.sets["residence"]
+            p.moved_on = day
         if p.marital in form.marital_to:
             p.marital = form.marital_to[p.marital]
             spouse = self.b.people.get(p.spouse) if p.spouse else None
@@ -688,16 +692,20 @@ class _Simulation:
                 spouse.marital = form.marital_to[spouse.marital]
 
     def go_out(self, p: _P, day: dt.date) -> None:
-        if p.residence != "here":
+        if p.residence != "here" or (p.moved_on is not None and day < p.moved_on):
             return
         # A few leave no way to reach them: the out-migrant contact check's cases.
         contact = self.b.phone() if self.rng.random() > 0.02 else "无"
         ledger.record_go_out(
             p.id, {"date": day, "destination": self.rng.choice(PLACES), "contact": contact}
         )
-        p.residence = "out"
+        p.residence, p.moved_on = "out", day
 
     def move_out(self, p: _P, day: dt.date) -> None:
+        # A move-out planned at a marriage runs with the next month's events: not dated
+        # before a go-out recorded meanwhile (the ledger refuses it).
+        if p.moved_on is not None and day < p.moved_on:
+            return
         if p.residence in ("here", "out") and day <= self.b.today:
             ledger.record_move_out(p.id, {"date": day, "to_place": self.rng.choice(PLACES)})
             p.residence = "moved_away"

@@ -239,3 +239,22 @@ def test_the_returns_balance_is_the_month_ends_difference_in_every_village_and_m
                 seen_added += rows[name].added
             assert rows["合计"].balance == sum(rows[n].balance for n in villages.values())
     assert seen_added >= 1  # the demo's hand-added resident is in a month's line
+
+
+@sqlite_only
+def test_a_move_out_planned_at_a_marriage_is_not_dated_before_a_later_go_out(tmp_path):
+    """The 10,000-person township of seed 1 built on 2026-12-02 once stopped halfway: a
+    bride's move-out, planned at her marriage and run with the next month's events, was
+    dated before the go-out recorded of her meanwhile, which the ledger refuses."""
+    summary = demo.build(tmp_path / "d.db", persons=10000, seed=1, today=dt.date(2026, 12, 2))
+    assert summary.persons >= 10000
+    moves = {"go_out", "move_out", "return"}
+    last: dict[int, dt.date] = {}
+    for person, kind, day in (
+        Event.select(Event.person, Event.kind, Event.happened_on)
+        .where(Event.kind.in_(moves))
+        .order_by(Event.id)
+        .tuples()
+    ):
+        assert day >= last.get(person, day), (kind, day)
+        last[person] = day
