@@ -52,11 +52,15 @@ def township(tmp_path_factory) -> Path:
 
 
 def kill_while(argvs: list[list[str]], check, seed: int) -> int:
-    """Run the CLI commands `argvs` over and over in a child; SIGKILL it KILLS times at
-    random moments, calling `check()` after each; how many commands finished."""
+    """Run the CLI commands `argvs` over and over in a child; SIGKILL it at random
+    moments, calling `check()` after each; how many commands finished. At least KILLS
+    kills, and more (up to four times as many) while fewer than KILLS commands have
+    finished: on a loaded machine a command takes longer, and the kills must still
+    land both within commands and between them."""
     rng = random.Random(seed)
-    finished = 0
-    for _ in range(KILLS):
+    finished = kills = 0
+    while kills < KILLS or (finished <= KILLS and kills < 4 * KILLS):
+        kills += 1
         child = subprocess.Popen(
             [sys.executable, "-c", LOOP, *("\x1f".join(a) for a in argvs)],
             stdout=subprocess.PIPE,
