@@ -90,6 +90,8 @@ async def press(pilot, *keys: str) -> None:
     for key in keys:
         burst(pilot.app, key)
         await settled(pilot)
+        await pilot.app.workers.wait_for_complete()  # a list filled by a worker (F3)
+        await settled(pilot)
 
 
 async def settled(pilot, limit: float = 20.0) -> None:
