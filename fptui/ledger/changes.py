@@ -25,7 +25,6 @@ from decimal import Decimal
 from typing import Any
 
 import peewee as pw
-from playhouse.shortcuts import model_to_dict
 
 from fptui import clock
 from fptui.db import full_disk_refused
@@ -199,11 +198,22 @@ def changed_columns(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def snapshot(row: pw.Model) -> dict[str, Any]:
-    return model_to_dict(
-        row,
-        recurse=False,
-        exclude=[row._meta.fields[f] for f in _DERIVED if f in row._meta.fields],
-    )
+    """The row's columns as the audit records them (a link as the id it holds), less the
+    derived ones: what `model_to_dict(recurse=False)` gives, read straight from the row
+    (it runs for every row every change writes)."""
+    data = row.__data__
+    return {name: data.get(name) for name in _audited(type(row))}
+
+
+_AUDITED: dict[type, tuple[str, ...]] = {}
+
+
+def _audited(model: type[pw.Model]) -> tuple[str, ...]:
+    names = _AUDITED.get(model)
+    if names is None:
+        names = tuple(f.name for f in model._meta.sorted_fields if f.name not in _DERIVED)
+        _AUDITED[model] = names
+    return names
 
 
 _touched: set[int | None] = set()
