@@ -82,7 +82,6 @@ def upgrade_15(number: str) -> str:
     return first17 + check_char(first17)
 
 
-@lru_cache(maxsize=4096)  # a form reads a number twice (its check, then what it fills in)
 def parse(number: str, *, allow_legacy: bool = True, earliest_year: int | None = None) -> IdInfo:
     """Validate `number` and return what it says; raise IdCardError with the reason.
 
