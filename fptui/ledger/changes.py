@@ -164,11 +164,13 @@ CONTEXT = ("household", "village", "person", "parent", "area", "version")
 
 def audit_json(value: dict[str, Any] | None) -> str | None:
     """An audit row's before or after as stored: compact JSON, characters as they are."""
-    if value is None:
-        return None
-    return json.dumps(
-        value, default=_json_default, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+    return None if value is None else _AUDIT_JSON.encode(value)
+
+
+# one encoder for every row (json.dumps with options makes one per call)
+_AUDIT_JSON = json.JSONEncoder(
+    default=_json_default, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+)
 
 
 def stored(
