@@ -114,7 +114,8 @@ class FollowUp(BaseModel):
 
 
 class Audit(BaseModel):
-    """Who changed what, when, with the record before and after (JSON)."""
+    """Who changed what, when, with what changed (JSON): an insert's row, a delete's row
+    before, an update's changed columns before and after (schema v12, ledger/changes.py)."""
 
     at = pw.DateTimeField()
     user = pw.CharField(max_length=40)
@@ -127,8 +128,9 @@ class Audit(BaseModel):
     after = pw.TextField(null=True)
 
     class Meta:
-        # (at): the reconciliation reads a month's changes (schema v7)
-        indexes = ((("table", "record_id"), False), (("at",), False))
+        # (record_id): a record's rows, the table read from them (schema v12: ids are
+        # shared by few rows of other tables); (at): a month's changes (schema v7)
+        indexes = ((("record_id",), False), (("at",), False))
 
 
 class MonthClose(BaseModel):

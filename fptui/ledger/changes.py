@@ -1,7 +1,7 @@
 """A change: one transaction, its audit rows sharing one number, and who made it.
 
 Every write function of the ledger runs in `change()`. Its audit rows (who, when, what,
-the row before and after) are numbered by the id of the first, so the month's log reads
+what changed in the row) are numbered by the id of the first, so the month's log reads
 as one line per thing a cadre did; nested calls belong to the outer change, and each
 call inside `batch()` (the demo, an import) stays a change of its own in one commit.
 The households a change touched are kept for the live score (`take_touched`).
@@ -25,7 +25,6 @@ from decimal import Decimal
 from typing import Any
 
 import peewee as pw
-from playhouse.shortcuts import model_to_dict
 
 from fptui import clock
 from fptui.db import full_disk_refused
@@ -154,13 +153,69 @@ def dumps(value: Any) -> str:
 
 _DERIVED = ("search", "py_initials", "py_full")  # kept by the write path, not audited
 
+# What an audit row keeps (schema v12): an insert, the row's values (what a void takes
+# away, the state the row came into the ledger with), without its id (the row's
+# `record_id`) and without empty values (None, ""); a delete, the whole row before; an
+# update, only the columns that changed, before and after, the after also naming where
+# the row is (these links, when the row has them and they did not change) so the month's
+# list places it and the version refusal reads it. JSON without spaces.
+CONTEXT = ("household", "village", "person", "parent", "area", "version")
+
+
+def audit_json(value: dict[str, Any] | None) -> str | None:
+    """An audit row's before or after as stored: compact JSON, characters as they are."""
+    return None if value is None else _AUDIT_JSON.encode(value)
+
+
+# one encoder for every row (json.dumps with options makes one per call)
+_AUDIT_JSON = json.JSONEncoder(
+    default=_json_default, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+)
+
+
+def stored(
+    before: dict[str, Any] | None, after: dict[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """What an audit row keeps of a write whose row was `before` and is `after`: see
+    CONTEXT above. Only whole rows (with their id) are taken apart: a record a writer
+    made itself (a void's, a reopen's, a restore's) is kept as given."""
+    if before is None:  # an insert
+        return None, {k: v for k, v in after.items() if k != "id" and v is not None and v != ""}
+    if not after or "id" not in before or "id" not in after:
+        return before, after  # a delete's row before; a record a writer made (a void's)
+    missing = object()
+    keys = [
+        k for k in before.keys() | after.keys() if before.get(k, missing) != after.get(k, missing)
+    ]
+    old = {k: before[k] for k in keys if k in before}
+    new = {k: after[k] for k in keys if k in after}
+    new.update({k: after[k] for k in CONTEXT if k in after and k not in new})
+    return old, new
+
+
+def changed_columns(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The columns an update's audit row says changed (its after's links that are not in
+    its before only say where the row is)."""
+    return sorted(before.keys() | {k for k in after if k not in CONTEXT})
+
 
 def snapshot(row: pw.Model) -> dict[str, Any]:
-    return model_to_dict(
-        row,
-        recurse=False,
-        exclude=[row._meta.fields[f] for f in _DERIVED if f in row._meta.fields],
-    )
+    """The row's columns as the audit records them (a link as the id it holds), less the
+    derived ones: what `model_to_dict(recurse=False)` gives, read straight from the row
+    (it runs for every row every change writes)."""
+    data = row.__data__
+    return {name: data.get(name) for name in _audited(type(row))}
+
+
+_AUDITED: dict[type, tuple[str, ...]] = {}
+
+
+def _audited(model: type[pw.Model]) -> tuple[str, ...]:
+    names = _AUDITED.get(model)
+    if names is None:
+        names = tuple(f.name for f in model._meta.sorted_fields if f.name not in _DERIVED)
+        _AUDITED[model] = names
+    return names
 
 
 _touched: set[int | None] = set()
@@ -180,7 +235,8 @@ def audit(action: str, row: pw.Model, before: dict[str, Any] | None) -> None:
 def write_audits(
     records: list[tuple[str, str, int, dict[str, Any] | None, dict[str, Any]]],
 ) -> None:
-    """Insert audit rows (action, table, record id, before, after) stamped now, by the user.
+    """Insert audit rows (action, table, record id, before, after) stamped now, by the user,
+    each keeping what changed (`stored`).
 
     A prepared statement, not Audit.create: it runs for every row a change touches, and
     building each INSERT through the query builder cost more than the change itself.
@@ -196,8 +252,8 @@ def write_audits(
 
     def values(change: int | None, record: tuple) -> tuple:
         action, table, record_id, before, after = record
-        before_text = dumps(before) if before is not None else None
-        return (at, user, change, action, table, record_id, before_text, dumps(after))
+        before, after = stored(before, after)
+        return (at, user, change, action, table, record_id, audit_json(before), audit_json(after))
 
     holder = _change_holder()
     if holder is not None and holder[0] is None and records:

@@ -1,5 +1,5 @@
 """Corrections: an event's date or details edited, or the event voided as entered in
-error, every row its save wrote put back from the audit log's snapshots."""
+error, every row its save wrote put back from the audit log (what each write changed)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import peewee as pw
 
-from fptui.ledger.changes import audit, change, dumps, snapshot, write_audits
+from fptui.ledger.changes import audit, change, dumps, snapshot, stored, write_audits
 from fptui.ledger.events import check_dated_in_order
 from fptui.ledger.households import reindex_households
 from fptui.ledger.rows import by_id
@@ -132,7 +132,11 @@ def void_event(event_id: Any, reason: str) -> None:
         if any(json.loads(data).get("mother") == mother for (data,) in later.tuples()):
             # the mother's later births were counted after this one
             raise refuse("event", label, "ledger", "void_later_changes", count=1)
-    rows = list(Audit.select().where(Audit.change == first.change).order_by(Audit.id.desc()))
+    rows = list(
+        Audit.select()  # a change's rows come after its first: its number is that row's id
+        .where((Audit.id >= first.change) & (Audit.change == first.change))
+        .order_by(Audit.id.desc())
+    )
     models = {m._meta.table_name: m for m in MODELS}
     with change():
         current_rows = []
@@ -144,7 +148,7 @@ def void_event(event_id: Any, reason: str) -> None:
             now = json.loads(dumps(snapshot(row))) if row is not None else None
             if (entry.table, entry.record_id) not in latest:
                 latest.add((entry.table, entry.record_id))
-                if not _same(now, json.loads(entry.after or "null")):
+                if not _same(now, entry) or _written_since(entry, now):
                     moved_on += 1
             current_rows.append((entry, model))
         if moved_on:
@@ -165,8 +169,10 @@ def _undo(rows: list[tuple[Audit, type[pw.Model]]], reason: str) -> None:
     versions: dict[tuple[str, int], int] = {}
     for entry, model in rows:
         now = json.loads(entry.after) if entry.after else None  # as checked above
-        before = json.loads(entry.before) if entry.before else None
-        after = {**before, "void_reason": reason} if before else {"void_reason": reason}
+        before = json.loads(entry.before) if entry.before is not None else None
+        # an update's row keeps the columns it changed: they go back, the rest stay
+        after = {**(now or {}), **before, "void_reason": reason} if before else None
+        after = after or {"void_reason": reason}
         if before is None:
             model.delete().where(model.id == entry.record_id).execute()
         else:
@@ -178,21 +184,63 @@ def _undo(rows: list[tuple[Audit, type[pw.Model]]], reason: str) -> None:
                 versions[key] += 1
                 values["version"] = after["version"] = versions[key]
             model.update(**values).where(model.id == entry.record_id).execute()
+        if entry.table == "household":
+            homes.add(entry.record_id)
         for state in (now, before):
-            if state and entry.table in ("person", "household"):
-                homes.add(state["id"] if entry.table == "household" else state["household"])
+            if state and entry.table == "person":
+                homes.add(state.get("household"))
+        if before is not None and now:  # an update put back: kept as what changed
+            now, after = stored({**now, "id": entry.record_id}, {**after, "id": entry.record_id})
         records.append(("void_event", entry.table, entry.record_id, now, after))
     write_audits(records)
     reindex_households(sorted(h for h in homes if h is not None))
 
 
-def _same(now: dict[str, Any] | None, then: dict[str, Any] | None) -> bool:
-    """A row as it is against an audit snapshot of it; a key a snapshot left out (a
-    column the writer did not set, as the visits' prepared inserts) counts as empty."""
-    if now is None or then is None:
-        return now is then
-    # a version says nothing a snapshot's other columns do not (and older ones lack it)
-    return all(now.get(k) == then.get(k) for k in now.keys() | then.keys() if k != "version")
+def _same(now: dict[str, Any] | None, entry: Audit) -> bool:
+    """A row as it is against what an audit row says the write left: an insert's whole
+    row, where a column it left out (empty, or one the writer did not set, as the visits'
+    prepared inserts) counts as empty; an update's columns it changed."""
+    then = json.loads(entry.after) if entry.after else None
+    if now is None or not then:  # gone since, or a delete's row
+        return now is None and not then
+    keys = now.keys() | then.keys() if entry.before is None else then.keys()
+    # a version says nothing the other columns do not (and older rows lack it)
+    # (an insert's row leaves its id to `record_id`)
+    return all(
+        _empty(now.get(k)) == _empty(then.get(k)) for k in keys if k not in ("id", "version")
+    )
+
+
+def _empty(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _written_since(entry: Audit, now: dict[str, Any] | None) -> bool:
+    """Whether a later change left the row otherwise than this write did, in a column
+    its audit row does not hold (an update's holds only the columns it changed): the row
+    as it is, taken back through the later audit rows' befores, is the row as this write
+    left it; a column where that differs from the row now was changed since. A change
+    undone since (a later event voided) leaves nothing."""
+    if entry.before is None or now is None:
+        return False  # an insert's row is compared whole; a row gone is compared above
+    later = (
+        Audit.select(Audit.before)
+        .where(
+            (Audit.record_id == entry.record_id)
+            & (Audit.table == entry.table)
+            & (Audit.id > entry.id)
+        )
+        .order_by(Audit.id.desc())
+        .tuples()
+    )
+    then = dict(now)
+    for (before,) in later:
+        if before is None:
+            return True  # made anew since (SQLite gives a deleted row's id again)
+        then.update(json.loads(before))
+    return any(
+        _empty(then.get(k)) != _empty(now.get(k)) for k in now if k not in ("id", "version")
+    )
 
 
 def _values(model: type[pw.Model], snapshot: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import peewee as pw
 
+from fptui.ledger.changes import changed_columns
 from fptui.models import Audit, Event, Household, Person
 from fptui.schema import Text, current
 from fptui.schema.validate import refuse
@@ -93,7 +94,7 @@ def changes_since(row: pw.Model, expected: int) -> tuple[list[Text], list[str], 
 
 def _changed(table: str, then: dict[str, Any], now: dict[str, Any]) -> list[str]:
     out = []
-    for key in sorted(then.keys() | now.keys()):
+    for key in changed_columns(then, now):  # an update's audit row holds what changed
         if key in _NOT_SHOWN or then.get(key) == now.get(key):
             continue
         if table == "event" and key == "data":  # an event's own fields, by name
