@@ -92,8 +92,9 @@ def population_row(unit: str, month: Period, year: Period, village: int) -> Popu
     them (the start is the last closed month's frozen end)."""
     from fptui.reads.period import balance, frozen
 
-    # a closed month is shown as it was closed: later entries count in the next month
-    b = frozen(village, month.key) or balance(village, month.key)
+    # a closed month is shown as it was closed: later entries count in the next month;
+    # the figures only (who is behind a difference is the month end's, not the return's)
+    b = frozen(village, month.key) or balance(village, month.key, named=False)
     return _with_rates(
         PopulationRow(
             unit=unit,
@@ -398,15 +399,21 @@ def benefit_rosters(month_key: str, village: int | None = None) -> list[BenefitR
         first[key] = min(first.get(key, day), day)
         if day >= year_start:
             this_year.setdefault(scheme, set()).add(pid)
-    gone = {
-        p
-        for (p,) in Event.select(Event.person)
-        .where(
-            Event.kind.in_(("death", "move_out"))
-            & Event.happened_on.between(month.start, month.end)
-        )
-        .tuples()
-    }
+    # Only the recipients' deaths and moves matter: read by person (an index), not every
+    # death and move of the ledger's month.
+    recipients = sorted(set().union(*this_year.values()))
+    gone: set[int] = set()
+    for i in range(0, len(recipients), 500):
+        gone |= {
+            p
+            for (p,) in Event.select(Event.person)
+            .where(
+                Event.person.in_(recipients[i : i + 500])
+                & Event.kind.in_(("death", "move_out"))
+                & Event.happened_on.between(month.start, month.end)
+            )
+            .tuples()
+        }
     rows = []
     for scheme in ("reward", "special"):
         people = this_year.get(scheme, set())
