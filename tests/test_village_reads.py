@@ -14,6 +14,7 @@ from conftest import sqlite_only
 from fptui import clock, db, demo, ledger
 from fptui.models import Area, Audit, Event, Household, Person
 from fptui.reads import followups, reconcile, returns, tables
+from fptui.reads.calendar import Period
 
 TODAY = dt.date(2026, 11, 23)
 MONTHS = ("2026-09", "2026-10", "2026-11")  # closed, open with a difference, this month
@@ -129,6 +130,11 @@ def test_each_villages_return_is_its_line_of_the_townships(opened):
             r["kind"]: {k: r[k] for k in ("due", "on_time", "late", "overdue", "cancelled")}
             for r in work
         } == summed
+        # the township's line of the women: its villages' added up, as the whole ledger
+        # read at once counts them
+        whole_read = tables._women_row("合计", Period.month(month), None)
+        assert whole["women_of_reproductive_age"][-1] == returns.plain(whole_read)
+        assert whole_read.women and whole_read.by_method
         # something was counted: the comparison is not of empty tables
         assert any(r["flows"]["births"] for r in whole["population_change"])
 

@@ -328,7 +328,23 @@ def _women_row(unit: str, month: Period, village: int | None) -> WomenRow:
 
 def women_of_reproductive_age(month_key: str, village: int | None = None) -> list[WomenRow]:
     month = Period.month(month_key)
-    return _per_village(month_key, village, lambda unit, v: _women_row(unit, month, v))
+    return _per_village(
+        month_key, village, lambda unit, v: _women_row(unit, month, v), total=_women_total
+    )
+
+
+def _women_total(unit: str, rows: list[WomenRow]) -> WomenRow:
+    """The township's line: its villages' lines added up (every registered household is
+    in one village, every count is of women), not the whole ledger read again."""
+    total = WomenRow(unit)
+    for row in rows:
+        total.women += row.women
+        total.married += row.married
+        for key, n in row.by_children.items():
+            total.by_children[key] = total.by_children.get(key, 0) + n
+        for key, n in row.by_method.items():
+            total.by_method[key] = total.by_method.get(key, 0) + n
+    return total
 
 
 @dataclass
@@ -428,13 +444,15 @@ def benefit_rosters(month_key: str, village: int | None = None) -> list[BenefitR
     return rows
 
 
-def _per_village(month_key: str, village: int | None, make) -> list:
+def _per_village(month_key: str, village: int | None, make, total=None) -> list:
+    """A row per village (or the one village) and, for a township, its total: `total`
+    adds the villages' rows up when given, else the total is made over the whole ledger."""
     villages = Area.select().where(Area.kind == "village").order_by(Area.code)
     if village is not None:
         villages = villages.where(Area.id == village)
     rows = [make(v.name, v.id) for v in villages]
     if village is None and len(rows) > 1:
-        rows.append(make("合计", None))
+        rows.append(total("合计", rows) if total is not None else make("合计", None))
     return rows
 
 
