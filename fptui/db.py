@@ -328,11 +328,12 @@ VILLAGE_INDEXES: tuple[tuple[type[pw.Model], tuple[str, ...]], ...] = (
 
 def audit_place(database: pw.Database) -> str:
     """SQL for the household an audit row is about (a household's own rows: its id), else
-    the village or area it names (a close, an acknowledgement, a kept return); NULL when
-    it names none (a restore, an area). Read from the row's JSON, after before before, as
-    the month's list reads it (reads/reconcile.py). Indexed with the time (`audit_place`,
-    schema v12), so a village's changes of a month are found among its own rows: the
-    query must spell the expression as this gives it."""
+    the village or area it names (a close, an acknowledgement, a kept return) as minus its
+    id, apart from the households' ids; NULL when it names none (a restore, an area). Read
+    from the row's JSON, after before before, as the month's list reads it
+    (reads/reconcile.py). Indexed with the time (`audit_place`, schema v12), so a
+    village's changes of a month are found among its own rows: the query must spell the
+    expression as this gives it."""
     sqlite = isinstance(database, pw.SqliteDatabase)
 
     def value(column: str, key: str) -> str:
@@ -341,7 +342,7 @@ def audit_place(database: pw.Database) -> str:
         return f"CAST(CAST(\"{column}\" AS jsonb) ->> '{key}' AS integer)"
 
     named = ", ".join(
-        value(column, key)
+        ("" if key == "household" else "-") + value(column, key)
         for key in ("household", "village", "area")
         for column in ("after", "before")
     )

@@ -229,7 +229,7 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
         Audit.before,
         Audit.after,
     )
-    keys = sorted({*homes, village})
+    keys = sorted({*homes, -village})  # its households, and itself (db.audit_place)
     found = {row[0]: row for row in Audit.select(*columns).where(place.is_null() & when).tuples()}
     for i in range(0, len(keys), 500):
         query = Audit.select(*columns).where(place.in_(keys[i : i + 500]) & when)
