@@ -378,6 +378,60 @@ def _v12_audit_changes(database: pw.Database) -> None:
             )
 
 
+# The indexes of schema v13: (model, its Meta.indexes' fields) each.
+VILLAGE_INDEXES: tuple[tuple[type[pw.Model], tuple[str, ...]], ...] = (
+    (models.Event, ("village", "kind", "happened_on")),
+    (models.Event, ("person", "kind", "happened_on")),
+    (models.FollowUp, ("household", "due_on")),
+)
+
+
+def audit_place(database: pw.Database) -> str:
+    """SQL for the household an audit row is about (a household's own rows: its id), else
+    the village or area it names (a close, an acknowledgement, a kept return) as minus its
+    id, apart from the households' ids; NULL when it names none (a restore, an area). Read
+    from the row's JSON, after before before, as the month's list reads it
+    (reads/reconcile.py). Indexed with the time (`audit_place`, schema v13), so a
+    village's changes of a month are found among its own rows: the query must spell the
+    expression as this gives it."""
+    sqlite = isinstance(database, pw.SqliteDatabase)
+
+    def value(column: str, key: str) -> str:
+        if sqlite:
+            return f"json_extract(\"{column}\", '$.{key}')"
+        return f"CAST(CAST(\"{column}\" AS jsonb) ->> '{key}' AS integer)"
+
+    named = ", ".join(
+        ("" if key == "household" else "-") + value(column, key)
+        for key in ("household", "village", "area")
+        for column in ("after", "before")
+    )
+    return f'CASE WHEN "table" = \'household\' THEN "record_id" ELSE COALESCE({named}) END'
+
+
+def _audit_place_index(database: pw.Database) -> None:
+    """The audit log by the household (or village) a row is about, then time: an
+    expression index, which the models cannot declare."""
+    database.execute_sql(
+        f'CREATE INDEX IF NOT EXISTS "audit_place" ON "audit" (({audit_place(database)}), "at")'
+    )
+
+
+def _v13_village_indexes(database: pw.Database) -> None:
+    """v13: indexes that let a village's month end and return read only that village's
+    rows (its events by kind and day, a person's events by kind, its households' visits
+    by due day, its rows of the audit log by time), so their time does not grow with the
+    rest of the ledger. Made as the models declare them (same names), if not there."""
+    for model, fields in VILLAGE_INDEXES:
+        index = next(
+            i
+            for i in model._meta.fields_to_index()
+            if tuple(getattr(e, "name", None) for e in i._expressions) == fields
+        )
+        database.execute(model._schema._create_index(index, safe=True))
+    _audit_place_index(database)
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -392,6 +446,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     9: _v10_versions,
     10: _v11_acknowledgements,
     11: _v12_audit_changes,
+    12: _v13_village_indexes,
 }
 LATEST = 1 + len(MIGRATIONS)
 
@@ -410,6 +465,7 @@ def migrate(database: pw.Database) -> int:
         with database.atomic():
             database.create_tables(models.MODELS)
             _v5_household_order(database)  # an expression index the models cannot declare
+            _audit_place_index(database)  # the same
             _set_version(database, LATEST)
         return 0
     sqlite = isinstance(database, pw.SqliteDatabase)

@@ -29,7 +29,6 @@ from peewee import fn
 from fptui import clock, db, files, idcard, ledger
 from fptui.dates import age_on
 from fptui.models import Area, Event, FollowUp, Household, Person, Setting, database
-from fptui.schema.validate import InvalidInput
 
 COUNTY = ("140121", "清徐县")
 TOWNSHIP = ("140121101", "东于镇")
@@ -708,15 +707,7 @@ class _Simulation:
         if p.moved_on is not None and day < p.moved_on:
             return
         if p.residence in ("here", "out") and day <= self.b.today:
-            place = self.rng.choice(PLACES)
-            try:
-                ledger.record_move_out(p.id, {"date": day, "to_place": place})
-            except InvalidInput as refused:
-                # planned at a wedding, dated before a go-out recorded since: the ledger
-                # refuses it, as it would the cadre typing it
-                if [e.rule for e in refused.errors] == ["before_recorded_event"]:
-                    return
-                raise
+            ledger.record_move_out(p.id, {"date": day, "to_place": self.rng.choice(PLACES)})
             p.residence = "moved_away"
 
     def migrant_arrives(self, day: dt.date) -> None:

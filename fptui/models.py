@@ -95,6 +95,15 @@ class Event(BaseModel):
     # save over a record changed since it was read is refused (ledger/versions.py).
     version = pw.IntegerField(default=1, constraints=[pw.SQL("DEFAULT 1")])
 
+    class Meta:
+        # Schema v13 (db._v13_village_indexes): a village's events of some kinds in a
+        # period, and a person's events of a kind, read through their own index entries
+        # whatever the size of the rest of the ledger (the month end, the return).
+        indexes = (
+            (("village", "kind", "happened_on"), False),
+            (("person", "kind", "happened_on"), False),
+        )
+
 
 class FollowUp(BaseModel):
     person = pw.ForeignKeyField(Person, backref="followups", on_delete="RESTRICT")
@@ -111,6 +120,11 @@ class FollowUp(BaseModel):
     # Schema v4: which visit of its rule (0, 1, ...) and why it was rescheduled or ended.
     step = pw.IntegerField(default=0)
     reason = pw.CharField(max_length=200, default="")
+
+    class Meta:
+        # Schema v13 (db._v13_village_indexes): a village's visits due in a period, read
+        # household by household, not the whole ledger's visits of that period.
+        indexes = ((("household", "due_on"), False),)
 
 
 class Audit(BaseModel):

@@ -104,9 +104,12 @@ def month_balance(village: int, month: str, findings: list | None = None) -> Bal
     )
 
 
-def balance(village: int, month: str, findings: list | None = None) -> Balance:
+def balance(
+    village: int, month: str, findings: list | None = None, *, named: bool = True
+) -> Balance:
     """The month's balance counted now. `findings`: the village's check findings when the
-    caller has them, to name who is behind a difference without checking again."""
+    caller has them, to name who is behind a difference without checking again; `named`
+    False: the figures only, nobody named (the return's tables: no check run for them)."""
     period = Period.month(month)
     before = (
         MonthClose.select()
@@ -136,7 +139,7 @@ def balance(village: int, month: str, findings: list | None = None) -> Balance:
         late_entries(village, month),
         added=added,
     )
-    if result.difference:
+    if result.difference and named:
         if findings is None:
             from fptui.reads import checks
 
@@ -161,34 +164,32 @@ def added_without_event(village: int, close: MonthClose) -> list[int]:
         )
         .scalar()
     )
-    first = (
-        Audit.select(Audit.record_id, Audit.action, Audit.after)
-        .where(
-            (Audit.table == "person")
-            & Audit.before.is_null()
-            & (Audit.id > (closed_row or 0))
-            & Audit.action.in_(("add_person", "open_ledger"))
-        )
-        .tuples()
-    )
-    candidates = {
-        pid
-        for pid, _action, after in first
-        if json.loads(after).get("residence", "here") in REGISTERED
-    }
-    if not candidates:
-        return []
-    return sorted(
+    # The village's registered persons first (by its households), then only their rows
+    # of the log: not every person the ledger gained since the close.
+    village_persons = [
         pid
         for (pid,) in Person.select(Person.id)
         .join(Household, on=(Person.household == Household.id))
-        .where(
-            Person.id.in_(sorted(candidates))
-            & (Household.village == village)
-            & (Household.registration == "registered")
-        )
+        .where((Household.village == village) & (Household.registration == "registered"))
         .tuples()
-    )
+    ]
+    found = set()
+    for i in range(0, len(village_persons), 500):
+        first = (
+            Audit.select(Audit.record_id, Audit.after)
+            .where(
+                (Audit.table == "person")
+                & Audit.record_id.in_(village_persons[i : i + 500])
+                & Audit.before.is_null()
+                & (Audit.id > (closed_row or 0))
+                & Audit.action.in_(("add_person", "open_ledger"))
+            )
+            .tuples()
+        )
+        found |= {
+            pid for pid, after in first if json.loads(after).get("residence", "here") in REGISTERED
+        }
+    return sorted(found)
 
 
 def close_marks(villages: Iterable[int] | None = None) -> dict[int, list[tuple[str, int]]]:

@@ -14,7 +14,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from fptui import clock
+import peewee as pw
+
+from fptui import clock, db
 from fptui.models import Acknowledgement, Audit, Household, MonthClose, Person
 from fptui.reads import checks, followups, period
 from fptui.reads.calendar import Period
@@ -211,23 +213,30 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
         .where(Household.village == village)
         .tuples()
     )
-    rows = (
-        Audit.select(
-            Audit.at,
-            Audit.user,
-            Audit.change,
-            Audit.action,
-            Audit.table,
-            Audit.record_id,
-            Audit.before,
-            Audit.after,
-        )
-        .where(Audit.at.between(start, until or dt.datetime(9999, 12, 31)))
-        .order_by(Audit.id)
-        .tuples()
+    # Only the village's own rows of the log are read, by the index of the household (or
+    # village) each row is about and its time (db.audit_place, schema v13), and the rows
+    # about no household (a restore, an area); what is left is decided below as ever.
+    place = pw.SQL(f"({db.audit_place(Audit._meta.database.obj)})")
+    when = Audit.at.between(start, until or dt.datetime(9999, 12, 31))
+    columns = (
+        Audit.id,
+        Audit.at,
+        Audit.user,
+        Audit.change,
+        Audit.action,
+        Audit.table,
+        Audit.record_id,
+        Audit.before,
+        Audit.after,
     )
+    keys = sorted({*homes, -village})  # its households, and itself (db.audit_place)
+    found = {row[0]: row for row in Audit.select(*columns).where(place.is_null() & when).tuples()}
+    for i in range(0, len(keys), 500):
+        query = Audit.select(*columns).where(place.in_(keys[i : i + 500]) & when)
+        found.update((row[0], row) for row in query.tuples())
+    rows = [found[i][1:] for i in sorted(found)]
     groups: dict[tuple, list] = {}
-    for at, user, change, action, table, record_id, before, after in rows.iterator():
+    for at, user, change, action, table, record_id, before, after in rows:
         data = {**json.loads(before or "{}"), **json.loads(after or "{}")}
         if table == "household":
             home = record_id

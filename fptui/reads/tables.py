@@ -92,8 +92,9 @@ def population_row(unit: str, month: Period, year: Period, village: int) -> Popu
     them (the start is the last closed month's frozen end)."""
     from fptui.reads.period import balance, frozen
 
-    # a closed month is shown as it was closed: later entries count in the next month
-    b = frozen(village, month.key) or balance(village, month.key)
+    # a closed month is shown as it was closed: later entries count in the next month;
+    # the figures only (who is behind a difference is the month end's, not the return's)
+    b = frozen(village, month.key) or balance(village, month.key, named=False)
     return _with_rates(
         PopulationRow(
             unit=unit,
@@ -327,7 +328,23 @@ def _women_row(unit: str, month: Period, village: int | None) -> WomenRow:
 
 def women_of_reproductive_age(month_key: str, village: int | None = None) -> list[WomenRow]:
     month = Period.month(month_key)
-    return _per_village(month_key, village, lambda unit, v: _women_row(unit, month, v))
+    return _per_village(
+        month_key, village, lambda unit, v: _women_row(unit, month, v), total=_women_total
+    )
+
+
+def _women_total(unit: str, rows: list[WomenRow]) -> WomenRow:
+    """The township's line: its villages' lines added up (every registered household is
+    in one village, every count is of women), not the whole ledger read again."""
+    total = WomenRow(unit)
+    for row in rows:
+        total.women += row.women
+        total.married += row.married
+        for key, n in row.by_children.items():
+            total.by_children[key] = total.by_children.get(key, 0) + n
+        for key, n in row.by_method.items():
+            total.by_method[key] = total.by_method.get(key, 0) + n
+    return total
 
 
 @dataclass
@@ -398,15 +415,21 @@ def benefit_rosters(month_key: str, village: int | None = None) -> list[BenefitR
         first[key] = min(first.get(key, day), day)
         if day >= year_start:
             this_year.setdefault(scheme, set()).add(pid)
-    gone = {
-        p
-        for (p,) in Event.select(Event.person)
-        .where(
-            Event.kind.in_(("death", "move_out"))
-            & Event.happened_on.between(month.start, month.end)
-        )
-        .tuples()
-    }
+    # Only the recipients' deaths and moves matter: read by person (an index), not every
+    # death and move of the ledger's month.
+    recipients = sorted(set().union(*this_year.values()))
+    gone: set[int] = set()
+    for i in range(0, len(recipients), 500):
+        gone |= {
+            p
+            for (p,) in Event.select(Event.person)
+            .where(
+                Event.person.in_(recipients[i : i + 500])
+                & Event.kind.in_(("death", "move_out"))
+                & Event.happened_on.between(month.start, month.end)
+            )
+            .tuples()
+        }
     rows = []
     for scheme in ("reward", "special"):
         people = this_year.get(scheme, set())
@@ -421,13 +444,15 @@ def benefit_rosters(month_key: str, village: int | None = None) -> list[BenefitR
     return rows
 
 
-def _per_village(month_key: str, village: int | None, make) -> list:
+def _per_village(month_key: str, village: int | None, make, total=None) -> list:
+    """A row per village (or the one village) and, for a township, its total: `total`
+    adds the villages' rows up when given, else the total is made over the whole ledger."""
     villages = Area.select().where(Area.kind == "village").order_by(Area.code)
     if village is not None:
         villages = villages.where(Area.id == village)
     rows = [make(v.name, v.id) for v in villages]
     if village is None and len(rows) > 1:
-        rows.append(make("合计", None))
+        rows.append(total("合计", rows) if total is not None else make("合计", None))
     return rows
 
 
