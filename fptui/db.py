@@ -318,6 +318,22 @@ def _v11_acknowledgements(database: pw.Database) -> None:
     database.create_tables([models.Acknowledgement])
 
 
+def _v12_search_index(database: pw.Database) -> None:
+    """v12: households found through an index of search keys (search.py), not a scan of
+    every household's search text: the keys are read from that text, which the write
+    path has kept since v3, so a search finds exactly what it found before."""
+    from fptui.search import index_keys
+
+    database.create_tables([models.SearchKey])
+    mark = database.param
+    rows = database.execute_sql("SELECT id, search FROM household ORDER BY id")
+    sql = f"INSERT INTO search_key (key, household_id) VALUES ({mark}, {mark})"
+    while batch := rows.fetchmany(2000):
+        database.cursor().executemany(
+            sql, [(key, hid) for hid, text in batch for key in sorted(index_keys(text or ""))]
+        )
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -331,6 +347,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     8: _v9_names_as_said,
     9: _v10_versions,
     10: _v11_acknowledgements,
+    11: _v12_search_index,
 }
 LATEST = 1 + len(MIGRATIONS)
 

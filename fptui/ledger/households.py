@@ -1,8 +1,9 @@
 """Households: added, corrected, given a head; and the search text of their members.
 
 A household's search text (search.py) holds its number and every member's name, pinyin
-keys and ID number, so one LIKE finds it by any of them; it is rebuilt here whenever a
-member or the number changes.
+keys and ID number, and its words are kept as search keys (table search_key) that one
+indexed query finds it by; both are rebuilt here, in the transaction of the change,
+whenever a member or the number changes.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from typing import Any
 from fptui import clock
 from fptui.ledger.areas import village_and_group
 from fptui.ledger.changes import audit, change, snapshot
-from fptui.ledger.rows import HOUSEHOLD, columns, get_household, get_person
+from fptui.ledger.rows import HOUSEHOLD, chunks, columns, get_household, get_person
 from fptui.ledger.versions import expect, save
 from fptui.ledger.visits import household_flags_changed
 from fptui.models import (
     Household,
     Person,
+    SearchKey,
     database,
 )
 from fptui.schema import Form, Text, current
 from fptui.schema.validate import clean, refuse
-from fptui.search import search_text
+from fptui.search import index_keys, search_text
 
 
 def reindex_households(household_ids: Iterable[int] | None = None) -> None:
@@ -39,13 +41,30 @@ def reindex_households(household_ids: Iterable[int] | None = None) -> None:
     by_household: dict[int, list[tuple]] = {}
     for household_id, *member in members.tuples().iterator():
         by_household.setdefault(household_id, []).append(tuple(member))
+    texts = {
+        hid: search_text(number, by_household.get(hid, []))
+        for hid, number in households.tuples().iterator()
+    }
     mark = database.param
     database.cursor().executemany(
         f"UPDATE household SET search = {mark} WHERE id = {mark}",
-        [
-            (search_text(number, by_household.get(hid, [])), hid)
-            for hid, number in households.tuples().iterator()
-        ],
+        [(text, hid) for hid, text in texts.items()],
+    )
+    if household_ids is None:
+        SearchKey.delete().execute()
+    else:
+        for chunk in chunks(ids):  # a household voided away has no keys left either
+            SearchKey.delete().where(SearchKey.household.in_(chunk)).execute()
+    index_households(texts)
+
+
+def index_households(texts: Mapping[int, str]) -> None:
+    """Write the search keys of households that have none, from their search texts
+    (household id -> text), in the caller's transaction."""
+    mark = database.param
+    database.cursor().executemany(
+        f"INSERT INTO search_key (key, household_id) VALUES ({mark}, {mark})",
+        [(key, hid) for hid, text in texts.items() for key in sorted(index_keys(text))],
     )
 
 
@@ -55,11 +74,11 @@ def add_household(values: Mapping[str, Any]) -> Household:
     with change():
         village_and_group(data, form)
         _unique_number(data["village"], data["number"], None, form)
+        text = search_text(data["number"], [])
         household = Household.create(
-            **columns(Household, data),
-            created_on=clock.today(),
-            search=search_text(data["number"], []),
+            **columns(Household, data), created_on=clock.today(), search=text
         )
+        index_households({household.id: text})
         audit("add_household", household, None)
     return household
 
