@@ -31,7 +31,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).parent.parent), str(Path(__file__).parent)]  # this fptui
+sys.path.insert(0, str(Path(__file__).parent.parent))  # this worktree's fptui
+sys.path.insert(0, str(Path(__file__).parent))
 from _township import CACHE, _version
 
 DAY = dt.date(2026, 11, 30)  # the demo's today: the same township on any day it is run

@@ -324,6 +324,7 @@ def _v12_search_index(database: pw.Database) -> None:
     path has kept since v3, so a search finds exactly what it found before."""
     from fptui.search import index_keys
 
+    _search_key_layout(database)
     database.create_tables([models.SearchKey])
     mark = database.param
     rows = database.execute_sql("SELECT id, search FROM household ORDER BY id")
@@ -332,6 +333,12 @@ def _v12_search_index(database: pw.Database) -> None:
         database.cursor().executemany(
             sql, [(key, hid) for hid, text in batch for key in sorted(index_keys(text or ""))]
         )
+
+
+def _search_key_layout(database: pw.Database) -> None:
+    """On SQLite the search keys are the table's own B-tree (WITHOUT ROWID): the key is
+    stored once, not in a row and again in its primary key's index."""
+    models.SearchKey._meta.without_rowid = isinstance(database, pw.SqliteDatabase)
 
 
 # MIGRATIONS[v] brings a database from version v to v + 1.
@@ -364,6 +371,7 @@ def migrate(database: pw.Database) -> int:
         if database.get_tables():
             raise DatabaseError("this file is not an fptui ledger (it has other tables)")
         with database.atomic():
+            _search_key_layout(database)
             database.create_tables(models.MODELS)
             _v5_household_order(database)  # an expression index the models cannot declare
             _set_version(database, LATEST)

@@ -178,7 +178,9 @@ class SearchKey(BaseModel):
     does not grow with the ledger. Written by the write path with the text itself."""
 
     key = pw.BlobField()  # UTF-8, its first byte the key's kind: bytes compare alike
-    household = pw.ForeignKeyField(Household, backref="+", on_delete="CASCADE")
+    # No index of its own (it would double the table): a household's keys are found
+    # from its search text, which holds them all (ledger/households.py).
+    household = pw.ForeignKeyField(Household, backref="+", on_delete="CASCADE", index=False)
 
     class Meta:
         primary_key = pw.CompositeKey("key", "household")

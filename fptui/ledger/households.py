@@ -14,7 +14,7 @@ from typing import Any
 from fptui import clock
 from fptui.ledger.areas import village_and_group
 from fptui.ledger.changes import audit, change, snapshot
-from fptui.ledger.rows import HOUSEHOLD, chunks, columns, get_household, get_person
+from fptui.ledger.rows import HOUSEHOLD, columns, get_household, get_person
 from fptui.ledger.versions import expect, save
 from fptui.ledger.visits import household_flags_changed
 from fptui.models import (
@@ -29,11 +29,13 @@ from fptui.search import index_keys, search_text
 
 
 def reindex_households(household_ids: Iterable[int] | None = None) -> None:
-    """Rebuild the search text of these households (all when None), from their members."""
+    """Rebuild the search text of these households (all when None), from their members,
+    and their search keys: the keys of the text they had are taken away and those of
+    the new one written (a household voided away took its keys with it)."""
     members = Person.select(
         Person.household, Person.name, Person.py_initials, Person.py_full, Person.id_number
     ).order_by(Person.household, Person.id)
-    households = Household.select(Household.id, Household.number)
+    households = Household.select(Household.id, Household.number, Household.search)
     if household_ids is not None:
         ids = list(household_ids)
         members = members.where(Person.household.in_(ids))
@@ -41,21 +43,32 @@ def reindex_households(household_ids: Iterable[int] | None = None) -> None:
     by_household: dict[int, list[tuple]] = {}
     for household_id, *member in members.tuples().iterator():
         by_household.setdefault(household_id, []).append(tuple(member))
-    texts = {
-        hid: search_text(number, by_household.get(hid, []))
-        for hid, number in households.tuples().iterator()
-    }
+    texts, before = {}, {}
+    for hid, number, text in households.tuples().iterator():
+        texts[hid] = search_text(number, by_household.get(hid, []))
+        before[hid] = text or ""
+    changed = {hid: text for hid, text in texts.items() if text != before[hid]}
     mark = database.param
     database.cursor().executemany(
         f"UPDATE household SET search = {mark} WHERE id = {mark}",
-        [(text, hid) for hid, text in texts.items()],
+        [(text, hid) for hid, text in changed.items()],
     )
-    if household_ids is None:
+    if household_ids is None:  # a repair: every key afresh
         SearchKey.delete().execute()
-    else:
-        for chunk in chunks(ids):  # a household voided away has no keys left either
-            SearchKey.delete().where(SearchKey.household.in_(chunk)).execute()
-    index_households(texts)
+        index_households(texts)
+        return
+    gone, added = [], []
+    for hid, text in changed.items():
+        old, new = index_keys(before[hid]), index_keys(text)
+        gone += [(key, hid) for key in sorted(old - new)]
+        added += [(key, hid) for key in sorted(new - old)]
+    cursor = database.cursor()
+    cursor.executemany(
+        f"DELETE FROM search_key WHERE key = {mark} AND household_id = {mark}", gone
+    )
+    cursor.executemany(
+        f"INSERT INTO search_key (key, household_id) VALUES ({mark}, {mark})", added
+    )
 
 
 def index_households(texts: Mapping[int, str]) -> None:
