@@ -213,6 +213,16 @@ def test_the_index_finds_what_the_scan_found_on_a_demo(township, tmp_path):
         words += [h.number for h in Household.select().order_by(Household.id).limit(10)]
         village = Area.select().where(Area.kind == "village").order_by(Area.id).first()
         group = Area.select().where(Area.kind == "group", Area.parent == village).first()
+        for flt in (
+            HouseholdFilter(),
+            HouseholdFilter(village=village.id),
+            HouseholdFilter(village=village.id, group=group.id),
+            HouseholdFilter(residence="out"),
+        ):
+            every = scan_ids(flt)
+            assert household_ids(flt) == every, flt
+            assert household_page(flt, 0, 20) == (len(every), every[:20]), flt
+            assert household_page(flt, 20, 20) == (len(every), every[20:40]), flt
         for word in words:
             pair = f"{word} {rng.choice(words)}"
             for flt in (
