@@ -326,6 +326,7 @@ def _v12_search_index(database: pw.Database) -> None:
 
     _search_key_layout(database)
     database.create_tables([models.SearchKey])
+    database.execute_sql('DELETE FROM "search_key"')  # a ledger set back past it: afresh
     mark = database.param
     rows = database.execute_sql("SELECT id, search FROM household ORDER BY id")
     sql = f"INSERT INTO search_key (key, household_id) VALUES ({mark}, {mark})"
