@@ -432,6 +432,30 @@ def _v13_village_indexes(database: pw.Database) -> None:
     _audit_place_index(database)
 
 
+def _v14_search_index(database: pw.Database) -> None:
+    """v14: households found through an index of search keys (search.py), not a scan of
+    every household's search text: the keys are read from that text, which the write
+    path has kept since v3, so a search finds exactly what it found before."""
+    from fptui.search import index_keys
+
+    _search_key_layout(database)
+    database.create_tables([models.SearchKey])
+    database.execute_sql('DELETE FROM "search_key"')  # a ledger set back past it: afresh
+    mark = database.param
+    rows = database.execute_sql("SELECT id, search FROM household ORDER BY id")
+    sql = f"INSERT INTO search_key (key, household_id) VALUES ({mark}, {mark})"
+    while batch := rows.fetchmany(2000):
+        database.cursor().executemany(
+            sql, [(key, hid) for hid, text in batch for key in sorted(index_keys(text or ""))]
+        )
+
+
+def _search_key_layout(database: pw.Database) -> None:
+    """On SQLite the search keys are the table's own B-tree (WITHOUT ROWID): the key is
+    stored once, not in a row and again in its primary key's index."""
+    models.SearchKey._meta.without_rowid = isinstance(database, pw.SqliteDatabase)
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -447,6 +471,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     10: _v11_acknowledgements,
     11: _v12_audit_changes,
     12: _v13_village_indexes,
+    13: _v14_search_index,
 }
 LATEST = 1 + len(MIGRATIONS)
 
@@ -463,6 +488,7 @@ def migrate(database: pw.Database) -> int:
         if database.get_tables():
             raise DatabaseError("this file is not an fptui ledger (it has other tables)")
         with database.atomic():
+            _search_key_layout(database)
             database.create_tables(models.MODELS)
             _v5_household_order(database)  # an expression index the models cannot declare
             _audit_place_index(database)  # the same

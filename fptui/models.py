@@ -188,6 +188,20 @@ class Acknowledgement(BaseModel):
         indexes = ((("village", "month", "warning"), True),)
 
 
+class SearchKey(BaseModel):
+    """A household's search keys (search.py `index_keys`): each word of its search text,
+    as a key a search finds by its start through the primary key's index, a range that
+    does not grow with the ledger. Written by the write path with the text itself."""
+
+    key = pw.BlobField()  # UTF-8, its first byte the key's kind: bytes compare alike
+    # No index of its own (it would double the table): a household's keys are found
+    # from its search text, which holds them all (ledger/households.py).
+    household = pw.ForeignKeyField(Household, backref="+", on_delete="CASCADE", index=False)
+
+    class Meta:
+        primary_key = pw.CompositeKey("key", "household")
+
+
 class Setting(BaseModel):
     key = pw.CharField(max_length=60, primary_key=True)
     value = pw.TextField()
@@ -203,5 +217,6 @@ MODELS: list[type[BaseModel]] = [
     MonthClose,
     FrozenReturn,
     Acknowledgement,
+    SearchKey,
     Setting,
 ]

@@ -1,8 +1,9 @@
 """Households: added, corrected, given a head; and the search text of their members.
 
 A household's search text (search.py) holds its number and every member's name, pinyin
-keys and ID number, so one LIKE finds it by any of them; it is rebuilt here whenever a
-member or the number changes.
+keys and ID number, and its words are kept as search keys (table search_key) that one
+indexed query finds it by; both are rebuilt here, in the transaction of the change,
+whenever a member or the number changes.
 """
 
 from __future__ import annotations
@@ -19,19 +20,22 @@ from fptui.ledger.visits import household_flags_changed
 from fptui.models import (
     Household,
     Person,
+    SearchKey,
     database,
 )
 from fptui.schema import Form, Text, current
 from fptui.schema.validate import clean, refuse
-from fptui.search import search_text
+from fptui.search import index_keys, search_text
 
 
 def reindex_households(household_ids: Iterable[int] | None = None) -> None:
-    """Rebuild the search text of these households (all when None), from their members."""
+    """Rebuild the search text of these households (all when None), from their members,
+    and their search keys: the keys of the text they had are taken away and those of
+    the new one written (a household voided away took its keys with it)."""
     members = Person.select(
         Person.household, Person.name, Person.py_initials, Person.py_full, Person.id_number
     ).order_by(Person.household, Person.id)
-    households = Household.select(Household.id, Household.number)
+    households = Household.select(Household.id, Household.number, Household.search)
     if household_ids is not None:
         ids = list(household_ids)
         members = members.where(Person.household.in_(ids))
@@ -39,13 +43,41 @@ def reindex_households(household_ids: Iterable[int] | None = None) -> None:
     by_household: dict[int, list[tuple]] = {}
     for household_id, *member in members.tuples().iterator():
         by_household.setdefault(household_id, []).append(tuple(member))
+    texts, before = {}, {}
+    for hid, number, text in households.tuples().iterator():
+        texts[hid] = search_text(number, by_household.get(hid, []))
+        before[hid] = text or ""
+    changed = {hid: text for hid, text in texts.items() if text != before[hid]}
     mark = database.param
     database.cursor().executemany(
         f"UPDATE household SET search = {mark} WHERE id = {mark}",
-        [
-            (search_text(number, by_household.get(hid, [])), hid)
-            for hid, number in households.tuples().iterator()
-        ],
+        [(text, hid) for hid, text in changed.items()],
+    )
+    if household_ids is None:  # a repair: every key afresh
+        SearchKey.delete().execute()
+        index_households(texts)
+        return
+    gone, added = [], []
+    for hid, text in changed.items():
+        old, new = index_keys(before[hid]), index_keys(text)
+        gone += [(key, hid) for key in sorted(old - new)]
+        added += [(key, hid) for key in sorted(new - old)]
+    cursor = database.cursor()
+    cursor.executemany(
+        f"DELETE FROM search_key WHERE key = {mark} AND household_id = {mark}", gone
+    )
+    cursor.executemany(
+        f"INSERT INTO search_key (key, household_id) VALUES ({mark}, {mark})", added
+    )
+
+
+def index_households(texts: Mapping[int, str]) -> None:
+    """Write the search keys of households that have none, from their search texts
+    (household id -> text), in the caller's transaction."""
+    mark = database.param
+    database.cursor().executemany(
+        f"INSERT INTO search_key (key, household_id) VALUES ({mark}, {mark})",
+        [(key, hid) for hid, text in texts.items() for key in sorted(index_keys(text))],
     )
 
 
@@ -55,11 +87,11 @@ def add_household(values: Mapping[str, Any]) -> Household:
     with change():
         village_and_group(data, form)
         _unique_number(data["village"], data["number"], None, form)
+        text = search_text(data["number"], [])
         household = Household.create(
-            **columns(Household, data),
-            created_on=clock.today(),
-            search=search_text(data["number"], []),
+            **columns(Household, data), created_on=clock.today(), search=text
         )
+        index_households({household.id: text})
         audit("add_household", household, None)
     return household
 

@@ -16,6 +16,7 @@ import peewee as pw
 from fptui import clock
 from fptui.ledger.areas import village_and_group
 from fptui.ledger.changes import change, write_audits
+from fptui.ledger.households import index_households
 from fptui.ledger.rows import PERSON, chunks, columns
 from fptui.ledger.visits import create_followups, ensure_monthly_followups
 from fptui.models import (
@@ -115,14 +116,15 @@ def open_ledger(village: Any, households: list[Mapping[str, Any]]) -> tuple[int,
             members.setdefault(row["household"], []).append(
                 (row["name"], row.pop("py_initials"), row.pop("py_full"), row["id_number"])
             )
+        texts = {
+            hid: search_text(row["number"], members.get(hid, [])) for hid, row in zip(hids, hrows)
+        }
         mark = database.param
         database.cursor().executemany(
             f"UPDATE household SET head_id = {mark}, search = {mark} WHERE id = {mark}",
-            [
-                (row.get("head"), search_text(row["number"], members.get(hid, [])), hid)
-                for hid, row in zip(hids, hrows)
-            ],
+            [(row.get("head"), texts[hid], hid) for hid, row in zip(hids, hrows)],
         )
+        index_households(texts)
         write_audits(
             [("open_ledger", "household", i, None, {**r, "id": i}) for i, r in zip(hids, hrows)]
             + [("open_ledger", "person", i, None, {**r, "id": i}) for i, r in zip(pids, prows)]

@@ -1,8 +1,9 @@
 """Reading the ledger for the screens: lists, cards and the choices a form offers.
 
 Pure reads over the database; nothing here writes (that is ledger.py) and nothing here
-knows a widget. The household list reads ids first (one indexed scan, search.py) and
-then only the rows in view, so it stays instant at 100,000 persons.
+knows a widget. The household list reads its count and first page of ids in one query
+through the search keys' index (search.py), then only the rows in view, so a search
+costs about the same in a village and a county.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import peewee as pw
 
 from fptui import clock
 from fptui.dates import age_on
-from fptui.models import Area, Event, Household, Person, database
-from fptui.search import patterns
+from fptui.models import Area, Event, Household, Person, SearchKey, database
+from fptui.search import ranges
 
 LIVING = ("here", "out", "in_migrant")
 
@@ -30,18 +31,19 @@ class HouseholdFilter:
     residence: str | None = None  # households with a member in this residence state
 
 
-def household_ids(flt: HouseholdFilter) -> list[int]:
-    """Ids of the households `flt` matches, ordered by village and household number."""
-    # Numbers in their natural order (2 before 10) where they are numbers.
-    query = Household.select(Household.id).order_by(
-        Household.village, pw.fn.LENGTH(Household.number), Household.number
-    )
-    for alternatives in patterns(flt.query):
+def _matching(flt: HouseholdFilter) -> pw.ModelSelect:
+    """The households `flt` matches, in the list's order: each word of the search by a
+    range of the search keys' index (search.py), the filters in the same query."""
+    query = Household.select(Household.id)
+    words = ranges(flt.query)
+    for alternatives in words:
         condition = None
-        for pattern in alternatives:
-            like = pw.NodeList((Household.search, pw.SQL("LIKE"), pattern, pw.SQL("ESCAPE"), "\\"))
-            condition = like if condition is None else (condition | like)
-        query = query.where(condition)
+        for low, high in alternatives:
+            within = (SearchKey.key >= low) & (SearchKey.key < high)
+            condition = within if condition is None else (condition | within)
+        query = query.where(
+            Household.id.in_(SearchKey.select(SearchKey.household).where(condition))
+        )
     if flt.village is not None:
         query = query.where(Household.village == flt.village)
     if flt.group is not None:
@@ -49,7 +51,47 @@ def household_ids(flt: HouseholdFilter) -> list[int]:
     if flt.residence:
         members = Person.select(Person.household).where(Person.residence == flt.residence)
         query = query.where(Household.id.in_(members))
-    return [hid for (hid,) in database.execute(query)]  # raw cursor: no per-row wrapping
+    # Numbers in their natural order (2 before 10) where they are numbers. With words, the
+    # few households they find are sorted (`+` keeps SQLite from walking the whole list's
+    # index in order to test each household against them); without, that index is read.
+    village = (
+        pw.NodeList((pw.SQL("+"), Household.village), glue="") if words else Household.village
+    )
+    return query.order_by(village, pw.fn.LENGTH(Household.number), Household.number)
+
+
+def household_ids(flt: HouseholdFilter) -> list[int]:
+    """Ids of the households `flt` matches, ordered by village and household number."""
+    return [hid for (hid,) in database.execute(_matching(flt))]  # raw cursor: no wrapping
+
+
+def household_page(
+    flt: HouseholdFilter, offset: int = 0, limit: int = 100
+) -> tuple[int, list[int]]:
+    """How many households `flt` matches, and the ids of `limit` of them from `offset`
+    in the list's order: one query, counting as it reads. One word typed with no filter
+    (a common surname finds thousands) reads the page alone, and counts, when the page
+    is full, from the search keys' index alone: no household row read to count them;
+    with nothing typed, the page is read in the list's index order, and counted."""
+    words = ranges(flt.query)
+    if not words and not flt.residence:  # the list by village and group: read in order
+        ids = [hid for (hid,) in database.execute(_matching(flt).limit(limit).offset(offset))]
+        return _matching(flt).order_by().count(), ids
+    if len(words) == 1 and (flt.village, flt.group, flt.residence) == (None, None, None):
+        ids = [hid for (hid,) in database.execute(_matching(flt).limit(limit).offset(offset))]
+        if len(ids) < limit and (ids or not offset):
+            return offset + len(ids), ids
+        condition = None
+        for low, high in words[0]:
+            within = (SearchKey.key >= low) & (SearchKey.key < high)
+            condition = within if condition is None else (condition | within)
+        count = SearchKey.select(pw.fn.COUNT(SearchKey.household.distinct())).where(condition)
+        return count.scalar(), ids
+    counted = _matching(flt).select_extend(pw.fn.COUNT(pw.SQL("*")).over())
+    rows = list(database.execute(counted.limit(limit).offset(offset)))
+    if rows or not offset:
+        return (rows[0][1] if rows else 0), [hid for hid, _ in rows]
+    return _matching(flt).order_by().count(), []  # past the last page
 
 
 @dataclass(frozen=True)

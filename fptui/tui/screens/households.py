@@ -16,7 +16,7 @@ from fptui.reads import queries
 from fptui.tui.text import Localised, choice, t
 from fptui.tui.widgets.plain import Plain
 from fptui.tui.widgets.score_panel import ScorePanel
-from fptui.tui.widgets.virtual_list import VirtualList
+from fptui.tui.widgets.virtual_list import PAGE, VirtualList
 
 # Column widths in terminal cells; the address takes what is left.
 WIDTHS = (8, 16, 10, 4)
@@ -66,24 +66,25 @@ class HouseholdsScreen(Localised, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.filter = queries.HouseholdFilter()
-        self.ids: list[int] = []
+        self.count = 0  # households the filter matches
+        self.pages: dict[int, list[int]] = {}  # their ids, a list page at a time, as read
 
     def compose(self) -> ComposeResult:
         # The rows are read before the first layout, so the list is painted once, full.
-        self.ids = queries.household_ids(self.filter)
+        self._read_ids()
         with Horizontal(id="list-top"):
             yield Input(placeholder=t("search_hint"), id="search", compact=True)
             yield Plain(self._filters_text(), id="filters")
-        yield Plain("" if self.ids else self._empty_text(), id="empty")
+        yield Plain("" if self.count else self._empty_text(), id="empty")
         yield VirtualList(
-            header=header_line(), id="households", count=len(self.ids), fetch=self._fetch()
+            header=header_line(), id="households", count=self.count, fetch=self._fetch()
         )
         yield ScorePanel(id="score-panel")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()
-        if not self.ids and not queries.villages():  # first use: the areas first
+        if not self.count and not queries.villages():  # first use: the areas first
             from fptui.tui.screens.setup import open_set_up
 
             open_set_up(self.app)
@@ -99,21 +100,38 @@ class HouseholdsScreen(Localised, Screen):
 
     # --- the list ---------------------------------------------------------------------
 
+    def _read_ids(self) -> None:
+        """The count and the first page of the matching households: one query."""
+        self.count, first = queries.household_page(self.filter, 0, PAGE)
+        self.pages = {0: first}
+
+    def _page(self, page: int) -> list[int]:
+        """The ids of one page of the list (a query when first needed)."""
+        if page not in self.pages:
+            self.pages[page] = queries.household_page(self.filter, page * PAGE, PAGE)[1]
+        return self.pages[page]
+
     def _fetch(self) -> Callable[[int, int], list[str]]:
-        ids = self.ids
+        pages = self.pages
 
         def fetch(offset: int, limit: int) -> list[str]:
-            return [household_line(r) for r in queries.household_rows(ids[offset:][:limit])]
+            ids = []
+            for page in range(offset // PAGE, (offset + limit - 1) // PAGE + 1):
+                if self.pages is not pages:  # a later search: this list is gone
+                    return []
+                ids += self._page(page)
+            start = offset - (offset // PAGE) * PAGE
+            return [household_line(r) for r in queries.household_rows(ids[start:][:limit])]
 
         return fetch
 
     def refresh_list(self, keep_cursor: bool = False) -> None:
         """Read the matching ids again and show them (after a search or a saved change)."""
         self.app.refresh_score()
-        self.ids = queries.household_ids(self.filter)
-        self.query_one(VirtualList).reset(len(self.ids), self._fetch(), keep_cursor=keep_cursor)
+        self._read_ids()
+        self.query_one(VirtualList).reset(self.count, self._fetch(), keep_cursor=keep_cursor)
         self.query_one("#filters", Static).update(self._filters_text())
-        empty = "" if self.ids else self._empty_text()
+        empty = "" if self.count else self._empty_text()
         box = self.query_one("#empty", Static)
         if str(box.render()) != empty:  # an unchanged text need not lay the screen out again
             box.update(empty)
@@ -137,12 +155,15 @@ class HouseholdsScreen(Localised, Screen):
             parts.append(group)
         if f.residence:
             parts.append(choice("residence", f.residence))
-        parts.append(t("count", n=len(self.ids)))
+        parts.append(t("count", n=self.count))
         return " · ".join(parts)
 
     def selected_household(self) -> int | None:
-        lst = self.query_one(VirtualList)
-        return self.ids[lst.cursor] if self.ids else None
+        if not self.count:
+            return None
+        cursor = self.query_one(VirtualList).cursor
+        ids = self._page(cursor // PAGE)
+        return ids[cursor % PAGE] if cursor % PAGE < len(ids) else None
 
     @on(Input.Changed, "#search")
     def _search(self, event: Input.Changed) -> None:
