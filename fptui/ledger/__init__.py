@@ -26,12 +26,8 @@ One module per thing a cadre does, each over the two below it:
 demo and the tests call it. Calls nest: inside `batch()` many changes share one commit.
 """
 
-<<<<<<< HEAD
 from fptui.ledger.acknowledgements import acknowledge_warning, withdraw_acknowledgement
-from fptui.ledger.areas import add_area
-=======
 from fptui.ledger.areas import SetUp, add_area, set_up, set_up_errors, typed_village_code
->>>>>>> setup
 from fptui.ledger.changes import batch, current_user, set_user, take_touched
 from fptui.ledger.corrections import edit_event, void_event
 from fptui.ledger.events import (
@@ -75,11 +71,8 @@ __all__ = [
     "MARRIED",
     "MONTH",
     "PERSON",
-<<<<<<< HEAD
-    "acknowledge_warning",
-=======
     "SetUp",
->>>>>>> setup
+    "acknowledge_warning",
     "add_area",
     "add_household",
     "add_person",
