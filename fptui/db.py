@@ -318,6 +318,19 @@ def _v11_acknowledgements(database: pw.Database) -> None:
     database.create_tables([models.Acknowledgement])
 
 
+def _v12_findings(database: pw.Database) -> None:
+    """v12: the logic checks' findings kept in the ledger (models.Finding), by the write
+    path from now on (ledger/findings.py); filled here by one full check of the ledger as
+    it stands, so the score and the month end read them at once. The checks are the
+    reads' (the one place they live): the one import of this layer from above it."""
+    from fptui.reads import checks
+
+    database.create_tables([models.Finding])
+    rows = checks.rows(checks.run(dated=False))
+    for i in range(0, len(rows), 100):
+        models.Finding.insert_many(rows[i : i + 100]).execute()
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -331,6 +344,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     8: _v9_names_as_said,
     9: _v10_versions,
     10: _v11_acknowledgements,
+    11: _v12_findings,
 }
 LATEST = 1 + len(MIGRATIONS)
 

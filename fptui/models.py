@@ -172,6 +172,24 @@ class Acknowledgement(BaseModel):
         indexes = ((("village", "month", "warning"), True),)
 
 
+class Finding(BaseModel):
+    """Schema v12: a logic check's finding (reads/checks.py), kept by the write path in the
+    transaction of the change that causes or clears it (ledger/findings.py), so the
+    score, the month end and the return read a village's findings instead of checking
+    the ledger again. Filed under a household and its village; the message in both
+    languages as the check wrote it. Plain ids, not links: a voided row's findings go
+    in the same change that deletes the row."""
+
+    code = pw.CharField(max_length=40)
+    severity = pw.CharField(max_length=10)  # error | warning
+    village = pw.IntegerField(null=True, index=True)
+    household = pw.IntegerField(null=True, index=True)
+    person = pw.IntegerField(null=True)
+    event = pw.IntegerField(null=True)
+    zh = pw.TextField()
+    en = pw.TextField()
+
+
 class Setting(BaseModel):
     key = pw.CharField(max_length=60, primary_key=True)
     value = pw.TextField()
@@ -187,5 +205,6 @@ MODELS: list[type[BaseModel]] = [
     MonthClose,
     FrozenReturn,
     Acknowledgement,
+    Finding,
     Setting,
 ]

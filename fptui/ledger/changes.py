@@ -106,11 +106,28 @@ def _transaction() -> Iterator[None]:
         raise
 
 
+# The households the changes of a `batch()` touched: their findings are kept once, when
+# the batch has done its work (ledger/findings.py), not after each of its changes.
+_pending: contextvars.ContextVar[set[int | None] | None] = contextvars.ContextVar(
+    "fptui_pending", default=None
+)
+
+
 @contextmanager
 def batch() -> Iterator[None]:
     """Run many ledger changes in one transaction: all are saved, or none."""
-    with _transaction():
-        yield
+    if _pending.get() is not None or _open_change.get() is not None:
+        with _transaction():
+            yield
+        return
+    pending: set[int | None] = set()
+    token = _pending.set(pending)
+    try:
+        with _transaction():
+            yield
+            _keep_findings(pending)
+    finally:
+        _pending.reset(token)
 
 
 # The change being saved: its audit rows share a number (the id of its first row), so the
@@ -129,11 +146,36 @@ def change() -> Iterator[None]:
             yield
         return
     token = _open_change.set([None])
+    before = set(_touched)  # the live score's, untaken: this change's are told apart
+    _touched.clear()
     try:
         with _transaction():
             yield
+            _changed(set(_touched))
     finally:
+        _touched.update(before)
         _open_change.reset(token)
+
+
+def pending() -> set[int | None] | None:
+    """The households the batch under way touched so far (None: no batch)."""
+    return _pending.get()
+
+
+def _changed(households: set[int | None]) -> None:
+    """The outermost change has done its work (not yet committed): keep the findings of
+    the households it touched, in its transaction; in a batch, once at the batch's end."""
+    pending = _pending.get()
+    if pending is not None:
+        pending |= households
+    else:
+        _keep_findings(households)
+
+
+def _keep_findings(households: set[int | None]) -> None:
+    from fptui.ledger import findings  # it runs its changes through this module
+
+    findings.keep(households)
 
 
 def _change_holder() -> list[int | None] | None:

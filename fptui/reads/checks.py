@@ -22,6 +22,7 @@ import peewee as pw
 from fptui import clock
 from fptui.dates import age_on
 from fptui.models import Audit, Event, FollowUp, Household, Person
+from fptui.models import Finding as KeptFinding
 from fptui.schema import DEFAULT_DIR, CheckRule, Schemas, Text, current
 from fptui.schema.loader import Reader, kind_of
 
@@ -87,14 +88,23 @@ class _Spec:
     fn: Callable[[Scope, CheckRule], Iterator[Finding]]
     values: tuple[str, ...]
     params: dict[str, Any] = field(default_factory=dict)
+    # Its findings change with the day, not only with the ledger (days since a contact):
+    # never kept in the table, run for the village whenever findings are read.
+    dated: bool = False
 
 
 REGISTRY: dict[str, _Spec] = {}
 
 
-def check(key: str, values: tuple[str, ...], params: dict[str, Any] | None = None) -> Callable:
+def check(
+    key: str,
+    values: tuple[str, ...],
+    params: dict[str, Any] | None = None,
+    *,
+    dated: bool = False,
+) -> Callable:
     def register(fn: Callable[[Scope, CheckRule], Iterator[Finding]]) -> Callable:
-        REGISTRY[key] = _Spec(fn, values, params or {})
+        REGISTRY[key] = _Spec(fn, values, params or {}, dated)
         return fn
 
     return register
@@ -588,7 +598,7 @@ def household_no_head(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         yield _finding(rule, hid, number=number)
 
 
-@check("out_no_contact", ("name", "days"), {"days": 90})
+@check("out_no_contact", ("name", "days"), {"days": 90}, dated=True)
 def out_no_contact(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     today = clock.today()
     limit = rule.params["days"]
@@ -759,8 +769,10 @@ def run(
     village: int | None = None,
     *,
     only: list[str] | None = None,
+    dated: bool | None = None,
 ) -> list[Finding]:
-    """Every finding of every enabled check (or `only` these), errors first."""
+    """Every finding of every enabled check (or `only` these; `dated`: only the checks
+    whose findings change with the day, or only the others), errors first."""
     findings: list[Finding] = []
     # The ID checks share one scan per run: read the numbers as they are now, never a
     # scan left by a run that failed half-way or by another caller of `_id_scan`
@@ -768,6 +780,8 @@ def run(
     try:
         for key, rule in rules_of().items():
             if not rule.enabled or (only is not None and key not in only):
+                continue
+            if dated is not None and REGISTRY[key].dated != dated:
                 continue
             seen: set[tuple] = set()
             for part in _chunked(
@@ -784,67 +798,133 @@ def run(
     return findings
 
 
-class Cache:
-    """The findings of a village (or all), kept by household and refreshed only where the
-    ledger changed: after a save, a few households are checked again, not 100,000 persons.
+def rows(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The findings as rows of the kept table (models.Finding): each filed under its
+    household's village (a finding named by its person only, under the person's home)."""
+    homes: dict[int, int | None] = {}
+    persons = {f.person for f in findings if f.household is None and f.person is not None}
+    ids = sorted(persons)
+    for i in range(0, len(ids), 500):
+        homes.update(
+            {
+                -p: h
+                for p, h in Person.select(Person.id, Person.household_id)
+                .where(Person.id.in_(ids[i : i + 500]))
+                .tuples()
+            }
+        )
+    households = sorted(
+        {f.household for f in findings if f.household is not None}
+        | {h for h in homes.values() if h is not None}
+    )
+    villages: dict[int, int] = {}
+    for i in range(0, len(households), 500):
+        villages.update(
+            Household.select(Household.id, Household.village_id)
+            .where(Household.id.in_(households[i : i + 500]))
+            .tuples()
+        )
+    out = []
+    for f in findings:
+        home = f.household if f.household is not None else homes.get(-(f.person or 0))
+        out.append(
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "village": villages.get(home) if home is not None else None,
+                "household": f.household,
+                "person": f.person,
+                "event": f.event,
+                "zh": f.message.zh,
+                "en": f.message.en,
+            }
+        )
+    return out
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
+    findings.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
+    return findings
+
+
+def kept(
+    village: int | None = None,
+    households: set[int] | None = None,
+    *,
+    dated: bool = True,
+) -> list[Finding]:
+    """The findings of a village (or these households, or all) as the write path keeps
+    them (ledger/findings.py): read by index, not checked again. The checks whose
+    findings change with the day run for the same scope (`dated=False`: not them, for a
+    reader that counts errors only: they are warnings today).
     """
+    query = KeptFinding.select(
+        KeptFinding.code,
+        KeptFinding.severity,
+        KeptFinding.zh,
+        KeptFinding.en,
+        KeptFinding.household,
+        KeptFinding.person,
+        KeptFinding.event,
+    )
+    if village is not None:
+        query = query.where(KeptFinding.village == village)
+    found: list[Finding] = []
+    parts = (
+        [None]
+        if households is None
+        else [sorted(households)[i : i + 500] for i in range(0, len(households), 500)]
+    )
+    for part in parts:
+        chunk = query if part is None else query.where(KeptFinding.household.in_(part))
+        found += [
+            Finding(code, severity, Text(zh, en), household, person, event)
+            for code, severity, zh, en, household, person, event in chunk.tuples().iterator()
+        ]
+    if dated and any(REGISTRY[k].dated and r.enabled for k, r in rules_of().items()):
+        live = run(households=households, village=village, dated=True)
+        homes = _homes_in(village, {f.household for f in live if f.household is not None})
+        found += [f for f in live if village is None or f.household in homes]
+    return _sorted(found)
+
+
+def _homes_in(village: int | None, households: set[int]) -> set[int]:
+    """Those of `households` in the village (all when no village)."""
+    if village is None or not households:
+        return households
+    return {
+        h
+        for (h,) in Household.select(Household.id)
+        .where(Household.id.in_(list(households)) & (Household.village == village))
+        .tuples()
+    }
+
+
+class Cache:
+    """The findings of a village (or all) for the live score: the kept ones (`kept`),
+    read again after a save, never checked again here: the save kept them."""
 
     def __init__(self, village: int | None = None) -> None:
         self.village = village
-        self.by_household: dict[int | None, list[Finding]] = {}
+        self.found: list[Finding] = []
 
     def load(self) -> Cache:
-        self.by_household = {}
-        found = run(village=self.village)
-        if self.village is not None:  # a duplicate's other holder may live elsewhere
-            mine = self._in_village({f.household for f in found if f.household is not None})
-            found = [f for f in found if f.household in mine]
-        self._add(found)
+        self.found = kept(self.village)
         return self
 
-    def _add(self, findings: list[Finding]) -> None:
-        for f in findings:
-            bucket = self.by_household.setdefault(f.household, [])
-            if f not in bucket:
-                bucket.append(f)
-
     def refresh(self, households: set[int]) -> None:
+        """After a save: the village's kept findings (one indexed read; a save may move
+        findings filed under other homes, a child's, a duplicate's other holder), and the
+        day's checks for the households it touched."""
         if not households:
             return
-        # a duplicate ID joins two households: check the other one again too
-        shared = {
-            h
-            for h, found in self.by_household.items()
-            if any(f.code == "id_duplicate" for f in found)
-        }
-        scope = set(households) | ({h for h in shared if h is not None} if shared else set())
-        # a mother's or father's change moves findings filed under their children's homes
-        people = Person.select(Person.id).where(Person.household.in_(list(households)))
-        scope |= {
-            h
-            for (h,) in Person.select(Person.household)
-            .where(Person.mother.in_(people) | Person.father.in_(people))
-            .tuples()
-        }
-        for household in scope:
-            self.by_household.pop(household, None)
-        self._add(
-            [
-                f
-                for f in run(households=scope)
-                if self.village is None or f.household in self._in_village(scope)
-            ]
-        )
-
-    def _in_village(self, households: set[int]) -> set[int]:
-        return {
-            h
-            for (h,) in Household.select(Household.id)
-            .where(Household.id.in_(list(households)) & (Household.village == self.village))
-            .tuples()
-        }
+        undated = kept(self.village, dated=False)
+        codes = {k for k, spec in REGISTRY.items() if spec.dated}
+        live = [f for f in self.found if f.code in codes and f.household not in households]
+        fresh = run(households=set(households), dated=True)
+        homes = _homes_in(self.village, {f.household for f in fresh if f.household})
+        live += [f for f in fresh if self.village is None or f.household in homes]
+        self.found = _sorted(undated + live)
 
     def findings(self) -> list[Finding]:
-        out = [f for found in self.by_household.values() for f in found]
-        out.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
-        return out
+        return list(self.found)

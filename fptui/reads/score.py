@@ -55,7 +55,7 @@ class Scope:
     village: int | None
     period: Period
     today: dt.date
-    findings: list | None = None  # from a checks.Cache, so a live score need not re-check
+    findings: list | None = None  # given by the caller; else the kept ones are read
 
 
 FIGURES: dict[str, Callable[[Scope], Figure]] = {}
@@ -134,7 +134,12 @@ def timely_entry(scope: Scope) -> Figure:
 def logic_errors(scope: Scope) -> Figure:
     from fptui.reads import checks
 
-    found = scope.findings if scope.findings is not None else checks.run(village=scope.village)
+    # the kept findings of the village (errors only here: the day's checks give warnings)
+    found = (
+        scope.findings
+        if scope.findings is not None
+        else checks.kept(village=scope.village, dated=False)
+    )
     errors = [f for f in found if f.severity == "error"]
     return Figure(
         len(errors), len(errors), [Case(f.message, f.household, f.person) for f in errors]
@@ -522,7 +527,8 @@ def score(
 ) -> Score:
     """Every indicator of scoring.toml for the period and village, and the total.
 
-    `findings` (from a checks.Cache) stand in for a full run of the logic checks.
+    `findings`, when given, stand in for the kept findings of the logic checks (the
+    write path keeps them, ledger/findings.py; `checks.kept` reads them).
     """
     rules = indicators_of()
     scope = Scope(village, period, today or clock.today(), findings)
