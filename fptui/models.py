@@ -177,17 +177,17 @@ class Finding(BaseModel):
     transaction of the change that causes or clears it (ledger/findings.py), so the
     score, the month end and the return read a village's findings instead of checking
     the ledger again. Filed under a household and its village; the message in both
-    languages as the check wrote it. Plain ids, not links: a voided row's findings go
-    in the same change that deletes the row."""
+    values its message names (JSON, each in both languages), so the message and the
+    severity are those of checks.toml as it is when read. Plain ids, not links: a voided
+    row's findings go in the same change that deletes the row."""
 
     code = pw.CharField(max_length=40)
-    severity = pw.CharField(max_length=10)  # error | warning
+    severity = pw.CharField(max_length=10)  # error | warning, when kept
     village = pw.IntegerField(null=True, index=True)
     household = pw.IntegerField(null=True, index=True)
     person = pw.IntegerField(null=True)
     event = pw.IntegerField(null=True)
-    zh = pw.TextField()
-    en = pw.TextField()
+    values = pw.TextField(default="{}")  # {"name": ["王丽", "王丽"], ...}: zh, en
 
 
 class Setting(BaseModel):

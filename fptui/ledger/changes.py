@@ -19,7 +19,7 @@ import contextvars
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -172,10 +172,19 @@ def _changed(households: set[int | None]) -> None:
         _keep_findings(households)
 
 
-def _keep_findings(households: set[int | None]) -> None:
-    from fptui.ledger import findings  # it runs its changes through this module
+# What runs when a change (or a batch) has done its work, before it commits, with the
+# households touched: the findings kept (ledger/findings.py registers it on import).
+_after_change: list[Callable[[set[int | None]], None]] = []
 
-    findings.keep(households)
+
+def after_change(fn: Callable[[set[int | None]], None]) -> Callable[[set[int | None]], None]:
+    _after_change.append(fn)
+    return fn
+
+
+def _keep_findings(households: set[int | None]) -> None:
+    for fn in _after_change:
+        fn(households)
 
 
 def _change_holder() -> list[int | None] | None:

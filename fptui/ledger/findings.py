@@ -20,7 +20,7 @@ from typing import Any
 
 import peewee as pw
 
-from fptui.ledger.changes import change, write_audits
+from fptui.ledger.changes import after_change, change, pending, write_audits
 from fptui.models import Area, Event, FollowUp, Household, Person
 from fptui.models import Finding as Kept
 from fptui.reads import checks
@@ -158,8 +158,6 @@ def recheck_everything() -> None:
     """The ledger was written past the write path (the demo's planted faults, an old
     system's import): keep the findings of the whole ledger again, at the end of the
     batch under way (once, however many changes it holds), else now."""
-    from fptui.ledger.changes import pending
-
     batch = pending()
     if batch is not None:
         batch.add(EVERYTHING)
@@ -168,6 +166,7 @@ def recheck_everything() -> None:
             keep({EVERYTHING})
 
 
+@after_change
 def keep(touched: set[int | None]) -> None:
     """Keep the findings of the households a change touched (and those it may move)."""
     households = {h for h in touched if h is not None}
@@ -191,20 +190,11 @@ def keep(touched: set[int | None]) -> None:
     _replace(_widened(households) - _homes_of_villages(villages), villages)
 
 
+_COLUMNS = ("code", "severity", "village", "household", "person", "event", "values")
+
+
 def _marks(rows: list[dict[str, Any]]) -> list[tuple]:
-    return [
-        (
-            r["code"],
-            r["severity"],
-            r["village"],
-            r["household"],
-            r["person"],
-            r["event"],
-            r["zh"],
-            r["en"],
-        )
-        for r in rows
-    ]
+    return [tuple(r[c] for c in _COLUMNS) for r in rows]
 
 
 def check_full() -> tuple[int, int]:
@@ -221,8 +211,7 @@ def check_full() -> tuple[int, int]:
                 Kept.household,
                 Kept.person,
                 Kept.event,
-                Kept.zh,
-                Kept.en,
+                Kept.values,
             ).dicts()
         )
         wanted: dict[tuple, list[dict[str, Any]]] = {}

@@ -38,6 +38,8 @@ class Finding:
     household: int | None = None
     person: int | None = None
     event: int | None = None
+    # what the message names, each shown in both languages: what the kept finding keeps
+    values: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
     def text(self, lang: str = "zh") -> str:
         return self.message(lang)
@@ -165,10 +167,10 @@ def _finding(
     def shown(lang: str) -> dict[str, str]:
         return {k: v(lang) if isinstance(v, Text) else str(v) for k, v in values.items()}
 
-    message = Text(
-        rule.message("zh").format(**shown("zh")), rule.message("en").format(**shown("en"))
-    )
-    return Finding(rule.key, rule.severity, message, household_id, person_id, event_id)
+    zh, en = shown("zh"), shown("en")
+    message = Text(rule.message("zh").format(**zh), rule.message("en").format(**en))
+    kept = tuple((k, zh[k], en[k]) for k in sorted(values))
+    return Finding(rule.key, rule.severity, message, household_id, person_id, event_id, kept)
 
 
 def _label(list_name: str, key: str) -> Text:
@@ -835,8 +837,9 @@ def rows(findings: list[Finding]) -> list[dict[str, Any]]:
                 "household": f.household,
                 "person": f.person,
                 "event": f.event,
-                "zh": f.message.zh,
-                "en": f.message.en,
+                "values": json.dumps(
+                    {k: [zh, en] for k, zh, en in f.values}, ensure_ascii=False, sort_keys=True
+                ),
             }
         )
     return out
@@ -860,15 +863,14 @@ def kept(
     """
     query = KeptFinding.select(
         KeptFinding.code,
-        KeptFinding.severity,
-        KeptFinding.zh,
-        KeptFinding.en,
+        KeptFinding.values,
         KeptFinding.household,
         KeptFinding.person,
         KeptFinding.event,
     )
     if village is not None:
         query = query.where(KeptFinding.village == village)
+    rules = rules_of()
     found: list[Finding] = []
     parts = (
         [None]
@@ -877,15 +879,31 @@ def kept(
     )
     for part in parts:
         chunk = query if part is None else query.where(KeptFinding.household.in_(part))
-        found += [
-            Finding(code, severity, Text(zh, en), household, person, event)
-            for code, severity, zh, en, household, person, event in chunk.tuples().iterator()
-        ]
+        for code, values, household, person, event in chunk.tuples().iterator():
+            rule = rules.get(code)
+            if rule is not None and rule.enabled:
+                found.append(_shown(rule, json.loads(values), household, person, event))
     if dated and any(REGISTRY[k].dated and r.enabled for k, r in rules_of().items()):
         live = run(households=households, village=village, dated=True)
         homes = _homes_in(village, {f.household for f in live if f.household is not None})
         found += [f for f in live if village is None or f.household in homes]
     return _sorted(found)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _shown(
+    rule: CheckRule, values: dict[str, list[str]], household: int | None, *ids: int | None
+) -> Finding:
+    """A kept finding in the words and severity of checks.toml as it is now."""
+    zh = _Blank({k: v[0] for k, v in values.items()})
+    en = _Blank({k: v[1] for k, v in values.items()})
+    message = Text(rule.message("zh").format_map(zh), rule.message("en").format_map(en))
+    kept = tuple((k, v[0], v[1]) for k, v in sorted(values.items()))
+    return Finding(rule.key, rule.severity, message, household, *ids, kept)
 
 
 def _homes_in(village: int | None, households: set[int]) -> set[int]:
