@@ -145,15 +145,16 @@ def change() -> Iterator[None]:
         with _transaction():
             yield
         return
+    global _touched
     token = _open_change.set([None])
-    before = set(_touched)  # the live score's, untaken: this change's are told apart
-    _touched.clear()
+    before, _touched = _touched, set()  # the live score's, untaken; this change's apart
     try:
         with _transaction():
             yield
-            _changed(set(_touched))
+            _changed(_touched)
     finally:
-        _touched.update(before)
+        before |= _touched
+        _touched = before
         _open_change.reset(token)
 
 

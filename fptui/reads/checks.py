@@ -78,10 +78,9 @@ class Scope:
     def persons(self, query: pw.ModelSelect) -> pw.ModelSelect:
         if self.households is not None:
             query = query.where(Person.household.in_(list(self.households)))
-        if self.village is not None:
-            query = query.join(Household, on=(Person.household == Household.id)).where(
-                Household.village == self.village
-            )
+        if self.village is not None:  # by the household index: the village's rows only
+            homes = Household.select(Household.id).where(Household.village == self.village)
+            query = query.where(Person.household.in_(homes))
         return query
 
 

@@ -84,6 +84,12 @@ def indicators_of(schemas: Schemas | None = None) -> Scoring:
     return scoring
 
 
+def _homes(scope: Scope) -> pw.ModelSelect:
+    """The village's households, for `household IN (...)`: the village's rows are found
+    by the household index, not by reading the township's and keeping the village's."""
+    return Household.select(Household.id).where(Household.village == scope.village)
+
+
 def _in_village(query: pw.ModelSelect, column: pw.Field, scope: Scope) -> pw.ModelSelect:
     return query.where(column == scope.village) if scope.village is not None else query
 
@@ -206,9 +212,7 @@ def _visits(scope: Scope, kind: str) -> list[tuple]:
         & ((FollowUp.status == "done") | (FollowUp.due_on < scope.today))
     )
     if scope.village is not None:
-        query = query.join(Household, on=(FollowUp.household == Household.id)).where(
-            Household.village == scope.village
-        )
+        query = query.where(FollowUp.household.in_(_homes(scope)))
     return list(query.tuples())
 
 
@@ -277,17 +281,21 @@ def out_contacted(scope: Scope) -> Figure:
         Person.residence == "out"
     )
     if scope.village is not None:
-        query = query.join(Household).where(Household.village == scope.village)
-    contacted = FollowUp.select(FollowUp.person).where(
-        (FollowUp.kind == "out_contact")
+        query = query.where(Person.household.in_(_homes(scope)))
+    # each out person's own contacts and go-outs, by index: not the township's 90 days
+    contacted = FollowUp.select(FollowUp.id).where(
+        (FollowUp.person == Person.id)
+        & (FollowUp.kind == "out_contact")
         & (FollowUp.status == "done")
         & FollowUp.done_on.between(since, end)
     )
-    went = Event.select(Event.person).where(
-        (Event.kind == "go_out") & Event.happened_on.between(since, end)
+    went = Event.select(Event.id).where(
+        (Event.person == Person.id)
+        & (Event.kind == "go_out")
+        & Event.happened_on.between(since, end)
     )
     total = query.count()
-    missing = query.where(Person.id.not_in(contacted) & Person.id.not_in(went))
+    missing = query.where(~pw.fn.EXISTS(contacted) & ~pw.fn.EXISTS(went))
     cases = [
         Case(Text(f"{name} 90天内无有效联系", f"{name}: no contact in 90 days"), hid, pid)
         for pid, hid, name in missing.tuples()
