@@ -4,6 +4,11 @@ A check is registered here by its key with the values its message may name and i
 parameters' defaults; schemas/checks.toml switches it on, sets its severity, message and
 parameters. `run` runs every enabled check over the whole ledger, a village, or only the
 households a change touched, and returns every finding, not the first.
+
+The write path keeps the findings in the ledger as each change causes or clears them
+(ledger/findings.py, models.Finding); `kept` reads a village's (or all) by index, in
+checks.toml's words as they are now. Readers use `kept`; `run` is for the write path,
+the repair (`fptui check --full`) and the checks whose findings change with the day.
 """
 
 from __future__ import annotations
