@@ -87,9 +87,16 @@ def _parser() -> argparse.ArgumentParser:
     fu.add_argument("--format", choices=("table", "json"), default="table")
     fu.add_argument("--sheet", metavar="PATH", help="also write the visit sheet (xlsx) here")
     fu.add_argument("--force", action="store_true", help="replace the sheet if PATH exists")
-    chk = sub.add_parser("check", help="run the logic checks; exit status 1 if any error")
+    chk = sub.add_parser(
+        "check", help="the logic checks' findings, as kept; exit status 1 if any error"
+    )
     chk.add_argument("--village", help="village code, name or number in the list")
     chk.add_argument("--format", choices=("table", "json"), default="table")
+    chk.add_argument(
+        "--full",
+        action="store_true",
+        help="run every check over the whole ledger and put the kept findings right",
+    )
     ex = sub.add_parser("export", help="write the monthly return (xlsx)")
     ex.add_argument("--month", required=True, help="YYYY-MM")
     ex.add_argument("--village", help="village code, name or number (default: the township)")
@@ -352,7 +359,16 @@ def _check(args: argparse.Namespace) -> int:
     from fptui.reads import checks
 
     village, _ = _village(args.village)
-    findings = checks.run(village=village)
+    if args.full:
+        from fptui import ledger
+
+        added, removed = ledger.check_full()
+        print(
+            f"全面核查：新增 {added} 条，删除 {removed} 条 / full check: "
+            f"{added} added, {removed} removed",
+            file=sys.stderr,
+        )
+    findings = checks.kept(village)
     if args.format == "json":
         print(
             json.dumps(

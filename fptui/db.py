@@ -456,6 +456,19 @@ def _search_key_layout(database: pw.Database) -> None:
     models.SearchKey._meta.without_rowid = isinstance(database, pw.SqliteDatabase)
 
 
+def _v15_findings(database: pw.Database) -> None:
+    """v15: the logic checks' findings kept in the ledger (models.Finding), by the write
+    path from now on (ledger/findings.py); filled here by one full check of the ledger as
+    it stands, so the score and the month end read them at once. The checks are the
+    reads' (the one place they live): the one import of this layer from above it."""
+    from fptui.reads import checks
+
+    database.create_tables([models.Finding])
+    rows = checks.rows(checks.run(dated=False))
+    for i in range(0, len(rows), 100):
+        models.Finding.insert_many(rows[i : i + 100]).execute()
+
+
 # MIGRATIONS[v] brings a database from version v to v + 1.
 # Version 1 was the first release's tables (tests/data/schema_v1.sql).
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
@@ -472,6 +485,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     11: _v12_audit_changes,
     12: _v13_village_indexes,
     13: _v14_search_index,
+    14: _v15_findings,
 }
 LATEST = 1 + len(MIGRATIONS)
 

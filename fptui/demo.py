@@ -938,6 +938,7 @@ def _build(path: Path, persons: int, seed: int, today: dt.date | None) -> Summar
             with clock.frozen(today):
                 closed = _close_earlier_month(today)
                 faults = _make_faults(builder.rng)
+                ledger.recheck_everything()  # the faults were written past the ledger
                 _remember(seed, persons, today, faults)
     finally:
         clock.set_now(None)

@@ -202,6 +202,24 @@ class SearchKey(BaseModel):
         primary_key = pw.CompositeKey("key", "household")
 
 
+class Finding(BaseModel):
+    """Schema v15: a logic check's finding (reads/checks.py), kept by the write path in the
+    transaction of the change that causes or clears it (ledger/findings.py), so the
+    score, the month end and the return read a village's findings instead of checking
+    the ledger again. Filed under a household and its village; the message in both
+    values its message names (JSON, each in both languages), so the message and the
+    severity are those of checks.toml as it is when read. Plain ids, not links: a voided
+    row's findings go in the same change that deletes the row."""
+
+    code = pw.CharField(max_length=40)
+    severity = pw.CharField(max_length=10)  # error | warning, when kept
+    village = pw.IntegerField(null=True, index=True)
+    household = pw.IntegerField(null=True, index=True)
+    person = pw.IntegerField(null=True)
+    event = pw.IntegerField(null=True)
+    values = pw.TextField(default="{}")  # {"name": ["王丽", "王丽"], ...}: zh, en
+
+
 class Setting(BaseModel):
     key = pw.CharField(max_length=60, primary_key=True)
     value = pw.TextField()
@@ -218,5 +236,6 @@ MODELS: list[type[BaseModel]] = [
     FrozenReturn,
     Acknowledgement,
     SearchKey,
+    Finding,
     Setting,
 ]

@@ -46,7 +46,7 @@ def test_an_unexpected_error_is_one_line_status_3_and_a_report_without_data(
     ledger_db, monkeypatch, capsys, tmp_path
 ):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-    monkeypatch.setattr(checks, "run", failing_check)
+    monkeypatch.setattr(checks, "kept", failing_check)
     assert cli.main(["--db", ledger_db.url, "check"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("fptui: 出错了（ValueError）：已写入错误报告 ")
@@ -66,7 +66,7 @@ def test_an_unexpected_error_is_one_line_status_3_and_a_report_without_data(
 
 def test_the_line_speaks_the_interface_language(ledger_db, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-    monkeypatch.setattr(checks, "run", failing_check)
+    monkeypatch.setattr(checks, "kept", failing_check)
     assert cli.main(["--db", ledger_db.url, "--lang", "en", "check"]) == 3
     err = capsys.readouterr().err
     assert err.startswith("fptui: Something went wrong (ValueError): an error report was written")
@@ -78,7 +78,7 @@ def test_a_known_failure_is_said_plainly(ledger_db, monkeypatch, capsys, tmp_pat
     def gone(village: int | None = None) -> None:
         raise pw.InterfaceError("connection already closed")
 
-    monkeypatch.setattr(checks, "run", gone)
+    monkeypatch.setattr(checks, "kept", gone)
     assert cli.main(["--db", ledger_db.url, "check"]) == 3
     err = capsys.readouterr().err
     assert err.startswith("fptui: 无法连接数据库服务器：请检查网络，或请乡镇管理员检查服务器。")
@@ -89,7 +89,7 @@ def test_ctrl_c_on_a_long_job_is_one_line_too(ledger_db, monkeypatch, capsys):
     def interrupted(village: int | None = None) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(checks, "run", interrupted)
+    monkeypatch.setattr(checks, "kept", interrupted)
     assert cli.main(["--db", ledger_db.url, "check"]) == 130
     assert capsys.readouterr().err == "fptui: 已中断 / interrupted\n"
 
@@ -103,7 +103,7 @@ def test_a_real_lock_met_by_a_read_is_the_busy_message(ledger_db, monkeypatch, c
     def locked(village: int | None = None) -> None:
         raise error
 
-    monkeypatch.setattr(checks, "run", locked)
+    monkeypatch.setattr(checks, "kept", locked)
     assert cli.main(["--db", ledger_db.url, "check"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
@@ -124,7 +124,7 @@ def run(village=None):
     person = {"name": sys.argv[1], "id_number": sys.argv[2]}
     raise ValueError(f"{person['name']} {person['id_number']}")
 
-checks.run = run
+checks.kept = run  # what `fptui check` reads
 from fptui.cli import main
 sys.exit(main(sys.argv[3:]))
 """

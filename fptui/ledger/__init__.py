@@ -19,6 +19,7 @@ One module per thing a cadre does, each over the two below it:
     opening.py      a village's existing register loaded at once
     restores.py     a restored backup's trace in the ledger it put back
     changes.py      one transaction, its numbered audit rows, who made it
+    findings.py     the logic checks' findings kept by each change; `check_full` repairs
     versions.py     record versions: a save over a record changed since is refused
     rows.py         rows read inside a change; a missing one is a refusal
 
@@ -49,6 +50,7 @@ from fptui.ledger.events import (
     register_migrant,
     register_pregnancy,
 )
+from fptui.ledger.findings import check_full, recheck_everything
 from fptui.ledger.households import add_household, edit_household, reindex_households, set_head
 from fptui.ledger.months import MONTH, close_month, close_months, reopen_month
 from fptui.ledger.opening import open_ledger
@@ -77,6 +79,7 @@ __all__ = [
     "add_household",
     "add_person",
     "batch",
+    "check_full",
     "close_month",
     "close_months",
     "confirm_benefit",
@@ -89,6 +92,7 @@ __all__ = [
     "mark_followup_done",
     "mark_followups_done",
     "open_ledger",
+    "recheck_everything",
     "record_birth",
     "record_contraception",
     "record_death",

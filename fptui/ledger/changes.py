@@ -19,7 +19,7 @@ import contextvars
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -105,11 +105,28 @@ def _transaction() -> Iterator[None]:
         raise
 
 
+# The households the changes of a `batch()` touched: their findings are kept once, when
+# the batch has done its work (ledger/findings.py), not after each of its changes.
+_pending: contextvars.ContextVar[set[int | None] | None] = contextvars.ContextVar(
+    "fptui_pending", default=None
+)
+
+
 @contextmanager
 def batch() -> Iterator[None]:
     """Run many ledger changes in one transaction: all are saved, or none."""
-    with _transaction():
-        yield
+    if _pending.get() is not None or _open_change.get() is not None:
+        with _transaction():
+            yield
+        return
+    pending: set[int | None] = set()
+    token = _pending.set(pending)
+    try:
+        with _transaction():
+            yield
+            _keep_findings(pending)
+    finally:
+        _pending.reset(token)
 
 
 # The change being saved: its audit rows share a number (the id of its first row), so the
@@ -127,12 +144,47 @@ def change() -> Iterator[None]:
         with _transaction():
             yield
         return
+    global _touched
     token = _open_change.set([None])
+    before, _touched = _touched, set()  # the live score's, untaken; this change's apart
     try:
         with _transaction():
             yield
+            _changed(_touched)
     finally:
+        before |= _touched
+        _touched = before
         _open_change.reset(token)
+
+
+def pending() -> set[int | None] | None:
+    """The households the batch under way touched so far (None: no batch)."""
+    return _pending.get()
+
+
+def _changed(households: set[int | None]) -> None:
+    """The outermost change has done its work (not yet committed): keep the findings of
+    the households it touched, in its transaction; in a batch, once at the batch's end."""
+    pending = _pending.get()
+    if pending is not None:
+        pending |= households
+    else:
+        _keep_findings(households)
+
+
+# What runs when a change (or a batch) has done its work, before it commits, with the
+# households touched: the findings kept (ledger/findings.py registers it on import).
+_after_change: list[Callable[[set[int | None]], None]] = []
+
+
+def after_change(fn: Callable[[set[int | None]], None]) -> Callable[[set[int | None]], None]:
+    _after_change.append(fn)
+    return fn
+
+
+def _keep_findings(households: set[int | None]) -> None:
+    for fn in _after_change:
+        fn(households)
 
 
 def _change_holder() -> list[int | None] | None:

@@ -4,6 +4,11 @@ A check is registered here by its key with the values its message may name and i
 parameters' defaults; schemas/checks.toml switches it on, sets its severity, message and
 parameters. `run` runs every enabled check over the whole ledger, a village, or only the
 households a change touched, and returns every finding, not the first.
+
+The write path keeps the findings in the ledger as each change causes or clears them
+(ledger/findings.py, models.Finding); `kept` reads a village's (or all) by index, in
+checks.toml's words as they are now. Readers use `kept`; `run` is for the write path,
+the repair (`fptui check --full`) and the checks whose findings change with the day.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import peewee as pw
 from fptui import clock
 from fptui.dates import age_on
 from fptui.models import Audit, Event, FollowUp, Household, Person
+from fptui.models import Finding as KeptFinding
 from fptui.schema import DEFAULT_DIR, CheckRule, Schemas, Text, current
 from fptui.schema.loader import Reader, kind_of
 
@@ -37,6 +43,8 @@ class Finding:
     household: int | None = None
     person: int | None = None
     event: int | None = None
+    # what the message names, each shown in both languages: what the kept finding keeps
+    values: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
     def text(self, lang: str = "zh") -> str:
         return self.message(lang)
@@ -75,10 +83,9 @@ class Scope:
     def persons(self, query: pw.ModelSelect) -> pw.ModelSelect:
         if self.households is not None:
             query = query.where(Person.household.in_(list(self.households)))
-        if self.village is not None:
-            query = query.join(Household, on=(Person.household == Household.id)).where(
-                Household.village == self.village
-            )
+        if self.village is not None:  # by the household index: the village's rows only
+            homes = Household.select(Household.id).where(Household.village == self.village)
+            query = query.where(Person.household.in_(homes))
         return query
 
 
@@ -87,14 +94,23 @@ class _Spec:
     fn: Callable[[Scope, CheckRule], Iterator[Finding]]
     values: tuple[str, ...]
     params: dict[str, Any] = field(default_factory=dict)
+    # Its findings change with the day, not only with the ledger (days since a contact):
+    # never kept in the table, run for the village whenever findings are read.
+    dated: bool = False
 
 
 REGISTRY: dict[str, _Spec] = {}
 
 
-def check(key: str, values: tuple[str, ...], params: dict[str, Any] | None = None) -> Callable:
+def check(
+    key: str,
+    values: tuple[str, ...],
+    params: dict[str, Any] | None = None,
+    *,
+    dated: bool = False,
+) -> Callable:
     def register(fn: Callable[[Scope, CheckRule], Iterator[Finding]]) -> Callable:
-        REGISTRY[key] = _Spec(fn, values, params or {})
+        REGISTRY[key] = _Spec(fn, values, params or {}, dated)
         return fn
 
     return register
@@ -155,10 +171,10 @@ def _finding(
     def shown(lang: str) -> dict[str, str]:
         return {k: v(lang) if isinstance(v, Text) else str(v) for k, v in values.items()}
 
-    message = Text(
-        rule.message("zh").format(**shown("zh")), rule.message("en").format(**shown("en"))
-    )
-    return Finding(rule.key, rule.severity, message, household_id, person_id, event_id)
+    zh, en = shown("zh"), shown("en")
+    message = Text(rule.message("zh").format(**zh), rule.message("en").format(**en))
+    kept = tuple((k, zh[k], en[k]) for k in sorted(values))
+    return Finding(rule.key, rule.severity, message, household_id, person_id, event_id, kept)
 
 
 def _label(list_name: str, key: str) -> Text:
@@ -588,7 +604,7 @@ def household_no_head(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
         yield _finding(rule, hid, number=number)
 
 
-@check("out_no_contact", ("name", "days"), {"days": 90})
+@check("out_no_contact", ("name", "days"), {"days": 90}, dated=True)
 def out_no_contact(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
     today = clock.today()
     limit = rule.params["days"]
@@ -759,8 +775,10 @@ def run(
     village: int | None = None,
     *,
     only: list[str] | None = None,
+    dated: bool | None = None,
 ) -> list[Finding]:
-    """Every finding of every enabled check (or `only` these), errors first."""
+    """Every finding of every enabled check (or `only` these; `dated`: only the checks
+    whose findings change with the day, or only the others), errors first."""
     findings: list[Finding] = []
     # The ID checks share one scan per run: read the numbers as they are now, never a
     # scan left by a run that failed half-way or by another caller of `_id_scan`
@@ -768,6 +786,8 @@ def run(
     try:
         for key, rule in rules_of().items():
             if not rule.enabled or (only is not None and key not in only):
+                continue
+            if dated is not None and REGISTRY[key].dated != dated:
                 continue
             seen: set[tuple] = set()
             for part in _chunked(
@@ -784,67 +804,149 @@ def run(
     return findings
 
 
-class Cache:
-    """The findings of a village (or all), kept by household and refreshed only where the
-    ledger changed: after a save, a few households are checked again, not 100,000 persons.
+def rows(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The findings as rows of the kept table (models.Finding): each filed under its
+    household's village (a finding named by its person only, under the person's home)."""
+    homes: dict[int, int | None] = {}
+    persons = {f.person for f in findings if f.household is None and f.person is not None}
+    ids = sorted(persons)
+    for i in range(0, len(ids), 500):
+        homes.update(
+            {
+                -p: h
+                for p, h in Person.select(Person.id, Person.household_id)
+                .where(Person.id.in_(ids[i : i + 500]))
+                .tuples()
+            }
+        )
+    households = sorted(
+        {f.household for f in findings if f.household is not None}
+        | {h for h in homes.values() if h is not None}
+    )
+    villages: dict[int, int] = {}
+    for i in range(0, len(households), 500):
+        villages.update(
+            Household.select(Household.id, Household.village_id)
+            .where(Household.id.in_(households[i : i + 500]))
+            .tuples()
+        )
+    out = []
+    for f in findings:
+        home = f.household if f.household is not None else homes.get(-(f.person or 0))
+        out.append(
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "village": villages.get(home) if home is not None else None,
+                "household": f.household,
+                "person": f.person,
+                "event": f.event,
+                "values": json.dumps(
+                    {k: [zh, en] for k, zh, en in f.values}, ensure_ascii=False, sort_keys=True
+                ),
+            }
+        )
+    return out
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
+    findings.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
+    return findings
+
+
+def kept(
+    village: int | None = None,
+    households: set[int] | None = None,
+    *,
+    dated: bool = True,
+) -> list[Finding]:
+    """The findings of a village (or these households, or all) as the write path keeps
+    them (ledger/findings.py): read by index, not checked again. The checks whose
+    findings change with the day run for the same scope (`dated=False`: not them, for a
+    reader that counts errors only: they are warnings today).
     """
+    query = KeptFinding.select(
+        KeptFinding.code,
+        KeptFinding.values,
+        KeptFinding.household,
+        KeptFinding.person,
+        KeptFinding.event,
+    )
+    if village is not None:
+        query = query.where(KeptFinding.village == village)
+    rules = rules_of()
+    found: list[Finding] = []
+    parts = (
+        [None]
+        if households is None
+        else [sorted(households)[i : i + 500] for i in range(0, len(households), 500)]
+    )
+    for part in parts:
+        chunk = query if part is None else query.where(KeptFinding.household.in_(part))
+        for code, values, household, person, event in chunk.tuples().iterator():
+            rule = rules.get(code)
+            if rule is not None and rule.enabled:
+                found.append(_shown(rule, json.loads(values), household, person, event))
+    if dated and any(REGISTRY[k].dated and r.enabled for k, r in rules_of().items()):
+        live = run(households=households, village=village, dated=True)
+        homes = _homes_in(village, {f.household for f in live if f.household is not None})
+        found += [f for f in live if village is None or f.household in homes]
+    return _sorted(found)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _shown(
+    rule: CheckRule, values: dict[str, list[str]], household: int | None, *ids: int | None
+) -> Finding:
+    """A kept finding in the words and severity of checks.toml as it is now."""
+    zh = _Blank({k: v[0] for k, v in values.items()})
+    en = _Blank({k: v[1] for k, v in values.items()})
+    message = Text(rule.message("zh").format_map(zh), rule.message("en").format_map(en))
+    kept = tuple((k, v[0], v[1]) for k, v in sorted(values.items()))
+    return Finding(rule.key, rule.severity, message, household, *ids, kept)
+
+
+def _homes_in(village: int | None, households: set[int]) -> set[int]:
+    """Those of `households` in the village (all when no village)."""
+    if village is None or not households:
+        return households
+    return {
+        h
+        for (h,) in Household.select(Household.id)
+        .where(Household.id.in_(list(households)) & (Household.village == village))
+        .tuples()
+    }
+
+
+class Cache:
+    """The findings of a village (or all) for the live score: the kept ones (`kept`),
+    read again after a save, never checked again here: the save kept them."""
 
     def __init__(self, village: int | None = None) -> None:
         self.village = village
-        self.by_household: dict[int | None, list[Finding]] = {}
+        self.found: list[Finding] = []
 
     def load(self) -> Cache:
-        self.by_household = {}
-        found = run(village=self.village)
-        if self.village is not None:  # a duplicate's other holder may live elsewhere
-            mine = self._in_village({f.household for f in found if f.household is not None})
-            found = [f for f in found if f.household in mine]
-        self._add(found)
+        self.found = kept(self.village)
         return self
 
-    def _add(self, findings: list[Finding]) -> None:
-        for f in findings:
-            bucket = self.by_household.setdefault(f.household, [])
-            if f not in bucket:
-                bucket.append(f)
-
     def refresh(self, households: set[int]) -> None:
+        """After a save: the village's kept findings (one indexed read; a save may move
+        findings filed under other homes, a child's, a duplicate's other holder), and the
+        day's checks for the households it touched."""
         if not households:
             return
-        # a duplicate ID joins two households: check the other one again too
-        shared = {
-            h
-            for h, found in self.by_household.items()
-            if any(f.code == "id_duplicate" for f in found)
-        }
-        scope = set(households) | ({h for h in shared if h is not None} if shared else set())
-        # a mother's or father's change moves findings filed under their children's homes
-        people = Person.select(Person.id).where(Person.household.in_(list(households)))
-        scope |= {
-            h
-            for (h,) in Person.select(Person.household)
-            .where(Person.mother.in_(people) | Person.father.in_(people))
-            .tuples()
-        }
-        for household in scope:
-            self.by_household.pop(household, None)
-        self._add(
-            [
-                f
-                for f in run(households=scope)
-                if self.village is None or f.household in self._in_village(scope)
-            ]
-        )
-
-    def _in_village(self, households: set[int]) -> set[int]:
-        return {
-            h
-            for (h,) in Household.select(Household.id)
-            .where(Household.id.in_(list(households)) & (Household.village == self.village))
-            .tuples()
-        }
+        undated = kept(self.village, dated=False)
+        codes = {k for k, spec in REGISTRY.items() if spec.dated}
+        live = [f for f in self.found if f.code in codes and f.household not in households]
+        fresh = run(households=set(households), dated=True)
+        homes = _homes_in(self.village, {f.household for f in fresh if f.household})
+        live += [f for f in fresh if self.village is None or f.household in homes]
+        self.found = _sorted(undated + live)
 
     def findings(self) -> list[Finding]:
-        out = [f for found in self.by_household.values() for f in found]
-        out.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
-        return out
+        return list(self.found)

@@ -135,15 +135,15 @@ class VillageMonth:
 
 def township(month: str, findings: list | None = None) -> list[VillageMonth]:
     """Every village's month at a glance, for the township officer: closed or not, and
-    what stands in the way. The checks run once over the township, unless `findings`
-    holds them already (the live score's, kept current after each save)."""
+    what stands in the way. The findings are the kept ones (`checks.kept`), unless
+    `findings` holds them already (the live score's)."""
     from fptui.models import Area
 
     villages = list(
         Area.select(Area.id, Area.name).where(Area.kind == "village").order_by(Area.code)
     )
     found = checks.by_village(
-        checks.run() if findings is None else findings, [v.id for v in villages]
+        checks.kept() if findings is None else findings, [v.id for v in villages]
     )
     out = []
     for v in villages:
@@ -176,7 +176,7 @@ def township_month(today: dt.date | None = None) -> str:
 def reconcile(village: int, month: str, *, today: dt.date | None = None) -> Reconciliation:
     """Everything the screen shows for a village's month."""
     closed = period.closed(village, month)
-    findings = checks.run(village=village)
+    findings = checks.kept(village)
     balance = period.month_balance(village, month, findings)
     end = Period.month(month).end
     today = today or clock.today()

@@ -58,7 +58,8 @@ def revive(value: Any) -> Any:
 
 def snapshot(month: str, village: int | None, findings: list | None = None) -> str:
     """Every table of the month's return for `village` (None: the whole ledger) as it
-    stands now, as the JSON a close keeps. `findings`: the checks just run (the close's)."""
+    stands now, as the JSON a close keeps. `findings`: the close's; else the score sheet
+    reads the kept ones."""
     out = {}
     for name, table in tables.TABLES.items():
         rows = table(month, village, findings) if name == "score_sheet" else table(month, village)

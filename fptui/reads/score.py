@@ -55,7 +55,7 @@ class Scope:
     village: int | None
     period: Period
     today: dt.date
-    findings: list | None = None  # from a checks.Cache, so a live score need not re-check
+    findings: list | None = None  # given by the caller; else the kept ones are read
 
 
 FIGURES: dict[str, Callable[[Scope], Figure]] = {}
@@ -82,6 +82,12 @@ def indicators_of(schemas: Schemas | None = None) -> Scoring:
                 f"no such figure; expected one of {', '.join(sorted(FIGURES))}",
             )
     return scoring
+
+
+def _homes(scope: Scope) -> pw.ModelSelect:
+    """The village's households, for `household IN (...)`: the village's rows are found
+    by the household index, not by reading the township's and keeping the village's."""
+    return Household.select(Household.id).where(Household.village == scope.village)
 
 
 def _in_village(query: pw.ModelSelect, column: pw.Field, scope: Scope) -> pw.ModelSelect:
@@ -134,7 +140,12 @@ def timely_entry(scope: Scope) -> Figure:
 def logic_errors(scope: Scope) -> Figure:
     from fptui.reads import checks
 
-    found = scope.findings if scope.findings is not None else checks.run(village=scope.village)
+    # the kept findings of the village (errors only here: the day's checks give warnings)
+    found = (
+        scope.findings
+        if scope.findings is not None
+        else checks.kept(village=scope.village, dated=False)
+    )
     errors = [f for f in found if f.severity == "error"]
     return Figure(
         len(errors), len(errors), [Case(f.message, f.household, f.person) for f in errors]
@@ -201,9 +212,7 @@ def _visits(scope: Scope, kind: str) -> list[tuple]:
         & ((FollowUp.status == "done") | (FollowUp.due_on < scope.today))
     )
     if scope.village is not None:
-        query = query.join(Household, on=(FollowUp.household == Household.id)).where(
-            Household.village == scope.village
-        )
+        query = query.where(FollowUp.household.in_(_homes(scope)))
     return list(query.tuples())
 
 
@@ -272,17 +281,21 @@ def out_contacted(scope: Scope) -> Figure:
         Person.residence == "out"
     )
     if scope.village is not None:
-        query = query.join(Household).where(Household.village == scope.village)
-    contacted = FollowUp.select(FollowUp.person).where(
-        (FollowUp.kind == "out_contact")
+        query = query.where(Person.household.in_(_homes(scope)))
+    # each out person's own contacts and go-outs, by index: not the township's 90 days
+    contacted = FollowUp.select(FollowUp.id).where(
+        (FollowUp.person == Person.id)
+        & (FollowUp.kind == "out_contact")
         & (FollowUp.status == "done")
         & FollowUp.done_on.between(since, end)
     )
-    went = Event.select(Event.person).where(
-        (Event.kind == "go_out") & Event.happened_on.between(since, end)
+    went = Event.select(Event.id).where(
+        (Event.person == Person.id)
+        & (Event.kind == "go_out")
+        & Event.happened_on.between(since, end)
     )
     total = query.count()
-    missing = query.where(Person.id.not_in(contacted) & Person.id.not_in(went))
+    missing = query.where(~pw.fn.EXISTS(contacted) & ~pw.fn.EXISTS(went))
     cases = [
         Case(Text(f"{name} 90天内无有效联系", f"{name}: no contact in 90 days"), hid, pid)
         for pid, hid, name in missing.tuples()
@@ -522,7 +535,8 @@ def score(
 ) -> Score:
     """Every indicator of scoring.toml for the period and village, and the total.
 
-    `findings` (from a checks.Cache) stand in for a full run of the logic checks.
+    `findings`, when given, stand in for the kept findings of the logic checks (the
+    write path keeps them, ledger/findings.py; `checks.kept` reads them).
     """
     rules = indicators_of()
     scope = Scope(village, period, today or clock.today(), findings)

@@ -464,8 +464,8 @@ def score_sheet(
     month_key: str, village: int | None = None, findings: list | None = None
 ) -> list[dict]:
     """目标管理考核得分: each indicator's figure, target, points and deduction, then the
-    total; the same computation as the score panel (score.py). `findings`: the logic
-    checks' findings when the caller has just run them (a close)."""
+    total; the same computation as the score panel (score.py), over the kept findings
+    of the logic checks (`checks.kept`), or `findings` when the caller has them (a close)."""
     from fptui.reads import score as scoring
 
     result = scoring.score(Period.month(month_key), village, findings=findings)

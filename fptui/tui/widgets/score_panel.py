@@ -1,8 +1,10 @@
 """The live score: one line on the main screens, the whole table with F8.
 
-The app keeps one `LiveScore`: the logic checks' findings (checked in full once, in a
-worker, then again only for the households each save touched) and the score of the
-current month that `score.py` computes from them. Nothing here computes a figure.
+The app keeps one `LiveScore`: the logic checks' findings as the ledger keeps them (each
+save keeps those it causes or clears, in its own transaction: ledger/findings.py), read
+for the village when it loads and read again after a save, never checked here, and the
+score of the current month that `score.py` computes from them. Nothing here computes a
+figure.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class LiveScore:
         self.result: score.Score | None = None
 
     def load(self, village: int | None = None) -> score.Score:
+        """The village's kept findings read (one indexed query), and the score."""
         from fptui.reads import checks
 
         self.village = village
@@ -34,6 +37,8 @@ class LiveScore:
         return self.recompute()
 
     def refresh(self, households: set[int]) -> score.Score | None:
+        """After a save: the kept findings read again (the save kept them), and the
+        score."""
         if self.cache is None:
             return None
         self.cache.refresh(households)
