@@ -390,3 +390,21 @@ def test_an_older_ledger_gets_its_findings_filled(tmp_path, monkeypatch):
             same_as_a_full_run("migration")
         finally:
             db.close_database()
+
+
+def test_a_close_inside_a_batch_sees_the_errors_the_batch_made(family, ledger_db):
+    """A batch keeps its findings once, at its end; a close inside it (the demo's, an
+    import's) first keeps those of the households touched so far, so an error the batch
+    made stops the close as it would outside one."""
+    v = ledger_db.village.id
+    with clock.frozen(dt.date(2026, 3, 3)):
+        with pytest.raises(InvalidInput), ledger.batch():
+            ledger.edit_person(family["wife"].id, {"marriage_date": None})
+            ledger.close_month(v, "2026-02")
+        assert not checks.kept(v) or all(f.code != "married_no_date" for f in checks.kept(v))
+        with ledger.batch():
+            ledger.edit_person(family["wife"].id, {"marriage_date": None})
+            refused = dict(ledger.close_months([v], "2026-02"))[v]
+        assert isinstance(refused, InvalidInput)
+        assert [f.code for f in checks.kept(v)] == ["married_no_date"]
+        same_as_a_full_run("a batch with a refused close")

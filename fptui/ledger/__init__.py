@@ -29,7 +29,7 @@ demo and the tests call it. Calls nest: inside `batch()` many changes share one 
 
 from fptui.ledger.acknowledgements import acknowledge_warning, withdraw_acknowledgement
 from fptui.ledger.areas import SetUp, add_area, set_up, set_up_errors, typed_village_code
-from fptui.ledger.changes import batch, current_user, set_user, take_touched
+from fptui.ledger.changes import batch, current_user, set_user, settle_findings, take_touched
 from fptui.ledger.corrections import edit_event, void_event
 from fptui.ledger.events import (
     MARRIED,
@@ -117,6 +117,7 @@ __all__ = [
     "set_up",
     "set_up_errors",
     "set_user",
+    "settle_findings",
     "take_touched",
     "typed_village_code",
     "void_event",

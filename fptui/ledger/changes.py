@@ -187,6 +187,17 @@ def _keep_findings(households: set[int | None]) -> None:
         fn(households)
 
 
+def settle_findings() -> None:
+    """Inside a `batch()`, keep now the findings of the households its changes touched so
+    far (a close in the batch reads the kept findings: they must be those of the ledger
+    as it stands, not as it was when the batch began). Outside a batch they are kept."""
+    pending = _pending.get()
+    if pending:
+        households = set(pending)
+        pending.clear()
+        _keep_findings(households)
+
+
 def _change_holder() -> list[int | None] | None:
     return _open_change.get()
 

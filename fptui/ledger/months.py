@@ -20,7 +20,15 @@ from fptui.ledger.acknowledgements import (
     drop_acknowledged,
     store_acknowledged,
 )
-from fptui.ledger.changes import audit, change, current_user, dumps, snapshot, write_audits
+from fptui.ledger.changes import (
+    audit,
+    change,
+    current_user,
+    dumps,
+    settle_findings,
+    snapshot,
+    write_audits,
+)
 from fptui.models import Area, FrozenReturn, MonthClose, database
 from fptui.schema import Text, current
 from fptui.schema.validate import InvalidInput, clean, refuse
@@ -42,7 +50,8 @@ def close_month(
 
     village_id = int(getattr(village, "id", village))
     _ready_to_close(village_id, month)
-    row = _close(village_id, month, checks.run(village=village_id), acknowledged, True)
+    settle_findings()
+    row = _close(village_id, month, checks.kept(village_id), acknowledged, True)
     _freeze_whole(month)
     return row
 
@@ -56,7 +65,7 @@ def close_months(
     findings: list | None = None,
 ) -> list[tuple[int, MonthClose | InvalidInput]]:
     """Close the month in several villages at once, as `close_month` would each: the
-    checks run once over all, and one backup is made, before the first close (none with
+    kept findings are read once for all, and one backup is made, before the first close (none with
     `backup=False`: the demo, rebuilt from its seed). `findings`: the checks' findings
     when the caller has just run them in this transaction (the demo). Each village's
     close or refusal."""
@@ -64,7 +73,8 @@ def close_months(
 
     ids = [int(getattr(v, "id", v)) for v in villages]
     if findings is None:
-        findings = checks.run(village=ids[0]) if len(ids) == 1 else checks.run()
+        settle_findings()
+        findings = checks.kept(ids[0]) if len(ids) == 1 else checks.kept()
     by_village = checks.by_village(findings, ids)
     out: list[tuple[int, MonthClose | InvalidInput]] = []
     backed_up = not backup
@@ -184,7 +194,8 @@ def _freeze_whole(month: str, findings: list | None = None) -> None:
     if findings is None:
         from fptui.reads import checks
 
-        findings = checks.run()
+        settle_findings()
+        findings = checks.kept()
     with change():
         _freeze(None, month, findings)
 
