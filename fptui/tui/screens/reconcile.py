@@ -114,6 +114,7 @@ class ReconcileScreen(Localised, Screen[None]):
         self.result: reconcile.Reconciliation | None = None
         self.requested = 0  # the counts asked for (a newer one wins)...
         self.shown = 0  # ...and the one shown
+        self.computing = False  # a count is running in the worker
 
     def compose(self) -> ComposeResult:
         yield PlainLabel("", id="rc-title", classes="screen-title")
@@ -143,9 +144,25 @@ class ReconcileScreen(Localised, Screen[None]):
         if self.result is None or self._showing() != (self.village, self.month):
             self._title(self.month, t("score_computing"))
         self.query_one("#rc-state", Plain).update(t("score_computing"))
+        if not self.computing:  # else the latest is counted when the one running is done
+            self._start()
+
+    def _start(self) -> None:
+        assert self.village is not None and self.month is not None
+        self.computing = True
         self._compute(self.requested, self.village, self.month)
 
-    @work(thread=True, exclusive=True, group="month-end", exit_on_error=False)
+    def _done(self, request: int) -> bool:
+        """A count came back: the latest asked for, or the next is started (one at a
+        time: a held `]` counts the month it stops on, not every month it passed)."""
+        self.computing = False
+        if request == self.requested:
+            return True
+        if self.is_attached and self.village is not None and self.month is not None:
+            self._start()
+        return False
+
+    @work(thread=True, group="month-end", exit_on_error=False)
     def _compute(self, request: int, village: int, month: str) -> None:
         import peewee as pw
 
@@ -156,12 +173,15 @@ class ReconcileScreen(Localised, Screen[None]):
         except pw.DatabaseError as error:  # a server gone: a message, not the app's end
             self.app.call_from_thread(self._failed, request, str(error))
             return
+        except Exception as error:  # a bug: the app's own report, as on the screen's thread
+            self.app.call_from_thread(self.app._handle_exception, error)
+            return
         finally:
             _db.close_database()  # this thread's own connection
         self.app.call_from_thread(self._show, request, result)
 
     def _failed(self, request: int, error: str) -> None:
-        if request != self.requested:
+        if not self._done(request):
             return
         self.query_one("#rc-state", Plain).update(t("rc_count_failed", error=error))
         self.app.notify(t("rc_count_failed", error=error), severity="error", timeout=10)
@@ -182,7 +202,7 @@ class ReconcileScreen(Localised, Screen[None]):
     def _show(self, request: int, r: reconcile.Reconciliation) -> None:
         """A count arrived: shown if it is the latest asked for (an older one, or one for
         a month or village no longer shown, is dropped)."""
-        if request != self.requested or (r.village, r.month) != (self.village, self.month):
+        if not self._done(request) or (r.village, r.month) != (self.village, self.month):
             return
         self.shown = request
         self.result = r
