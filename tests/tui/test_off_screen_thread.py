@@ -17,12 +17,16 @@ import pytest
 from conftest import sqlite_only
 
 from fptui import ledger
+from fptui.models import Acknowledgement
+from fptui.reads import reconcile
 from fptui.tui.app import FptuiApp
 from fptui.tui.screens.form import FormScreen
 from fptui.tui.screens.household_card import HouseholdCardScreen
 from fptui.tui.screens.households import HouseholdsScreen
 from fptui.tui.screens.person_card import PersonCardScreen
+from fptui.tui.screens.reconcile import ReconcileScreen, TownshipMonthScreen, balance_line
 from fptui.tui.widgets.score_panel import LiveScore, ScorePanel
+from fptui.tui.widgets.virtual_list import VirtualList
 
 SIZES = [(80, 24), (120, 40)]
 ROOT = Path(__file__).parent.parent.parent
@@ -193,3 +197,102 @@ def test_search_keys_from_the_first_paint_import_nothing_heavy(family, ledger_db
     heavy = [m for m in seen["main"] if m.split(".")[0] in HEAVY or m.startswith(HEAVY)]
     assert heavy == []
     assert seen["score"] and seen["ledger"]  # the worker loaded them, after the paint
+
+
+# --- the month end: counted in a worker ---------------------------------------------
+
+
+@pytest.fixture
+def warned(family, ledger_db):
+    """Two children born before the mother's recorded first marriage: two warnings in
+    王家庄村 in March; today 2 April."""
+    import datetime as dt
+
+    from fptui import clock
+
+    with clock.frozen(dt.date(2026, 3, 3)):
+        for name, day in (("王早", "2018-05-01"), ("王先", "2018-11-01")):
+            ledger.record_birth(
+                {"mother": family["wife"].id, "name": name, "sex": "M", "date": day}
+            )
+    with clock.frozen(dt.date(2026, 4, 2)):
+        yield {**family, "village": ledger_db.village.id}
+
+
+async def month_end(pilot, app) -> ReconcileScreen:
+    await pilot.press("f3")
+    await settled(app, pilot)
+    assert isinstance(app.screen, TownshipMonthScreen)
+    await pilot.press("enter")
+    await settled(app, pilot)
+    assert isinstance(app.screen, ReconcileScreen)
+    return app.screen
+
+
+def shows_as_counted_now(screen: ReconcileScreen) -> None:
+    """The screen's figures are those of the month counted afresh on this thread."""
+    r = reconcile.reconcile(screen.village, screen.month)
+    assert screen.month in str(screen.query_one("#rc-title").render())
+    assert str(screen.query_one("#rc-balance").render()) == balance_line(r.balance)
+    assert str(screen.query_one("#rc-state").render()) == screen._state_line(r)
+    rows = [screen.query_one(VirtualList).row(i) for i in range(len(screen.entries))]
+    assert rows == [e.text for e in screen._entries(r)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_space_and_brackets_show_the_figures_counted_afresh(warned, size):
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await month_end(pilot, app)
+        shows_as_counted_now(screen)
+        assert "2条未确认" in str(screen.query_one("#rc-state").render())
+        await pilot.press("2", "down", "space")
+        await settled(app, pilot)
+        shows_as_counted_now(screen)
+        assert "1条未确认" in str(screen.query_one("#rc-state").render())
+        for key, month in (
+            ("left_square_bracket", "2026-02"),
+            ("right_square_bracket", "2026-03"),
+        ):
+            await pilot.press(key)
+            await settled(app, pilot)
+            assert screen.month == month
+            shows_as_counted_now(screen)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_keys_work_while_the_month_is_counted_and_the_latest_wins(warned, size, monkeypatch):
+    from fptui.tui.screens import reconcile as screen_module
+
+    release = threading.Event()
+    asked: list[str] = []
+    real = reconcile.reconcile
+
+    def held(village, month, *args, **kwargs):
+        asked.append(month)
+        release.wait(20)
+        return real(village, month, *args, **kwargs)
+
+    app = FptuiApp()
+    async with app.run_test(size=size) as pilot:
+        screen = await month_end(pilot, app)
+        before = str(screen.query_one("#rc-balance").render())
+        monkeypatch.setattr(screen_module.reconcile, "reconcile", held)
+        await pilot.press("left_square_bracket")  # February: counted, held
+        await pilot.pause()
+        assert asked == ["2026-02"] and screen.month == "2026-02"
+        assert "计算中" in str(screen.query_one("#rc-state").render())
+        assert str(screen.query_one("#rc-balance").render()) == before  # the last figures
+        await pilot.press("left_square_bracket", "left_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert screen.month == "2026-01"  # every key handled meanwhile
+        assert asked == ["2026-02"]  # one count at a time
+        await pilot.press("space")  # not on another month's lines still shown
+        await pilot.pause()
+        assert Acknowledgement.select().count() == 0
+        release.set()
+        await settled(app, pilot)
+        assert asked == ["2026-02", "2026-01"]  # February's dropped, the latest counted
+        monkeypatch.setattr(screen_module.reconcile, "reconcile", real)
+        assert screen.month == "2026-01"
+        shows_as_counted_now(screen)
