@@ -7,6 +7,7 @@ submit callbacks). Only the household list is imported before the first paint.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -194,26 +195,54 @@ class FptuiApp(Localised, App[None]):
             self.error_console.print(renderable, soft_wrap=True)
         self._exit_renderables.clear()
 
+    # The live score is read in a worker thread, one read at a time, never on the
+    # screen's thread: the panels show the last figures until the new ones arrive.
+    _score_busy = False  # a load or a refresh is running
+    _score_touched: set[int] = set()  # households saved since the last refresh began
+
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def load_score(self, village: int | None = None) -> None:
+        self._score_busy = True
+        try:
+            self._score_work(lambda: self.live.load(village))
+        finally:
+            # The write path (and pypinyin with it) is imported here, after the first
+            # paint and the score: never by a key (a search key refreshes the score).
+            from fptui import ledger  # noqa: F401
+
+            self.call_from_thread(self._score_done)
+
+    @work(thread=True, exclusive=True, group="score", exit_on_error=False)
+    def _refresh_worker(self, households: set[int]) -> None:
+        try:
+            self._score_work(lambda: self.live.refresh(households))
+        finally:
+            self.call_from_thread(self._score_done)
+
+    def _score_work(self, compute: Callable[[], object]) -> None:
+        """Compute the score in this thread, on this thread's own connection; a database
+        error is a message, not the app's end."""
         import peewee as pw
 
         from fptui import db as _db
 
         try:
-            self.live.load(village)
+            compute()
         except pw.DatabaseError as error:  # a message, not the app's end
             self.call_from_thread(
                 self.notify, t("score_failed", error=str(error)), severity="error", timeout=10
             )
             return
+        except Exception as error:  # a bug: the app's own report, as on the screen's thread
+            self.call_from_thread(self._handle_exception, error)
+            return
         finally:
             _db.close_database()  # this thread's own connection
-        self.call_from_thread(self._score_loaded)
+        self.call_from_thread(self.show_score)
 
-    def _score_loaded(self) -> None:
-        self.refresh_score()  # the saves made while it was loading
-        self.show_score()
+    def _score_done(self) -> None:
+        self._score_busy = False
+        self.refresh_score()  # the saves made while it ran
 
     def show_score(self) -> None:
         """Put the current score on every score panel of the screens open."""
@@ -226,15 +255,24 @@ class FptuiApp(Localised, App[None]):
                 screen.score_changed()
 
     def refresh_score(self) -> None:
-        """After a save: check again only the households it touched, and re-score."""
-        from fptui import ledger
+        """After a save: check again only the households it touched, and re-score, in a
+        worker. Saves made while a refresh runs join the next one."""
+        # The households saved are kept by the write path: not imported yet, nothing was
+        # saved (a search key calls this: it must not import the write path).
+        changes = sys.modules.get("fptui.ledger.changes")
+        take_touched = getattr(changes, "take_touched", None)
+        if take_touched is not None:
+            self._score_touched = self._score_touched | take_touched()
+        if self._score_busy or self.live.cache is None or not self._score_touched:
+            return  # still loading or refreshing: the households touched wait for it
+        households, self._score_touched = self._score_touched, set()
+        self._score_busy = True
+        self._refresh_worker(households)
 
-        if self.live.cache is None:
-            return  # still loading: the households touched meanwhile wait for it
-        touched = ledger.take_touched()
-        if touched:
-            self.live.refresh(touched)
-            self.show_score()
+    def score_current(self) -> bool:
+        """The live score has every save in it (none waiting, none being counted)."""
+        self.refresh_score()
+        return self.live.cache is not None and not self._score_busy
 
     def action_score(self) -> None:
         from fptui.tui.screens.score import ScoreScreen

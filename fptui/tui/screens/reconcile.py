@@ -112,6 +112,9 @@ class ReconcileScreen(Localised, Screen[None]):
         self.month = month
         self.entries: list[Entry] = []
         self.result: reconcile.Reconciliation | None = None
+        self.requested = 0  # the counts asked for (a newer one wins)...
+        self.shown = 0  # ...and the one shown
+        self.computing = False  # a count is running in the worker
 
     def compose(self) -> ComposeResult:
         yield PlainLabel("", id="rc-title", classes="screen-title")
@@ -129,22 +132,87 @@ class ReconcileScreen(Localised, Screen[None]):
     # --- reading ------------------------------------------------------------------------
 
     def load(self) -> None:
+        """Count the month again, in a worker (a village's month end reads its findings,
+        balance and changes: a quarter of a second at 100,000); the last figures stay
+        shown, marked as being counted, until the new ones arrive."""
         self.app.refresh_score()
         if self.village is None or self.month is None:
             self.query_one("#rc-title", PlainLabel).update(t("rc_title"))
             self.query_one("#rc-state", Plain).update(t("rc_no_village"))
             return
-        r = self.result = reconcile.reconcile(self.village, self.month)
+        self.requested += 1
+        if self.result is None or self._showing() != (self.village, self.month):
+            self._title(self.month, t("score_computing"))
+        self.query_one("#rc-state", Plain).update(t("score_computing"))
+        if not self.computing:  # else the latest is counted when the one running is done
+            self._start()
+
+    def _start(self) -> None:
+        assert self.village is not None and self.month is not None
+        self.computing = True
+        self._compute(self.requested, self.village, self.month)
+
+    def _done(self, request: int) -> bool:
+        """A count came back: the latest asked for, or the next is started (one at a
+        time: a held `]` counts the month it stops on, not every month it passed)."""
+        self.computing = False
+        if request == self.requested:
+            return True
+        if self.is_attached and self.village is not None and self.month is not None:
+            self._start()
+        return False
+
+    @work(thread=True, group="month-end", exit_on_error=False)
+    def _compute(self, request: int, village: int, month: str) -> None:
+        import peewee as pw
+
+        from fptui import db as _db
+
+        try:
+            result = reconcile.reconcile(village, month)
+        except pw.DatabaseError as error:  # a server gone: a message, not the app's end
+            self.app.call_from_thread(self._failed, request, str(error))
+            return
+        except Exception as error:  # a bug: the app's own report, as on the screen's thread
+            self.app.call_from_thread(self.app._handle_exception, error)
+            return
+        finally:
+            _db.close_database()  # this thread's own connection
+        self.app.call_from_thread(self._show, request, result)
+
+    def _failed(self, request: int, error: str) -> None:
+        if not self._done(request):
+            return
+        self.query_one("#rc-state", Plain).update(t("rc_count_failed", error=error))
+        self.app.notify(t("rc_count_failed", error=error), severity="error", timeout=10)
+
+    def _showing(self) -> tuple[int, str] | None:
+        return None if self.result is None else (self.result.village, self.result.month)
+
+    def counting(self) -> bool:
+        """A newer count is on its way than the figures shown."""
+        return self.shown != self.requested
+
+    def _title(self, month: str, state: str) -> None:
         name = next((v.name for v in queries.villages() if v.id == self.village), "")
+        self.query_one("#rc-title", PlainLabel).update(
+            f"{t('rc_title')} · {name} · {month} · {state}"
+        )
+
+    def _show(self, request: int, r: reconcile.Reconciliation) -> None:
+        """A count arrived: shown if it is the latest asked for (an older one, or one for
+        a month or village no longer shown, is dropped)."""
+        if not self._done(request) or (r.village, r.month) != (self.village, self.month):
+            return
+        self.shown = request
+        self.result = r
         if r.closed is not None:
             state = t(
                 "rc_closed", by=r.closed.closed_by, at=f"{r.closed.closed_at:%Y-%m-%d %H:%M}"
             )
         else:
             state = t("rc_open")
-        self.query_one("#rc-title", PlainLabel).update(
-            f"{t('rc_title')} · {name} · {self.month} · {state}"
-        )
+        self._title(r.month, state)
         self.query_one("#rc-balance", Plain).update(balance_line(r.balance))
         self.query_one("#rc-state", Plain).update(self._state_line(r))
         self.entries = self._entries(r)
@@ -256,6 +324,9 @@ class ReconcileScreen(Localised, Screen[None]):
 
     def action_acknowledge(self) -> None:
         """Space: acknowledge the warning, kept with who and when; again: withdraw it."""
+        if self._showing() != (self.village, self.month):
+            self.app.notify(t("score_computing"))  # another month's lines are still shown
+            return
         entry = self.selected()
         if entry is None or entry.warning is None or self.result is None:
             self.app.notify(t("rc_ack_only_warnings"))
@@ -265,17 +336,27 @@ class ReconcileScreen(Localised, Screen[None]):
         from fptui import ledger
         from fptui.schema.validate import InvalidInput
 
+        acknowledged = self.result.acknowledged
         try:
-            if entry.warning in self.result.acknowledged:
+            if entry.warning in acknowledged:
                 ledger.withdraw_acknowledgement(self.village, self.month, entry.warning)
+                acknowledged.pop(entry.warning, None)
             else:
-                ledger.acknowledge_warning(self.village, self.month, entry.warning)
+                row = ledger.acknowledge_warning(self.village, self.month, entry.warning)
+                acknowledged[entry.warning] = reconcile.Acknowledged(
+                    row.acknowledged_by, row.acknowledged_at
+                )
         except InvalidInput as error:  # a closed month, a ledger busy
             self.app.notify(error.text(lang()), severity="error", timeout=10)
             return
         except pw.DatabaseError as error:  # a full disk, a server gone: not saved
             self.app.notify(str(error), severity="error", timeout=10)
             return
+        # The box shows at once; the month's figures are counted again in the worker.
+        self.entries = entries = self._entries(self.result)
+        self.query_one(VirtualList).reset(
+            len(entries), lambda o, n: [e.text for e in entries[o : o + n]], keep_cursor=True
+        )
         self.load()
 
     def action_section(self, section: str) -> None:
@@ -314,6 +395,9 @@ class ReconcileScreen(Localised, Screen[None]):
         what is not ready and says why)."""
         r = self.result
         if r is None:
+            return
+        if self.counting():
+            self.app.notify(t("score_computing"))  # closed on the figures as they are
             return
         if r.closed is not None:
             self.app.notify(t("rc_state_closed"), severity="warning")
@@ -439,9 +523,9 @@ class TownshipMonthScreen(Localised, Screen[None]):
         self.query_one("#tm-state", Plain).update(t("score_computing"))
         # The live score's findings are the township's, kept current after each save:
         # then only the balances are counted; else the checks run too, in the thread.
-        self.app.refresh_score()
         live = self.app.live
-        township_wide = live.cache is not None and live.village is None
+        # (a save still being counted into the live score: the thread checks again)
+        township_wide = self.app.score_current() and live.village is None
         self._compute(self.month, live.cache.findings() if township_wide else None)
 
     @work(thread=True, exclusive=True, group="township-month", exit_on_error=False)
