@@ -144,13 +144,17 @@ class VirtualList(ScrollView, can_focus=True):
         until the row is the first in view: a section's heading with its rows under it)."""
         if self.count == 0:
             return
-        self.cursor = max(0, min(index, self.count - 1))
+        was, self.cursor = self.cursor, max(0, min(index, self.count - 1))
         top = self.scroll_offset.y
         if to_top or self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
         elif self.cursor >= top + self._visible:
             self.scroll_to(y=self.cursor - self._visible + 1, animate=False)
-        self.refresh()
+        if self.scroll_offset.y != top:
+            self.refresh()  # every line moved
+        elif was != self.cursor:  # only the row left and the row reached change
+            self.refresh_line(was + self._top)
+            self.refresh_line(self.cursor + self._top)
 
     def action_cursor_up(self) -> None:
         self.move_to(self.cursor - 1)
