@@ -16,6 +16,15 @@ class Plain(Static):
     def __init__(self, content: Any = "", **kwargs: Any) -> None:
         super().__init__(content, markup=False, **kwargs)
 
+    def show(self, content: Any, kind: str | None = None, kinds: tuple[str, ...] = ()) -> None:
+        """Show `content` (with the class `kind`, one of `kinds`), redrawing only if that
+        changes what is shown: an update of the same text still sends its lines again."""
+        if content != self.content:
+            self.update(content)
+        for name in kinds:
+            if self.has_class(name) != (name == kind):
+                self.set_class(name == kind, name)
+
 
 class PlainLabel(Label):
     def __init__(self, content: Any = "", **kwargs: Any) -> None:
