@@ -29,14 +29,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
 from fptui import clock, schema
 from fptui.schema import validate
 from fptui.tui import safety
 from fptui.tui.text import Localised, lang, t
-from fptui.tui.widgets.plain import Plain, PlainLabel
+from fptui.tui.widgets.plain import Plain, PlainLabel, QuietFooter
 
 
 @dataclass
@@ -184,7 +184,7 @@ class FormScreen(Localised, Screen[Any]):
                     yield Plain(choice_hint(f), id=f"msg-{f.key}", classes="form-msg")
         yield Plain("", id="form-preview")
         yield Plain("", id="form-error")
-        yield Footer(compact=True, show_command_palette=False)
+        yield QuietFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         first = next((f for f in self.fields if f.key == self.start and not f.read_only), None)

@@ -187,5 +187,17 @@ class VirtualList(ScrollView, can_focus=True):
         if self.count:
             self.post_message(self.Selected(self, self.cursor))
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """A resize is painted by the layout that made it (the list's new region). Textual's
+        ScrollView also leaves the whole list marked for the next update, so the first
+        Down after a resize (the score panel's arrival below the list) sent every row."""
+        resized = self._size != size
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if resized:
+            self._repaint_regions.clear()
+        return changed
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.count + self._top)
