@@ -6,7 +6,11 @@ not on the ledger's size. Prints each Down and each Tab (from field to field of 
 household's form), their median and maximum, against issue 15's goals (Down at most
 600 bytes, Tab at most 2 KB).
 
-    python benchmarks/bench_redraw.py [--persons 500] [--size 80x24]
+    python benchmarks/bench_redraw.py [--persons 500] [--size 80x24] [--db LEDGER]
+
+`--db` measures on a copy of a ledger already built (bench_scale's 100,000-person demo:
+its township's long list of villages beside the village field is what a Tab leaving
+that field redraws).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import shutil
 import statistics
 import sys
 import tempfile
@@ -67,6 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=500)
     parser.add_argument("--size", default="80x24")
+    parser.add_argument("--db", type=Path, help="a demo ledger to measure on (copied)")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
 
@@ -75,7 +81,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as work:  # small: built afresh, in a second
         path = Path(work) / "demo.db"
-        demo.build(path, persons=args.persons)
+        if args.db:
+            shutil.copyfile(args.db, path)
+        else:
+            demo.build(path, persons=args.persons)
         db.open_database(str(path))
         clock.set_now(dt.date.fromisoformat(Setting.get_by_id("demo_today").value))
         seen = asyncio.run(count((width, height)))
