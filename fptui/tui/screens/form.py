@@ -26,15 +26,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
 from fptui import clock, schema
 from fptui.schema import validate
 from fptui.tui import safety
 from fptui.tui.text import Localised, lang, t
-from fptui.tui.widgets.plain import Plain, PlainLabel
+from fptui.tui.widgets.plain import Plain, PlainLabel, QuietFooter
 
 
 @dataclass
@@ -122,6 +124,11 @@ class FormScreen(Localised, Screen[Any]):
         Binding("ctrl+z", "drop_draft", "drop_draft", key_display="Ctrl+Z", show=False),
     ]
 
+    # Textual's Screen repaints itself whole, all 24 lines, whenever the focus moves; the
+    # two inputs (their :focus style) and the footer (its keys) repaint their own lines,
+    # so a Tab on a slow link sends the fields that changed, not the screen (issue 15).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(
         self,
         title: str,
@@ -160,7 +167,9 @@ class FormScreen(Localised, Screen[Any]):
 
     def compose(self) -> ComposeResult:
         yield PlainLabel(self.title_text, classes="screen-title")
-        with VerticalScroll(id="form-fields"):
+        # Not a Tab stop of its own: focused, it tints (redraws) the whole form, and a key
+        # typed there goes nowhere; each field scrolls itself into view as it is reached.
+        with VerticalScroll(id="form-fields", can_focus=False):
             for f in self.fields:
                 with Horizontal(classes="form-row"):
                     mark = "*" if f.field.required else " "
@@ -175,7 +184,7 @@ class FormScreen(Localised, Screen[Any]):
                     yield Plain(choice_hint(f), id=f"msg-{f.key}", classes="form-msg")
         yield Plain("", id="form-preview")
         yield Plain("", id="form-error")
-        yield Footer(compact=True, show_command_palette=False)
+        yield QuietFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         first = next((f for f in self.fields if f.key == self.start and not f.read_only), None)
@@ -317,24 +326,23 @@ class FormScreen(Localised, Screen[Any]):
             errors.setdefault(key, error)
         self.state.errors = errors
         keys = {f.key for f in self.fields}
+        kinds = ("error", "note")  # each message redrawn only if it changed (a slow link)
         for f in self.fields:
-            msg = self.query_one(f"#msg-{f.key}", Static)
+            msg = self.query_one(f"#msg-{f.key}", Plain)
             error = errors.get(f.key)
             note = self.state.notes.get(f.key)
-            msg.remove_class("error", "note")
             if error is not None and (
                 everywhere or f.key in self.state.touched or f.key in self.state.refused
             ):
-                msg.update(error.message(lang()))
-                msg.add_class("error")
+                msg.show(error.message(lang()), "error", kinds)
             elif note is not None and error is None:
-                msg.update(note.message(lang()))  # beside the field; the save goes ahead
-                msg.add_class("note")
+                # beside the field; the save goes ahead
+                msg.show(note.message(lang()), "note", kinds)
             else:
-                msg.update(choice_hint(f))
+                msg.show(choice_hint(f), None, kinds)
         others = [e.message(lang()) for k, e in errors.items() if k not in keys]
         below = [*others, *self.state.refused_form] if everywhere else self.state.refused_form
-        self.query_one("#form-error", Static).update("\n".join(dict.fromkeys(below)))
+        self.query_one("#form-error", Plain).show("\n".join(dict.fromkeys(below)))
 
     def _forget_changed_refusals(self) -> bool:
         """Drop the save step's refusals whose field's value changed; True if any was."""
@@ -351,7 +359,7 @@ class FormScreen(Localised, Screen[Any]):
             text = self.preview(values)
         except Exception:  # a preview must never stop the typing
             text = ""
-        self.query_one("#form-preview", Static).update(text)
+        self.query_one("#form-preview", Plain).show(text)
 
     # --- events -----------------------------------------------------------------------
 
@@ -388,9 +396,9 @@ class FormScreen(Localised, Screen[Any]):
             values, _ = self.values()
             for f in dependent:
                 f.options = f.options_for(values)
-                msg = self.query_one(f"#msg-{f.key}", Static)
+                msg = self.query_one(f"#msg-{f.key}", Plain)
                 if f.key not in self.state.errors:
-                    msg.update(choice_hint(f))
+                    msg.show(choice_hint(f))
             for f in dependent:
                 if f.initial_for is not None:
                     self._put(f.key, f.initial_for(values))

@@ -144,13 +144,17 @@ class VirtualList(ScrollView, can_focus=True):
         until the row is the first in view: a section's heading with its rows under it)."""
         if self.count == 0:
             return
-        self.cursor = max(0, min(index, self.count - 1))
+        was, self.cursor = self.cursor, max(0, min(index, self.count - 1))
         top = self.scroll_offset.y
         if to_top or self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
         elif self.cursor >= top + self._visible:
             self.scroll_to(y=self.cursor - self._visible + 1, animate=False)
-        self.refresh()
+        if self.scroll_offset.y != top:
+            self.refresh()  # every line moved
+        elif was != self.cursor:  # only the row left and the row reached change
+            self.refresh_line(was + self._top)
+            self.refresh_line(self.cursor + self._top)
 
     def action_cursor_up(self) -> None:
         self.move_to(self.cursor - 1)
@@ -182,6 +186,18 @@ class VirtualList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         if self.count:
             self.post_message(self.Selected(self, self.cursor))
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """A resize is painted by the layout that made it (the list's new region). Textual's
+        ScrollView also leaves the whole list marked for the next update, so the first
+        Down after a resize (the score panel's arrival below the list) sent every row."""
+        resized = self._size != size
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if resized:
+            self._repaint_regions.clear()
+        return changed
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.count + self._top)
