@@ -23,31 +23,22 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
-from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).parent.parent))  # this checkout's fptui
 
 
 async def count(size: tuple[int, int], downs: int = 8, tabs: int = 12) -> dict[str, list[int]]:
-    import textual.drivers.headless_driver as headless
+    from _terminal import rendering_driver
 
     from fptui.tui.app import FptuiApp
 
     written = [0]
 
-    class Counting(headless.HeadlessDriver):
-        @property
-        def is_headless(self) -> bool:  # so the app renders its updates to `write`
-            return False
-
-        def write(self, data: str) -> None:
-            written[0] += len(data.encode("utf-8"))
-
-        def flush(self) -> None:
-            pass
+    def count_bytes(data: str) -> None:
+        written[0] += len(data.encode("utf-8"))
 
     out: dict[str, list[int]] = {"down": [], "tab": []}
-    with mock.patch.object(headless, "HeadlessDriver", Counting):
+    with rendering_driver(count_bytes):
         app = FptuiApp()
         async with app.run_test(size=size) as pilot:
             await pilot.pause(0.5)

@@ -160,7 +160,7 @@ async def terminal(keys_early: list[str]) -> dict[str, list]:
     """Run the app as a terminal would see it (rendered, every byte counted): the slowest
     search key in its first 10 s, then the bytes for Down in the household list and for
     Tab in a new household's form."""
-    import textual.drivers.headless_driver as headless
+    from _terminal import rendering_driver
     from textual import events
 
     from fptui.tui.app import FptuiApp
@@ -168,16 +168,8 @@ async def terminal(keys_early: list[str]) -> dict[str, list]:
 
     written = [0]
 
-    class Counting(headless.HeadlessDriver):
-        @property
-        def is_headless(self) -> bool:  # so the app renders its updates to `write`
-            return False
-
-        def write(self, data: str) -> None:
-            written[0] += len(data.encode("utf-8"))
-
-        def flush(self) -> None:
-            pass
+    def count_bytes(data: str) -> None:
+        written[0] += len(data.encode("utf-8"))
 
     marks = {"key": 0.0, "drawn": 0.0}
     draw = VirtualList.render_line
@@ -195,7 +187,7 @@ async def terminal(keys_early: list[str]) -> dict[str, list]:
 
     out: dict[str, list] = {"early": [], "down": [], "tab": []}
     with (
-        mock.patch.object(headless, "HeadlessDriver", Counting),
+        rendering_driver(count_bytes),
         mock.patch.object(VirtualList, "render_line", timed_render_line),
     ):
         app = Timed()
