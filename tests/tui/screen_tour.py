@@ -15,6 +15,7 @@ from rich.console import Console
 
 from fptui import clock, ledger
 from tests.tui.burst import burst
+from tests.tui.waiting import workers_done
 
 CARD = ("0", "0", "0", "1", "enter")  # the family's household, from the list's search box
 
@@ -90,7 +91,7 @@ async def press(pilot, *keys: str) -> None:
     for key in keys:
         burst(pilot.app, key)
         await settled(pilot)
-        await pilot.app.workers.wait_for_complete()  # a list filled by a worker (F3)
+        await workers_done(pilot.app)  # a list filled by a worker (F3)
         await settled(pilot)
 
 

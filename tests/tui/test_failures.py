@@ -26,6 +26,7 @@ from fptui.tui import safety
 from fptui.tui.app import FptuiApp
 from fptui.tui.screens.form import FormScreen
 from fptui.tui.screens.household_card import HouseholdCardScreen
+from tests.tui.waiting import workers_done
 
 NAME = "赵铁柱"
 ID_NUMBER = idcard.make("140121", dt.date(1990, 5, 4), 7, "M")
@@ -278,7 +279,7 @@ async def test_a_failed_worker_is_named_by_its_own_error(family, capsys):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             app.run_worker(work, thread=True)
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
     assert app.return_code == 3
     err = capsys.readouterr().err

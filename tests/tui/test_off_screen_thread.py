@@ -161,6 +161,7 @@ def hook(event, args):
         events.append(args[0])
 from fptui import db
 from fptui.tui.app import FptuiApp
+from tests.tui.waiting import workers_done
 db.open_database(sys.argv[1])
 width, height = int(sys.argv[2]), int(sys.argv[3])
 async def main():
@@ -171,7 +172,7 @@ async def main():
         for key in "0001":
             await pilot.press(key)
             typed.append(app.screen.query_one("#search").value)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         score = app.live.result is not None
     print(json.dumps({"main": events, "typed": typed, "score": score,

@@ -19,6 +19,7 @@ from fptui.tui.screens.dialogs import Confirm
 from fptui.tui.screens.form import FormScreen
 from fptui.tui.screens.reconcile import ReconcileScreen, TownshipMonthScreen
 from fptui.tui.widgets.virtual_list import VirtualList
+from tests.tui.waiting import workers_done
 
 SIZES = [(80, 24), (120, 40)]
 D = dt.date
@@ -53,11 +54,11 @@ def text_of(app, selector: str) -> str:
 async def open_month_end(pilot, app) -> None:
     """F3: the township's overview; Enter on the first village, 王家庄村."""
     await pilot.press("f3")
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     assert isinstance(app.screen, TownshipMonthScreen)
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     assert isinstance(app.screen, ReconcileScreen)
     assert "王家庄村" in text_of(app, "#rc-title") and "2026-03" in text_of(app, "#rc-title")
@@ -74,7 +75,7 @@ async def test_an_acknowledgement_outlives_the_screen_and_the_app_and_the_month_
         assert len(warning_lines(app)) == 2
         assert "2条未确认" in text_of(app, "#rc-state")
         await pilot.press("2", "down", "space")  # the first warning
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         first = warning_lines(app)[0]
         assert first.startswith(" [✓] tester 04-02 12:00确认 · "), first
@@ -82,17 +83,17 @@ async def test_an_acknowledgement_outlives_the_screen_and_the_app_and_the_month_
         assert Acknowledgement.select().count() == 1
         # leave, and come back: still acknowledged, by whom and when
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, TownshipMonthScreen)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, ReconcileScreen)
         assert warning_lines(app)[0] == first
         assert "1条未确认" in text_of(app, "#rc-state")
         await pilot.press("2", "down", "down", "space")  # the second
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert all(row.startswith(" [✓] tester") for row in warning_lines(app))
         assert "可以结账：按 c 结账" in text_of(app, "#rc-state")
@@ -106,11 +107,11 @@ async def test_an_acknowledgement_outlives_the_screen_and_the_app_and_the_month_
         assert all(row.startswith(" [✓] tester 04-02 12:00") for row in warning_lines(app))
         assert "可以结账" in text_of(app, "#rc-state")
         await pilot.press("c")  # closes with no warning acknowledged again
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, ReconcileScreen)
         assert period.closed(v, "2026-03") is not None
@@ -118,7 +119,7 @@ async def test_an_acknowledgement_outlives_the_screen_and_the_app_and_the_month_
         # kept with the close; a closed month's cannot change
         assert all(row.startswith(" [✓] tester") for row in warning_lines(app))
         await pilot.press("2", "down", "space")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert any("2026-03已结账" in str(n.message) for n in app._notifications)
         assert Acknowledgement.select().count() == 2
@@ -130,11 +131,11 @@ async def test_space_again_withdraws_the_acknowledgement_audited(warned, size):
     async with app.run_test(size=size) as pilot:
         await open_month_end(pilot, app)
         await pilot.press("2", "down", "space")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert warning_lines(app)[0].startswith(" [✓]")
         await pilot.press("space")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert warning_lines(app)[0].startswith(" [ ] ")
         assert "2条未确认" in text_of(app, "#rc-state")
@@ -158,23 +159,23 @@ async def test_the_close_and_reopen_questions_name_the_village_and_the_month(war
         await open_month_end(pilot, app)
         assert len(warning_lines(app)) == 2  # the stray key is not a line
         await pilot.press("c")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
         asked = "\n".join(str(w.render()) for w in app.screen.query("PlainLabel"))
         assert "王家庄村" in asked and "2026-03" in asked
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert period.closed(v, "2026-03") is not None
         await pilot.press("r")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
         asked = "\n".join(str(w.render()) for w in app.screen.query("PlainLabel"))
         assert "王家庄村" in asked and "2026-03" in asked
         await pilot.press(*"漏报出生", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, ReconcileScreen)
         assert period.closed(v, "2026-03") is None
@@ -191,7 +192,7 @@ async def test_the_month_end_footers_show_keys_as_typed_within_80_columns(warned
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("f3")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             for screen in (TownshipMonthScreen, ReconcileScreen):
                 assert isinstance(app.screen, screen)
@@ -200,7 +201,7 @@ async def test_the_month_end_footers_show_keys_as_typed_within_80_columns(warned
                 for key in keys.values():
                     assert key.region.width > 0 and key.region.right <= 80, key.key_display
                 await pilot.press("enter")
-                await app.workers.wait_for_complete()
+                await workers_done(app)
                 await pilot.pause()
             assert {"Space", "c"} <= set(keys)  # lower-case, as typed; r is in F1's list
             assert keys["c"].description == text.t("fk_close_month")
@@ -217,7 +218,7 @@ async def test_a_full_disk_on_acknowledging_is_a_message_and_nothing_is_kept(war
     async with app.run_test(size=(80, 24)) as pilot:
         await open_month_end(pilot, app)
         await pilot.press("2", "down", "space")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert any("磁盘已满" in str(n.message) for n in app._notifications)
         assert app.is_running and app._exception is None

@@ -18,6 +18,7 @@ from fptui.tui.screens.form import FormScreen
 from fptui.tui.screens.person_card import PersonCardScreen
 from fptui.tui.screens.reconcile import ReconcileScreen, TownshipMonthScreen
 from fptui.tui.widgets.virtual_list import VirtualList
+from tests.tui.waiting import workers_done
 
 SIZES = [(80, 24), (120, 40)]
 D = dt.date
@@ -46,13 +47,13 @@ def lines(app) -> list[str]:
 async def open_month_end(pilot, app) -> None:
     """F3 with both villages shown: the township's overview; Enter on the first village."""
     await pilot.press("f3")
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     assert isinstance(app.screen, TownshipMonthScreen)
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     assert isinstance(app.screen, ReconcileScreen)
 
@@ -77,11 +78,11 @@ async def test_see_the_imbalance_open_the_record_correct_it_and_close(faulty, si
         assert "人口差-1" in text_of(app, "#rc-state")
         # C is refused, and says by how much
         await pilot.press("c")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert MonthClose.select().count() == 1
         assert any("相差-1" in str(n.message) for n in app._notifications)
@@ -89,28 +90,28 @@ async def test_see_the_imbalance_open_the_record_correct_it_and_close(faulty, si
         await pilot.press("1")
         await go_to(pilot, app, "李秀英")
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PersonCardScreen)
         assert app.screen.person_id == faulty["wife"].id
         # the missing move out is recorded from her card
         await pilot.press("x")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         picker = app.screen
         assert isinstance(picker, Picker)
         index = next(i for i, label in enumerate(picker.labels) if "迁出" in label)
         await pilot.press(str(index + 1))
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
         await pilot.press(*"2026-03-20", "tab", *"北京")
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PersonCardScreen)
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         # back on the month end: balanced, nothing in the way
         assert isinstance(app.screen, ReconcileScreen)
@@ -118,13 +119,13 @@ async def test_see_the_imbalance_open_the_record_correct_it_and_close(faulty, si
         assert "可以结账：按 c 结账" in text_of(app, "#rc-state")  # the key as typed
         assert any("迁出" in row and "李秀英" in row for row in lines(app))  # a change
         await pilot.press("c")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         # the question names the village: a township's cadre closes many
         asked = "\n".join(str(w.render()) for w in app.screen.query("PlainLabel"))
         assert "结账：王家庄村 2026-03？" in asked
         await pilot.press("y")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert period.closed(faulty["village"], "2026-03") is not None
         assert "已结账" in text_of(app, "#rc-title")
@@ -146,24 +147,24 @@ async def test_warnings_are_acknowledged_one_by_one_with_space(family, ledger_db
             assert len(warnings) == 2, lines(app)
             assert "2条未确认" in text_of(app, "#rc-state")
             await pilot.press("c", "y")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert MonthClose.select().count() == 0
             await pilot.press("2", "down", "space")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert "1条未确认" in text_of(app, "#rc-state")
             await pilot.press("space")  # again: not acknowledged after all
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert "2条未确认" in text_of(app, "#rc-state")
             await pilot.press("space", "down", "space")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert [row[:4] for row in lines(app) if "[" in row[:3]] == [" [✓]", " [✓]"]
             assert "可以结账" in text_of(app, "#rc-state")
             await pilot.press("c", "y")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             row = MonthClose.get()
             assert row.month == "2026-03" and len(json.loads(row.figures)["acknowledged"]) == 2
@@ -182,24 +183,24 @@ async def test_months_move_with_brackets_and_a_closed_one_reopens_with_a_reason(
             # the overview's month: March, which 东营村 has still to close
             assert "2026-03" in text_of(app, "#rc-title") and "已结账" in text_of(app, "#rc-title")
             await pilot.press("right_square_bracket")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert "2026-04" in text_of(app, "#rc-title")
             assert "还没过完" in text_of(app, "#rc-state")
             await pilot.press("right_square_bracket")  # May has not begun
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert "2026-04" in text_of(app, "#rc-title")
             await pilot.press("left_square_bracket")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert "2026-03" in text_of(app, "#rc-title") and "已结账" in text_of(app, "#rc-title")
             await pilot.press("r")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert isinstance(app.screen, FormScreen)
             await pilot.press("ctrl+s")  # no reason: refused, named
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert isinstance(app.screen, FormScreen)
             assert "重开原因" in text_of(app, "#form-error") or "必填" in text_of(
@@ -208,7 +209,7 @@ async def test_months_move_with_brackets_and_a_closed_one_reopens_with_a_reason(
             assert period.closed(v, "2026-03") is not None
             await pilot.press(*"漏报出生")
             await pilot.press("ctrl+s")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert isinstance(app.screen, ReconcileScreen)
             assert period.closed(v, "2026-03") is None
@@ -233,36 +234,36 @@ async def test_an_event_is_corrected_from_the_card_unless_its_month_is_closed(
     app = FptuiApp()
     async with app.run_test(size=size) as pilot:
         await pilot.press(*"0001", "enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, HouseholdCardScreen)
         await pilot.press("enter")  # the head
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PersonCardScreen)
         await pilot.press("c")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         picker = app.screen
         assert isinstance(picker, Picker) and len(picker.labels) == 2
         assert picker.labels[0].startswith("2026-03-02")  # newest first
         await pilot.press("1")  # March's return: its month is open, the date moves
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
         assert app.screen.query_one("#in-date").value == "2026-03-02"
         app.screen.query_one("#in-date").value = ""
         await pilot.press(*"2026-03-05", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PersonCardScreen)
         assert Event.get_by_id(back.id).happened_on == D(2026, 3, 5)
         await pilot.press("c", "2")  # February's going out: closed
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         app.screen.query_one("#in-date").value = ""
         await pilot.press(*"2026-02-12", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)  # refused, and says how to correct it
         assert "2026-02已结账" in str(app.screen.query_one("#form-error").render()) + str(
@@ -288,33 +289,33 @@ async def test_an_event_entered_in_error_is_voided_from_the_card_with_a_reason(
     app = FptuiApp()
     async with app.run_test(size=size) as pilot:
         await pilot.press(*"0001", "enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, HouseholdCardScreen)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         await pilot.press("d", "1")  # March's return, entered in error
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
         await pilot.press("ctrl+s")  # no reason: refused, named
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
         assert Event.select().where(Event.kind == "return").count() == 1
         await pilot.press(*"录错了人", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PersonCardScreen)
         assert Event.select().where(Event.kind == "return").count() == 0
         assert Person.get_by_id(husband).residence == "out"
         assert "返回" not in str(app.screen.query_one("#timeline").render())
         await pilot.press("d", "1")  # February's going out: its month is closed
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         await pilot.press(*"录错", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
         assert "2026-02已结账" in str(app.screen.query_one("#form-error").render())
@@ -360,7 +361,7 @@ async def test_a_failed_backup_on_close_is_a_message_and_nothing_closes(
             await open_month_end(pilot, app)
             assert "可以结账" in text_of(app, "#rc-state")
             await pilot.press("c", "y")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert isinstance(app.screen, ReconcileScreen)
             assert any("disk full" in str(n.message) for n in app._notifications)
@@ -376,18 +377,18 @@ async def test_voiding_a_birth_from_the_childs_own_card_goes_back(family, size):
     app = FptuiApp()
     async with app.run_test(size=size) as pilot:
         await pilot.press(*"0001", "enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         await pilot.press("down", "down", "enter")  # the child, under his parents
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, PersonCardScreen)
         assert "王二" in text_of(app, "#card-title")
         await pilot.press("d", "1")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         await pilot.press(*"重复录入", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, HouseholdCardScreen)  # his card closed: he is gone
         assert Event.select().where(Event.kind == "birth").count() == 0
@@ -398,10 +399,10 @@ async def test_the_township_overview_shows_every_villages_month(faulty, size):
     app = FptuiApp()
     async with app.run_test(size=size) as pilot:
         await pilot.press("f3")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, TownshipMonthScreen)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "2026-03" in text_of(app, "#tm-title")  # the oldest month still to close
         rows = lines(app)
@@ -409,19 +410,19 @@ async def test_the_township_overview_shows_every_villages_month(faulty, size):
         assert rows[1].startswith("东营村") and "未结账" in rows[1]
         assert "2个村中已结账0个" in text_of(app, "#tm-state")
         await pilot.press("left_square_bracket")  # February: closed in 王家庄村 only
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert "2026-02" in text_of(app, "#tm-title")
         rows = lines(app)
         assert "已结账" in rows[0] and "未结账" in rows[1]
         assert "2个村中已结账1个" in text_of(app, "#tm-state")
         await pilot.press("down", "enter")  # 东营村's February
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, ReconcileScreen)
         assert "东营村" in text_of(app, "#rc-title") and "2026-02" in text_of(app, "#rc-title")
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, TownshipMonthScreen)
 
@@ -442,11 +443,11 @@ async def test_a_database_error_while_counting_is_a_message_not_the_end(
     with clock.frozen(D(2026, 4, 2)):
         app = FptuiApp()
         async with app.run_test(size=(80, 24)) as pilot:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert any("得分计算失败" in str(n.message) for n in app._notifications)
             await pilot.press("f3")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             assert isinstance(app.screen, TownshipMonthScreen)
             assert "统计失败" in text_of(app, "#tm-state")

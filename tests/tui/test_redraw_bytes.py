@@ -19,6 +19,7 @@ from fptui.tui.app import FptuiApp
 from fptui.tui.screens.form import FormScreen
 from fptui.tui.screens.households import HouseholdsScreen
 from fptui.tui.widgets.virtual_list import VirtualList
+from tests.tui.waiting import workers_done
 
 SIZES = [(80, 24), (120, 40)]
 DOWN_GOAL = 600  # bytes, issue 15
@@ -97,7 +98,7 @@ async def settled(pilot) -> None:
     """The screen as it stays: the score panel below the list loaded (its arrival
     resizes the list; the first key after it is measured too)."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

@@ -16,6 +16,7 @@ from fptui.tui import text
 from fptui.tui.app import FptuiApp
 from fptui.tui.screens.score import CasesScreen, ScoreScreen
 from fptui.tui.widgets.virtual_list import VirtualList
+from tests.tui.waiting import workers_done
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -41,7 +42,7 @@ async def scored(app, pilot) -> None:
 
 
 async def settled(app, pilot) -> None:
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 
