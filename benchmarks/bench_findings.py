@@ -72,7 +72,9 @@ def main() -> None:
         person = rng.choice(people)
         started = time.perf_counter()
         ledger.edit_person(person, {"note": f"核对 {rng.random():.4f}"})  # the save
-        live.refresh(ledger.take_touched())  # the panel's new figures
+        live.refresh(
+            ledger.take_touched(), ledger.take_touched_villages()
+        )  # the panel's new figures
         timings.append(time.perf_counter() - started)
     ms = sorted(t * 1000 for t in timings)
     print(

@@ -301,7 +301,7 @@ def measure(persons: int, url: str, repeats: int, work: Path) -> dict[str, float
     for i in range(max(repeats, 10)):
         started = time.perf_counter()
         ledger.edit_person(people[(i * 7919) % len(people)], {"note": f"核对 {i}"})
-        live.refresh(ledger.take_touched())
+        live.refresh(ledger.take_touched(), ledger.take_touched_villages())
         saves.append(time.perf_counter() - started)
     r["save_score"] = statistics.median(saves) * 1000
     r["county_score"] = median_ms(

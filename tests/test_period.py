@@ -357,7 +357,7 @@ def test_a_late_birth_loses_the_birth_statistics_point_also_when_entered_the_sam
         )
         fig = score.FIGURES["births_not_late"](
             score.Scope(v, Period.month("2026-02"), D(2026, 3, 3))
-        )
+        )[v]
     assert (fig.numerator, fig.denominator) == (0, 1)
 
 

@@ -29,7 +29,14 @@ demo and the tests call it. Calls nest: inside `batch()` many changes share one 
 
 from fptui.ledger.acknowledgements import acknowledge_warning, withdraw_acknowledgement
 from fptui.ledger.areas import SetUp, add_area, set_up, set_up_errors, typed_village_code
-from fptui.ledger.changes import batch, current_user, set_user, settle_findings, take_touched
+from fptui.ledger.changes import (
+    batch,
+    current_user,
+    set_user,
+    settle_findings,
+    take_touched,
+    take_touched_villages,
+)
 from fptui.ledger.corrections import edit_event, void_event
 from fptui.ledger.events import (
     MARRIED,
@@ -119,6 +126,7 @@ __all__ = [
     "set_user",
     "settle_findings",
     "take_touched",
+    "take_touched_villages",
     "typed_village_code",
     "void_event",
     "withdraw_acknowledgement",

@@ -282,6 +282,7 @@ def _audited(model: type[pw.Model]) -> tuple[str, ...]:
 
 
 _touched: set[int | None] = set()
+_touched_villages: set[int] = set()
 
 
 def take_touched() -> set[int]:
@@ -289,6 +290,25 @@ def take_touched() -> set[int]:
     touched = {h for h in _touched if h is not None}
     _touched.clear()
     return touched
+
+
+def take_touched_villages() -> set[int]:
+    """The villages named by the rows changed since the last call, before and after (a
+    household moved to another village leaves its old village's figures to count again):
+    with the villages of `take_touched`'s households, what a live score counts again."""
+    touched = set(_touched_villages)
+    _touched_villages.clear()
+    return touched
+
+
+def _note_touched(table: str, record_id: int, before: dict | None, after: dict | None) -> None:
+    """The households and villages a changed row belongs to, before and after."""
+    for row in (before, after):
+        if row:
+            _touched.add(record_id if table == "household" else row.get("household"))
+            village = row.get("village")
+            if isinstance(village, int):
+                _touched_villages.add(village)
 
 
 def audit(action: str, row: pw.Model, before: dict[str, Any] | None) -> None:
@@ -305,8 +325,7 @@ def write_audits(
     building each INSERT through the query builder cost more than the change itself.
     """
     for _action, table, record_id, before, after in records:
-        row = after or before or {}
-        _touched.add(record_id if table == "household" else row.get("household"))
+        _note_touched(table, record_id, before, after)
     at, user, mark = clock.now().strftime("%Y-%m-%d %H:%M:%S"), current_user(), database.param
     insert = (
         f'INSERT INTO audit (at, "user", change, action, "table", record_id, before, after) '

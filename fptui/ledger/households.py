@@ -109,8 +109,10 @@ def edit_household(
         before = snapshot(household)
         merged = {"village": household.village_id, "group": household.group_id, **data}
         village_and_group(merged, form)
-        if "number" in data:
-            _unique_number(merged["village"], data["number"], household.id, form)
+        if "number" in data or "village" in data:  # a number unique in its village
+            _unique_number(
+                merged["village"], data.get("number", household.number), household.id, form
+            )
         for key, value in columns(Household, data).items():
             setattr(household, key, value)
         if snapshot(household) == before:

@@ -2,24 +2,27 @@
 
 Each figure is a small function registered by name that counts, for a village (or all)
 and a period, what the indicator measures and which records fall short (the "cases"
-a lost point leads to). schemas/scoring.toml gives each indicator its figure, target,
-points and rule shape; `score()` applies them. Rates are kept unrounded: a figure is
-rounded only when shown.
+a lost point leads to), village by village: a figure of the township is the sum of its
+villages' (`merged`), so the live score of a whole ledger counts again, after a save,
+only the villages the save touched (`figures` for them, `judged` over the parts).
+schemas/scoring.toml gives each indicator its figure, target, points and rule shape;
+`judged()` applies them. Rates are kept unrounded: a figure is rounded only when shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 import peewee as pw
 
 from fptui import clock
 from fptui.dates import age_on
-from fptui.models import Event, FollowUp, Household, MonthClose, Person
+from fptui.models import Area, Event, FollowUp, Household, MonthClose, Person
 from fptui.reads.calendar import Period, as_date
 from fptui.schema import DEFAULT_DIR, Schemas, Text, current
 from fptui.schema.loader import Reader
@@ -50,6 +53,21 @@ class Figure:
         return self.numerator * 100 / self.denominator if self.denominator else None
 
 
+def merged(parts: Iterable[Figure]) -> Figure:
+    """Villages' figures as one: counts added, cases one village after another, yes
+    only when every village that says says yes."""
+    out = Figure()
+    said: list[bool] = []
+    for part in parts:
+        out.numerator += part.numerator
+        out.denominator += part.denominator
+        out.cases.extend(part.cases)
+        if part.yes is not None:
+            said.append(part.yes)
+    out.yes = all(said) if said else None
+    return out
+
+
 @dataclass(frozen=True)
 class Scope:
     village: int | None
@@ -57,12 +75,29 @@ class Scope:
     today: dt.date
     findings: list | None = None  # given by the caller; else the kept ones are read
 
+    @cached_property
+    def villages(self) -> list[int]:
+        """The villages counted, in order: the one, or every village of the ledger."""
+        if self.village is not None:
+            return [self.village]
+        return [v for (v,) in Area.select(Area.id).where(Area.kind == "village").tuples()]
 
-FIGURES: dict[str, Callable[[Scope], Figure]] = {}
+    def split(self, rows: Iterable, village_of: Callable[[tuple], int | None]) -> dict:
+        """Rows by village: every village of the scope, with none if none."""
+        out: dict[int | None, list] = {v: [] for v in self.villages}
+        for row in rows:
+            out.setdefault(village_of(row), []).append(row)
+        return out
+
+
+# A figure by village: every village of the scope (a row of no village under None).
+Parts = dict[int | None, Figure]
+
+FIGURES: dict[str, Callable[[Scope], Parts]] = {}
 
 
 def figure(name: str) -> Callable:
-    def register(fn: Callable[[Scope], Figure]) -> Callable[[Scope], Figure]:
+    def register(fn: Callable[[Scope], Parts]) -> Callable[[Scope], Parts]:
         FIGURES[name] = fn
         return fn
 
@@ -94,6 +129,13 @@ def _in_village(query: pw.ModelSelect, column: pw.Field, scope: Scope) -> pw.Mod
     return query.where(column == scope.village) if scope.village is not None else query
 
 
+def _with_village(query: pw.ModelSelect, household: pw.Field, scope: Scope) -> pw.ModelSelect:
+    """`query` joined to its rows' households, for their village (the last column): one
+    village's rows are found from its households by index, not among the township's."""
+    query = query.join(Household, on=(household == Household.id))
+    return query.where(Household.village == scope.village) if scope.village is not None else query
+
+
 def _names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -104,7 +146,7 @@ def _names(ids: set[int]) -> dict[int, str]:
 
 
 @figure("timely_entry")
-def timely_entry(scope: Scope) -> Figure:
+def timely_entry(scope: Scope) -> Parts:
     days = current().domain["entry"]["timely_days"]
     query = _in_village(
         Event.select(
@@ -114,30 +156,63 @@ def timely_entry(scope: Scope) -> Figure:
             Event.kind,
             Event.happened_on,
             Event.entered_on,
+            Event.village,
         ).where(Event.happened_on.between(scope.period.start, scope.period.end)),
         Event.village,
         scope,
     )
     rows = list(query.tuples())
-    late = [r for r in rows if (as_date(r[5]) - as_date(r[4])).days > days]
-    names = _names({r[2] for r in late if r[2]})
+    late = {r[0] for r in rows if (as_date(r[5]) - as_date(r[4])).days > days}
+    names = _names({r[2] for r in rows if r[2] and r[0] in late})
     forms = current().forms
-    cases = [
-        Case(
-            Text(
-                f"{names.get(p, '')} {forms[k].title('zh')} {h_on} 录入于 {e_on}",
-                f"{names.get(p, '')} {forms[k].title('en')} {h_on} entered {e_on}",
-            ),
-            hid,
-            p,
+
+    def count(rows: list[tuple]) -> Figure:
+        cases = [
+            Case(
+                Text(
+                    f"{names.get(p, '')} {forms[k].title('zh')} {h_on} 录入于 {e_on}",
+                    f"{names.get(p, '')} {forms[k].title('en')} {h_on} entered {e_on}",
+                ),
+                hid,
+                p,
+            )
+            for e, hid, p, k, h_on, e_on, _ in rows
+            if e in late
+        ]
+        return Figure(len(rows) - len(cases), len(rows), cases)
+
+    return {v: count(part) for v, part in scope.split(rows, lambda r: r[6]).items()}
+
+
+def villages_of_findings(found: list) -> dict[int | None, list]:
+    """Findings by the village of their household (of their person's, if named by the
+    person only)."""
+    homes = {f.household for f in found if f.household is not None}
+    alone = {f.person for f in found if f.household is None and f.person is not None}
+    of_person: dict[int, int] = {}
+    for i in range(0, len(alone), 500):
+        part = sorted(alone)[i : i + 500]
+        of_person.update(
+            Person.select(Person.id, Person.household).where(Person.id.in_(part)).tuples()
         )
-        for _, hid, p, k, h_on, e_on in late
-    ]
-    return Figure(len(rows) - len(late), len(rows), cases)
+    homes |= set(of_person.values())
+    village: dict[int, int] = {}
+    for i in range(0, len(homes), 500):
+        part = sorted(homes)[i : i + 500]
+        village.update(
+            Household.select(Household.id, Household.village)
+            .where(Household.id.in_(part))
+            .tuples()
+        )
+    out: dict[int | None, list] = {}
+    for f in found:
+        home = f.household if f.household is not None else of_person.get(f.person)
+        out.setdefault(village.get(home), []).append(f)
+    return out
 
 
 @figure("logic_errors")
-def logic_errors(scope: Scope) -> Figure:
+def logic_errors(scope: Scope) -> Parts:
     from fptui.reads import checks
 
     # the kept findings of the village (errors only here: the day's checks give warnings)
@@ -147,12 +222,19 @@ def logic_errors(scope: Scope) -> Figure:
         else checks.kept(village=scope.village, dated=False)
     )
     errors = [f for f in found if f.severity == "error"]
-    return Figure(
-        len(errors), len(errors), [Case(f.message, f.household, f.person) for f in errors]
-    )
+    if scope.village is not None:
+        by_village: dict[int | None, list] = {scope.village: errors}
+    else:
+        by_village = {v: [] for v in scope.villages}
+        for v, part in villages_of_findings(errors).items():
+            by_village.setdefault(v, []).extend(part)
+    return {
+        v: Figure(len(part), len(part), [Case(f.message, f.household, f.person) for f in part])
+        for v, part in by_village.items()
+    }
 
 
-def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict, dt.date]]:
+def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict, dt.date, int]]:
     query = _in_village(
         Event.select(
             Event.id,
@@ -161,6 +243,7 @@ def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict, dt.date]]:
             Event.happened_on,
             Event.data,
             Event.entered_on,
+            Event.village,
         ).where(
             (Event.kind == "birth")
             & Event.happened_on.between(scope.period.start, scope.period.end)
@@ -169,35 +252,39 @@ def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict, dt.date]]:
         scope,
     )
     return [
-        (e, h, p, as_date(d), json.loads(data), as_date(en))
-        for e, h, p, d, data, en in query.tuples()
+        (e, h, p, as_date(d), json.loads(data), as_date(en), v)
+        for e, h, p, d, data, en, v in query.tuples()
     ]
 
 
 @figure("birth_complete")
-def birth_complete(scope: Scope) -> Figure:
+def birth_complete(scope: Scope) -> Parts:
     births = _births(scope)
     names = _names({b[2] for b in births})
-    cases = []
-    for _, hid, child, day, data, _ in births:
-        missing = [f for f in ("place", "father") if not data.get(f)]
-        if missing:
-            cases.append(
-                Case(
-                    Text(
-                        f"{names.get(child, '')} {day} 出生登记缺少：{'、'.join(missing)}",
-                        f"{names.get(child, '')} {day} birth lacks: {', '.join(missing)}",
-                    ),
-                    hid,
-                    child,
+
+    def count(births: list[tuple]) -> Figure:
+        cases = []
+        for _, hid, child, day, data, _, _ in births:
+            missing = [f for f in ("place", "father") if not data.get(f)]
+            if missing:
+                cases.append(
+                    Case(
+                        Text(
+                            f"{names.get(child, '')} {day} 出生登记缺少：{'、'.join(missing)}",
+                            f"{names.get(child, '')} {day} birth lacks: {', '.join(missing)}",
+                        ),
+                        hid,
+                        child,
+                    )
                 )
-            )
-    return Figure(len(births) - len(cases), len(births), cases)
+        return Figure(len(births) - len(cases), len(births), cases)
+
+    return {v: count(part) for v, part in scope.split(births, lambda b: b[6]).items()}
 
 
 def _visits(scope: Scope, kind: str) -> list[tuple]:
     """Visits of `kind` due in the period, done, or open and past due: one due today can
-    still be done on time."""
+    still be done on time; each with its household's village last."""
     query = FollowUp.select(
         FollowUp.id,
         FollowUp.household,
@@ -205,83 +292,85 @@ def _visits(scope: Scope, kind: str) -> list[tuple]:
         FollowUp.due_on,
         FollowUp.status,
         FollowUp.done_on,
+        Household.village,
     ).where(
         (FollowUp.kind == kind)
         & (FollowUp.status != "cancelled")
         & FollowUp.due_on.between(scope.period.start, scope.period.end)
         & ((FollowUp.status == "done") | (FollowUp.due_on < scope.today))
     )
-    if scope.village is not None:
-        query = query.where(FollowUp.household.in_(_homes(scope)))
-    return list(query.tuples())
+    return list(_with_village(query, FollowUp.household, scope).tuples())
 
 
-def _visit_figure(scope: Scope, kind: str, title: Text) -> Figure:
+def _visit_figure(scope: Scope, kind: str, title: Text) -> Parts:
     rows = _visits(scope, kind)
     names = _names({r[2] for r in rows})
-    cases = []
-    for _, hid, pid, due, status, done in rows:
-        if status == "done" and done is not None and as_date(done) <= as_date(due):
-            continue
-        state = (
-            "逾期完成" if status == "done" else "未完成",
-            "done late" if status == "done" else "not done",
-        )
-        cases.append(
-            Case(
-                Text(
-                    f"{names.get(pid, '')} {title.zh} 应于{due} {state[0]}",
-                    f"{names.get(pid, '')} {title.en} due {due} {state[1]}",
-                ),
-                hid,
-                pid,
+
+    def count(rows: list[tuple]) -> Figure:
+        cases = []
+        for _, hid, pid, due, status, done, _ in rows:
+            if status == "done" and done is not None and as_date(done) <= as_date(due):
+                continue
+            state = (
+                "逾期完成" if status == "done" else "未完成",
+                "done late" if status == "done" else "not done",
             )
-        )
-    return Figure(len(rows) - len(cases), len(rows), cases)
+            cases.append(
+                Case(
+                    Text(
+                        f"{names.get(pid, '')} {title.zh} 应于{due} {state[0]}",
+                        f"{names.get(pid, '')} {title.en} due {due} {state[1]}",
+                    ),
+                    hid,
+                    pid,
+                )
+            )
+        return Figure(len(rows) - len(cases), len(rows), cases)
+
+    return {v: count(part) for v, part in scope.split(rows, lambda r: r[6]).items()}
 
 
 @figure("postpartum_on_time")
-def postpartum_on_time(scope: Scope) -> Figure:
+def postpartum_on_time(scope: Scope) -> Parts:
     return _visit_figure(scope, "postpartum_visit", Text("产后访视", "postpartum visit"))
 
 
 @figure("prenatal_on_time")
-def prenatal_on_time(scope: Scope) -> Figure:
+def prenatal_on_time(scope: Scope) -> Parts:
     return _visit_figure(scope, "prenatal", Text("产前随访", "prenatal visit"))
 
 
 @figure("special_contacted")
-def special_contacted(scope: Scope) -> Figure:
+def special_contacted(scope: Scope) -> Parts:
     """Special families' monthly contacts due in the period: a contact done, even late in
     its month, counts; each one not done is a case."""
     rows = _visits(scope, "special_family_contact")
     names = _names({r[2] for r in rows})
-    cases = [
-        Case(
-            Text(
-                f"{names.get(pid, '')} 特殊家庭联系 应于{due} 未完成",
-                f"{names.get(pid, '')} special family due {due} not done",
-            ),
-            hid,
-            pid,
-        )
-        for _, hid, pid, due, status, _ in rows
-        if status != "done"
-    ]
-    return Figure(len(rows) - len(cases), len(rows), cases)
+
+    def count(rows: list[tuple]) -> Figure:
+        cases = [
+            Case(
+                Text(
+                    f"{names.get(pid, '')} 特殊家庭联系 应于{due} 未完成",
+                    f"{names.get(pid, '')} special family due {due} not done",
+                ),
+                hid,
+                pid,
+            )
+            for _, hid, pid, due, status, _, _ in rows
+            if status != "done"
+        ]
+        return Figure(len(rows) - len(cases), len(rows), cases)
+
+    return {v: count(part) for v, part in scope.split(rows, lambda r: r[6]).items()}
 
 
 @figure("out_contacted")
-def out_contacted(scope: Scope) -> Figure:
+def out_contacted(scope: Scope) -> Parts:
     """Out-migrants contacted (or gone out) within 90 days before the period's end; the
-    database counts them and names only those not reached."""
+    database tells, person by person, who was not reached."""
     end = min(scope.period.end, scope.today)
     since = end - dt.timedelta(days=90)
-    query = Person.select(Person.id, Person.household, Person.name).where(
-        Person.residence == "out"
-    )
-    if scope.village is not None:
-        query = query.where(Person.household.in_(_homes(scope)))
     # each out person's own contacts and go-outs, by index: not the township's 90 days
     contacted = FollowUp.select(FollowUp.id).where(
         (FollowUp.person == Person.id)
@@ -294,17 +383,25 @@ def out_contacted(scope: Scope) -> Figure:
         & (Event.kind == "go_out")
         & Event.happened_on.between(since, end)
     )
-    total = query.count()
-    missing = query.where(~pw.fn.EXISTS(contacted) & ~pw.fn.EXISTS(went))
-    cases = [
-        Case(Text(f"{name} 90天内无有效联系", f"{name}: no contact in 90 days"), hid, pid)
-        for pid, hid, name in missing.tuples()
-    ]
-    return Figure(total - len(cases), total, cases)
+    reached = pw.fn.EXISTS(contacted) | pw.fn.EXISTS(went)
+    query = Person.select(
+        Person.id, Person.household, Person.name, reached, Household.village
+    ).where(Person.residence == "out")
+    rows = list(_with_village(query, Person.household, scope).tuples())
+
+    def count(rows: list[tuple]) -> Figure:
+        cases = [
+            Case(Text(f"{name} 90天内无有效联系", f"{name}: no contact in 90 days"), hid, pid)
+            for pid, hid, name, ok, _ in rows
+            if not ok
+        ]
+        return Figure(len(rows) - len(cases), len(rows), cases)
+
+    return {v: count(part) for v, part in scope.split(rows, lambda r: r[4]).items()}
 
 
 @figure("migrant_complete")
-def migrant_complete(scope: Scope) -> Figure:
+def migrant_complete(scope: Scope) -> Parts:
     """Incoming migrants with an ID number, and a phone from the age of 16."""
     query = Person.select(
         Person.id,
@@ -313,36 +410,39 @@ def migrant_complete(scope: Scope) -> Figure:
         Person.id_number,
         Person.phone,
         Person.birth_date,
+        Household.village,
     ).where(Person.residence == "in_migrant")
-    if scope.village is not None:
-        query = query.join(Household).where(Household.village == scope.village)
-    rows = list(query.tuples())
-    cases = []
-    for pid, hid, name, number, phone, born in rows:
-        adult = age_on(as_date(born), scope.period.end) >= 16
-        missing = [m for m, v in (("id", number), ("phone", phone or not adult)) if not v]
-        if missing:
-            zh = "、".join({"id": "身份证号", "phone": "电话"}[m] for m in missing)
-            en = ", ".join({"id": "ID number", "phone": "phone"}[m] for m in missing)
-            cases.append(Case(Text(f"{name} 缺少{zh}", f"{name}: lacks {en}"), hid, pid))
-    return Figure(len(rows) - len(cases), len(rows), cases)
+    rows = list(_with_village(query, Person.household, scope).tuples())
+
+    def count(rows: list[tuple]) -> Figure:
+        cases = []
+        for pid, hid, name, number, phone, born, _ in rows:
+            adult = age_on(as_date(born), scope.period.end) >= 16
+            missing = [m for m, v in (("id", number), ("phone", phone or not adult)) if not v]
+            if missing:
+                zh = "、".join({"id": "身份证号", "phone": "电话"}[m] for m in missing)
+                en = ", ".join({"id": "ID number", "phone": "phone"}[m] for m in missing)
+                cases.append(Case(Text(f"{name} 缺少{zh}", f"{name}: lacks {en}"), hid, pid))
+        return Figure(len(rows) - len(cases), len(rows), cases)
+
+    return {v: count(part) for v, part in scope.split(rows, lambda r: r[6]).items()}
 
 
 @figure("benefit_confirmed")
-def benefit_confirmed(scope: Scope) -> Figure:
+def benefit_confirmed(scope: Scope) -> Parts:
     """Recipients confirmed this year whom the eligibility rules do not confirm."""
     rules = current().domain["benefits"]
     year = scope.period.end.year
     query = _in_village(
-        Event.select(Event.household, Event.person, Event.data).where(
+        Event.select(Event.household, Event.person, Event.data, Event.village).where(
             (Event.kind == "benefit")
             & Event.happened_on.between(dt.date(year, 1, 1), scope.period.end)
         ),
         Event.village,
         scope,
     )
-    rows = [(h, p, json.loads(d)) for h, p, d in query.tuples()]
-    ids = {p for _, p, _ in rows}
+    rows = [(h, p, json.loads(d), v) for h, p, d, v in query.tuples()]
+    ids = {p for _, p, _, _ in rows}
     people = {p.id: p for p in Person.select().where(Person.id.in_(list(ids)))} if ids else {}
     children: dict[int, list[Person]] = {}
     if ids:
@@ -352,8 +452,8 @@ def benefit_confirmed(scope: Scope) -> Figure:
             for parent in (c.mother_id, c.father_id):
                 if parent in ids:
                     children.setdefault(parent, []).append(c)
-    cases = []
-    for hid, pid, data in rows:
+    cases: dict[int | None, list[Case]] = {}
+    for hid, pid, data, village in rows:
         p = people.get(pid)
         if p is None:
             continue
@@ -373,7 +473,7 @@ def benefit_confirmed(scope: Scope) -> Figure:
             )
         ok = ok and p.residence in ("here", "out")
         if not ok:
-            cases.append(
+            cases.setdefault(village, []).append(
                 Case(
                     Text(
                         f"{p.name} 扶助资格按规则不能确认",
@@ -383,69 +483,63 @@ def benefit_confirmed(scope: Scope) -> Figure:
                     pid,
                 )
             )
-    return Figure(len(rows) - len(cases), len(rows), cases)
+    counted = scope.split(rows, lambda r: r[3])
+    return {
+        v: Figure(len(part) - len(cases.get(v, [])), len(part), cases.get(v, []))
+        for v, part in counted.items()
+    }
 
 
 @figure("births_not_late")
-def births_not_late(scope: Scope) -> Figure:
+def births_not_late(scope: Scope) -> Parts:
     from fptui.reads import period
 
     births = _births(scope)
-    villages = (
-        dict(
-            Event.select(Event.id, Event.village)
-            .where(Event.id.in_([b[0] for b in births]))
-            .tuples()
-        )
-        if births
-        else {}
-    )
-    closes = period.close_marks(set(villages.values()))
+    closes = period.close_marks({b[6] for b in births})
     marks = period.entry_marks([b[0] for b in births])
     names = _names({b[2] for b in births})
-    cases = []
-    for event, hid, child, day, _data, _entered in births:
-        village_closes = closes.get(villages.get(event), [])
-        if period.is_late(village_closes, day, marks.get(event, 0)):
-            cases.append(
-                Case(
-                    Text(
-                        f"{names.get(child, '')} {day} 出生于月结后补报",
-                        f"{names.get(child, '')} born {day}, entered after close",
-                    ),
-                    hid,
-                    child,
+
+    def count(births: list[tuple]) -> Figure:
+        cases = []
+        for event, hid, child, day, _data, _entered, village in births:
+            if period.is_late(closes.get(village, []), day, marks.get(event, 0)):
+                cases.append(
+                    Case(
+                        Text(
+                            f"{names.get(child, '')} {day} 出生于月结后补报",
+                            f"{names.get(child, '')} born {day}, entered after close",
+                        ),
+                        hid,
+                        child,
+                    )
                 )
-            )
-    return Figure(len(births) - len(cases), len(births), cases)
+        return Figure(len(births) - len(cases), len(births), cases)
+
+    return {v: count(part) for v, part in scope.split(births, lambda b: b[6]).items()}
 
 
 @figure("return_on_time")
-def return_on_time(scope: Scope) -> Figure:
-    """The month before the period's last closed by the 5th of the month after it."""
+def return_on_time(scope: Scope) -> Parts:
+    """The month before the period's last closed by the 5th of the month after it; not
+    yet closed is late only once that day has passed."""
     last = scope.period.end.replace(day=1) - dt.timedelta(days=1)
     month = f"{last:%Y-%m}"
     deadline = scope.period.end.replace(day=5)
-    query = MonthClose.select(MonthClose.village, MonthClose.closed_at).where(
-        MonthClose.month == month
+    query = _in_village(
+        MonthClose.select(MonthClose.village, MonthClose.closed_at).where(
+            MonthClose.month == month
+        ),
+        MonthClose.village,
+        scope,
     )
     closed = {v: as_date(c) for v, c in query.tuples()}
-    from fptui.models import Area
+    case = Case(Text(f"{month} 月未在 {deadline} 前结账", f"{month} not closed by {deadline}"))
 
-    villages = [v.id for v in Area.select().where(Area.kind == "village")]
-    if scope.village is not None:
-        villages = [scope.village]
-    # Not yet closed is late only once the deadline has passed.
-    late = [
-        v
-        for v in villages
-        if (v in closed and closed[v] > deadline) or (v not in closed and scope.today > deadline)
-    ]
-    cases = [
-        Case(Text(f"{month} 月未在 {deadline} 前结账", f"{month} not closed by {deadline}"))
-        for _ in late
-    ]
-    return Figure(len(villages) - len(late), len(villages), cases, yes=not late)
+    def count(village: int) -> Figure:
+        late = closed[village] > deadline if village in closed else scope.today > deadline
+        return Figure(0 if late else 1, 1, [case] if late else [], yes=not late)
+
+    return {v: count(v) for v in scope.villages}
 
 
 # --- applying the rules -----------------------------------------------------------------
@@ -474,8 +568,9 @@ class IndicatorScore:
         if self.shape == "rate_below":
             rate = self.figure.rate
             return "-" if rate is None else f"{_round(rate):.2f}%"
-        if self.shape == "yes_no":
-            return "是" if self.figure.yes else "否"
+        if self.shape == "yes_no":  # as `_lost` judges it: nothing to say is a yes
+            fig = self.figure
+            return "是" if fig.yes or (fig.yes is None and not fig.cases) else "否"
         return str(len(self.figure.cases))
 
 
@@ -527,22 +622,30 @@ def _lost(shape: str, fig: Figure, rule: dict) -> float:
     raise ValueError(f"unknown shape {shape}")
 
 
-def score(
+def figures(
     period: Period,
     village: int | None = None,
     today: dt.date | None = None,
     findings: list | None = None,
-) -> Score:
-    """Every indicator of scoring.toml for the period and village, and the total.
+) -> dict[str, Parts]:
+    """Each indicator's figure for the period, village by village (every village of the
+    ledger when `village` is None): the parts `judged` adds up.
 
     `findings`, when given, stand in for the kept findings of the logic checks (the
     write path keeps them, ledger/findings.py; `checks.kept` reads them).
     """
     rules = indicators_of()
     scope = Scope(village, period, today or clock.today(), findings)
+    return {key: FIGURES[rule.figure](scope) for key, rule in rules.indicators.items()}
+
+
+def judged(period: Period, village: int | None, parts: dict[str, Parts]) -> Score:
+    """scoring.toml's rules applied to each indicator's figure, the villages' parts added
+    up: the points each loses, the vetoes, the total."""
+    rules = indicators_of()
     results, vetoed = [], []
     for key, rule in rules.indicators.items():
-        fig = FIGURES[rule.figure](scope)
+        fig = merged(parts[key].values())
         spec = {
             "points": rule.points,
             "target": rule.target,
@@ -557,6 +660,17 @@ def score(
             IndicatorScore(key, rule.title, rule.shape, fig, rule.target, rule.points, lost)
         )
     return Score(period, village, results, vetoed)
+
+
+def score(
+    period: Period,
+    village: int | None = None,
+    today: dt.date | None = None,
+    findings: list | None = None,
+) -> Score:
+    """Every indicator of scoring.toml for the period and village, and the total: the one
+    computation behind the panel, F8, the return's sheet and `fptui score`."""
+    return judged(period, village, figures(period, village, today, findings))
 
 
 def period_of(month: str, year_to_date: bool = False) -> Period:

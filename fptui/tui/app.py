@@ -199,6 +199,7 @@ class FptuiApp(Localised, App[None]):
     # screen's thread: the panels show the last figures until the new ones arrive.
     _score_busy = False  # a load or a refresh is running
     _score_touched: set[int] = set()  # households saved since the last refresh began
+    _score_villages: set[int] = set()  # villages their rows named, before and after
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def load_score(self, village: int | None = None) -> None:
@@ -213,9 +214,9 @@ class FptuiApp(Localised, App[None]):
             self.call_from_thread(self._score_done)
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
-    def _refresh_worker(self, households: set[int]) -> None:
+    def _refresh_worker(self, households: set[int], villages: set[int]) -> None:
         try:
-            self._score_work(lambda: self.live.refresh(households))
+            self._score_work(lambda: self.live.refresh(households, villages))
         finally:
             self.call_from_thread(self._score_done)
 
@@ -260,19 +261,20 @@ class FptuiApp(Localised, App[None]):
         # The households saved are kept by the write path: not imported yet, nothing was
         # saved (a search key calls this: it must not import the write path).
         changes = sys.modules.get("fptui.ledger.changes")
-        take_touched = getattr(changes, "take_touched", None)
-        if take_touched is not None:
-            self._score_touched = self._score_touched | take_touched()
-        if self._score_busy or self.live.cache is None or not self._score_touched:
+        if changes is not None:
+            self._score_touched = self._score_touched | changes.take_touched()
+            self._score_villages = self._score_villages | changes.take_touched_villages()
+        if self._score_busy or not self.live.loaded or not self._score_touched:
             return  # still loading or refreshing: the households touched wait for it
         households, self._score_touched = self._score_touched, set()
+        villages, self._score_villages = self._score_villages, set()
         self._score_busy = True
-        self._refresh_worker(households)
+        self._refresh_worker(households, villages)
 
     def score_current(self) -> bool:
         """The live score has every save in it (none waiting, none being counted)."""
         self.refresh_score()
-        return self.live.cache is not None and not self._score_busy
+        return self.live.loaded and not self._score_busy
 
     def action_score(self) -> None:
         from fptui.tui.screens.score import ScoreScreen

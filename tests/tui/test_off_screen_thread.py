@@ -103,10 +103,10 @@ async def test_keys_are_handled_and_saves_kept_while_a_refresh_runs(family, size
     asked: list[set[int]] = []
     real = LiveScore.refresh
 
-    def held(self, households):
+    def held(self, households, villages=None):
         asked.append(set(households))
         release.wait(20)
-        return real(self, households)
+        return real(self, households, villages)
 
     monkeypatch.setattr(LiveScore, "refresh", held)
     app = FptuiApp()
@@ -133,7 +133,7 @@ async def test_keys_are_handled_and_saves_kept_while_a_refresh_runs(family, size
 async def test_a_database_error_while_refreshing_is_a_message(family, monkeypatch):
     import peewee as pw
 
-    def broken(self, households):
+    def broken(self, households, villages=None):
         raise pw.OperationalError("disk I/O error")
 
     ledger.edit_person(family["wife"].id, {"marriage_date": None})

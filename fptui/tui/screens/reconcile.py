@@ -526,7 +526,7 @@ class TownshipMonthScreen(Localised, Screen[None]):
         live = self.app.live
         # (a save still being counted into the live score: the thread checks again)
         township_wide = self.app.score_current() and live.village is None
-        self._compute(self.month, live.cache.findings() if township_wide else None)
+        self._compute(self.month, live.findings() if township_wide else None)
 
     @work(thread=True, exclusive=True, group="township-month", exit_on_error=False)
     def _compute(self, month: str, findings: list | None) -> None:

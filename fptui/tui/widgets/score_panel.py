@@ -1,14 +1,16 @@
 """The live score: one line on the main screens, the whole table with F8.
 
-The app keeps one `LiveScore`: the logic checks' findings as the ledger keeps them (each
-save keeps those it causes or clears, in its own transaction: ledger/findings.py), read
-for the village when it loads and read again after a save, never checked here, and the
-score of the current month that `score.py` computes from them. Nothing here computes a
-figure.
+The app keeps one `LiveScore`: the score of the current month for a village or the
+whole ledger, kept as the parts `score.py` adds up, village by village, with each
+village's findings as the ledger keeps them (each save keeps those it causes or clears,
+in its own transaction: ledger/findings.py). After a save only the villages it touched
+are counted again, so a save costs a village's work however large the ledger. Nothing
+here computes a figure.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual.widgets import Static
@@ -25,31 +27,91 @@ class LiveScore:
 
     def __init__(self) -> None:
         self.village: int | None = None
-        self.cache: checks.Cache | None = None
+        self.today: dt.date | None = None  # the day the parts were counted for
+        self.caches: dict[int | None, checks.Cache] = {}  # each village's findings
+        self.parts: dict[str, score.Parts] = {}
         self.result: score.Score | None = None
 
+    @property
+    def loaded(self) -> bool:
+        """Counted once: a save can now be counted in."""
+        return self.result is not None
+
     def load(self, village: int | None = None) -> score.Score:
-        """The village's kept findings read (one indexed query), and the score."""
-        from fptui.reads import checks
+        """The kept findings of the village (or all) read by index, and every village's
+        figures counted in one go."""
+        from fptui.reads import checks, score
 
-        self.village = village
-        self.cache = checks.Cache(village).load()
-        return self.recompute()
+        self.village, self.today = village, clock.today()
+        found = checks.kept(village)
+        by_village = {village: found} if village is not None else score.villages_of_findings(found)
+        self.caches = {}
+        for v in self._villages(village) + list(by_village):
+            cache = self.caches.setdefault(v, checks.Cache(v))
+            cache.found = by_village.get(v, [])
+        self.parts = score.figures(self._period(), village, self.today, findings=found)
+        return self._judged()
 
-    def refresh(self, households: set[int]) -> score.Score | None:
-        """After a save: the kept findings read again (the save kept them), and the
-        score."""
-        if self.cache is None:
-            return None
-        self.cache.refresh(households)
-        return self.recompute()
-
-    def recompute(self) -> score.Score:
+    def refresh(
+        self, households: set[int], villages: set[int] | None = None
+    ) -> score.Score | None:
+        """After a save: the villages of the households it touched (and `villages`, those
+        its rows named before and after) counted again, each with its kept findings read
+        again (the save kept them); the rest as they were. A new day counts all again."""
+        from fptui.models import Household
         from fptui.reads import score
 
-        assert self.cache is not None
-        period = score.Period.month(f"{clock.today():%Y-%m}")
-        self.result = score.score(period, self.village, findings=self.cache.findings())
+        if self.result is None:
+            return None
+        if clock.today() != self.today:
+            return self.load(self.village)
+        touched = set(villages or ())
+        homes = sorted(households)
+        for i in range(0, len(homes), 500):
+            touched |= {
+                v
+                for (v,) in Household.select(Household.village)
+                .where(Household.id.in_(homes[i : i + 500]))
+                .distinct()
+                .tuples()
+            }
+        if self.village is not None:
+            touched &= {self.village}
+        for v in sorted(touched):
+            cache = self.caches.get(v)
+            if cache is None:  # a village set up since the load
+                from fptui.reads import checks
+
+                cache = self.caches[v] = checks.Cache(v).load()
+            else:
+                cache.refresh(households)
+            fresh = score.figures(self._period(), v, self.today, findings=cache.findings())
+            for key, parts in fresh.items():
+                self.parts.setdefault(key, {})[v] = parts[v]
+        return self._judged()
+
+    def findings(self) -> list[checks.Finding]:
+        """Every finding of the score's village (or all), in the checks' order."""
+        found = [f for cache in self.caches.values() for f in cache.findings()]
+        found.sort(key=lambda f: (f.severity != "error", f.code, f.household or 0))
+        return found
+
+    def _villages(self, village: int | None) -> list[int | None]:
+        from fptui.models import Area
+
+        if village is not None:
+            return [village]
+        return [v for (v,) in Area.select(Area.id).where(Area.kind == "village").tuples()]
+
+    def _period(self) -> score.Period:
+        from fptui.reads import score
+
+        return score.Period.month(f"{self.today:%Y-%m}")
+
+    def _judged(self) -> score.Score:
+        from fptui.reads import score
+
+        self.result = score.judged(self._period(), self.village, self.parts)
         return self.result
 
 
