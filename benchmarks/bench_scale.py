@@ -304,7 +304,10 @@ def measure(persons: int, url: str, repeats: int, work: Path) -> dict[str, float
         live.refresh(ledger.take_touched(), ledger.take_touched_villages())
         saves.append(time.perf_counter() - started)
     r["save_score"] = statistics.median(saves) * 1000
-    r["county_score"] = median_ms(
+    # the whole ledger's score as F8, the CLI and the return count it (from the kept
+    # findings), and the repair's full check with it (`fptui check --full`)
+    r["county_score"] = median_ms(lambda: scoring.score(period, None), 1, warm=False)
+    r["county_check"] = median_ms(
         lambda: scoring.score(period, None, findings=checks.run()), 1, warm=False
     )
 
@@ -342,7 +345,8 @@ def show(persons: int, r: dict[str, float], build: dict | None) -> None:
     print(f"  {'search: slowest key of wang':36s} {r['search_key']:9.1f} ms")
     print(f"  {'full score load (in a worker)':36s} {r['score_load']:9.1f} ms")
     print(f"  {'save to updated score':36s} {r['save_score']:9.1f} ms")
-    print(f"  {'score of the whole ledger (check+score)':36s} {r['county_score']:9.1f} ms")
+    print(f"  {'score of the whole ledger':36s} {r['county_score']:9.1f} ms")
+    print(f"  {'  with a full check (the repair)':36s} {r['county_check']:9.1f} ms")
     print(f"  {'slowest key, first 10 s after opening':36s} {r['early_key_max']:9.1f} ms")
     print(f"  {'Down in the household list':36s} {r['down_bytes']:9.0f} bytes")
     print(f"  {'Tab in a form':36s} {r['tab_bytes']:9.0f} bytes (max {r['tab_bytes_max']:.0f})")
