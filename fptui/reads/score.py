@@ -74,6 +74,8 @@ class Scope:
     period: Period
     today: dt.date
     findings: list | None = None  # given by the caller; else the kept ones are read
+    # rows several figures read (births, visits), read once for them all
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def villages(self) -> list[int]:
@@ -235,6 +237,12 @@ def logic_errors(scope: Scope) -> Parts:
 
 
 def _births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict, dt.date, int]]:
+    if "births" not in scope.memo:
+        scope.memo["births"] = _read_births(scope)
+    return scope.memo["births"]
+
+
+def _read_births(scope: Scope) -> list[tuple[int, int, int, dt.date, dict, dt.date, int]]:
     query = _in_village(
         Event.select(
             Event.id,
@@ -282,9 +290,23 @@ def birth_complete(scope: Scope) -> Parts:
     return {v: count(part) for v, part in scope.split(births, lambda b: b[6]).items()}
 
 
+_SCORED_VISITS = ("postpartum_visit", "prenatal", "special_family_contact")
+
+
 def _visits(scope: Scope, kind: str) -> list[tuple]:
     """Visits of `kind` due in the period, done, or open and past due: one due today can
-    still be done on time; each with its household's village last."""
+    still be done on time; each with its household's village last. The kinds the score
+    counts are read in one query."""
+    if "visits" not in scope.memo:
+        scope.memo["visits"] = {k: [] for k in _SCORED_VISITS}
+        for row in _read_visits(scope, _SCORED_VISITS):
+            scope.memo["visits"][row[-1]].append(row[:-1])
+    if kind not in scope.memo["visits"]:
+        scope.memo["visits"][kind] = [r[:-1] for r in _read_visits(scope, (kind,))]
+    return scope.memo["visits"][kind]
+
+
+def _read_visits(scope: Scope, kinds: tuple[str, ...]) -> list[tuple]:
     query = FollowUp.select(
         FollowUp.id,
         FollowUp.household,
@@ -293,8 +315,9 @@ def _visits(scope: Scope, kind: str) -> list[tuple]:
         FollowUp.status,
         FollowUp.done_on,
         Household.village,
+        FollowUp.kind,
     ).where(
-        (FollowUp.kind == kind)
+        FollowUp.kind.in_(kinds)
         & (FollowUp.status != "cancelled")
         & FollowUp.due_on.between(scope.period.start, scope.period.end)
         & ((FollowUp.status == "done") | (FollowUp.due_on < scope.today))
