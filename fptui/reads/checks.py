@@ -590,11 +590,13 @@ def followup_open_for_gone(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
 
 @check("household_no_head", ("number",))
 def household_no_head(scope: Scope, rule: CheckRule) -> Iterator[Finding]:
-    living = Person.select(Person.household).where(Person.residence.in_(LIVING))
-    if scope.households is not None:
-        living = living.where(Person.household.in_(list(scope.households)))
+    # each headless household's own members, by index: not every living person of the
+    # ledger read to find the village's few
+    living = Person.select(Person.id).where(
+        (Person.household == Household.id) & Person.residence.in_(LIVING)
+    )
     query = Household.select(Household.id, Household.number).where(
-        Household.head.is_null() & Household.id.in_(living)
+        Household.head.is_null() & pw.fn.EXISTS(living)
     )
     if scope.households is not None:
         query = query.where(Household.id.in_(list(scope.households)))
