@@ -233,3 +233,48 @@ def test_the_index_finds_what_the_scan_found_on_a_demo(township, tmp_path):
                 assert (count, first) == (len(scan_ids(flt)), scan_ids(flt)[:20]), flt
     finally:
         db.close_database()
+
+
+@sqlite_only
+@pytest.mark.parametrize("broad", [0, 30])
+def test_a_broad_word_is_read_in_the_lists_order_and_counted_apart(
+    township, tmp_path, monkeypatch, broad
+):
+    """A word finding more than BROAD households of the whole ledger: the first page at
+    once from the list's index, "at least BROAD + 1", the exact count apart; every page
+    and count the same as the scan's (BROAD 0: every word is broad)."""
+    import shutil
+
+    from fptui.reads import queries
+
+    monkeypatch.setattr(queries, "BROAD", broad)
+    work = tmp_path / "demo.db"
+    shutil.copy(township, work)
+    db.open_database(work)
+    try:
+        words = ["w", "z", "zh", "li", "0", "1", "张", "王", "wang", "#1", "q-", "nobody"]
+        words += [p.name for p in Person.select().order_by(Person.id).limit(5)]
+        seen_broad = seen_narrow = False
+        for word in words:
+            flt = HouseholdFilter(query=word)
+            every = scan_ids(flt)
+            count, first, exact = queries.household_first(flt, 20)
+            assert first == every[:20], word
+            if len(every) > broad:
+                assert (count, exact) == (broad + 1, False), word
+                seen_broad = True
+            else:
+                assert (count, exact) == (len(every), True), word
+                seen_narrow = True
+            assert queries.household_count(flt) == len(every), word
+            for offset in (0, 20, 40, len(every) - 5):
+                page = queries.household_ids_page(flt, max(offset, 0), 20)
+                assert page == every[max(offset, 0) :][:20], (word, offset)
+        assert seen_broad and (seen_narrow or broad == 0)
+        # with a filter, a word is read and counted by its keys at once, as before
+        village = Area.select().where(Area.kind == "village").order_by(Area.id).first()
+        flt = HouseholdFilter(query="w", village=village.id)
+        every = scan_ids(flt)
+        assert queries.household_first(flt, 20) == (len(every), every[:20], True)
+    finally:
+        db.close_database()

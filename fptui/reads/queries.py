@@ -3,7 +3,11 @@
 Pure reads over the database; nothing here writes (that is ledger.py) and nothing here
 knows a widget. The household list reads its count and first page of ids in one query
 through the search keys' index (search.py), then only the rows in view, so a search
-costs about the same in a village and a county.
+costs about the same in a village and a county. A word that finds more than `BROAD`
+households in a whole county (one letter, a common surname) is read the other way: the
+list's own index in order, each household's search text tested, until the page is full;
+its exact count is then a separate, slower read (`household_count`) that a screen makes
+off its key's path.
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ import peewee as pw
 from fptui import clock
 from fptui.dates import age_on
 from fptui.models import Area, Event, Household, Person, SearchKey, database
-from fptui.search import ranges
+from fptui.search import patterns, ranges
 
 LIVING = ("here", "out", "in_migrant")
+
+# Households a one-word search of the whole ledger may find and still be read (and
+# counted) by its keys at once; more, and the list's index is read in order instead.
+BROAD = 2000
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,76 @@ def _matching(flt: HouseholdFilter) -> pw.ModelSelect:
         pw.NodeList((pw.SQL("+"), Household.village), glue="") if words else Household.village
     )
     return query.order_by(village, pw.fn.LENGTH(Household.number), Household.number)
+
+
+def _words_alone(flt: HouseholdFilter) -> list[list[tuple[bytes, bytes]]] | None:
+    """The key ranges of a search of one word and no filter (the whole ledger), else None."""
+    words = ranges(flt.query)
+    if len(words) == 1 and (flt.village, flt.group, flt.residence) == (None, None, None):
+        return words
+    return None
+
+
+def _found_up_to(word: list[tuple[bytes, bytes]], most: int) -> int:
+    """How many households hold a key in the word's ranges, counting no further than
+    `most`: the distinct households of the first keys read, never the whole range."""
+    condition = None
+    for low, high in word:
+        within = (SearchKey.key >= low) & (SearchKey.key < high)
+        condition = within if condition is None else (condition | within)
+    found = SearchKey.select(SearchKey.household).where(condition).distinct().limit(most)
+    return pw.Select([found], [pw.fn.COUNT(pw.SQL("*"))]).bind(database).scalar()
+
+
+def _in_list_order(flt: HouseholdFilter) -> pw.ModelSelect:
+    """The households whose search text holds the word (search.py's patterns, which the
+    keys index), read in the list's order by its index: a broad word fills a page after
+    a few hundred households."""
+    condition = None
+    for pattern in patterns(flt.query)[0]:
+        like = pw.NodeList((Household.search, pw.SQL("LIKE"), pattern, pw.SQL("ESCAPE"), "\\"))
+        condition = like if condition is None else (condition | like)
+    return (
+        Household.select(Household.id)
+        .where(condition)
+        .order_by(Household.village, pw.fn.LENGTH(Household.number), Household.number)
+    )
+
+
+def household_first(flt: HouseholdFilter, limit: int = 100) -> tuple[int, list[int], bool]:
+    """What a search key shows at once: the count, the first `limit` households, and
+    whether the count is exact. A word that finds more than `BROAD` households of the
+    whole ledger gives `BROAD + 1` (at least that many) and False: `household_count`
+    tells how many, off the key's path."""
+    words = _words_alone(flt)
+    if words is not None and _found_up_to(words[0], BROAD + 1) > BROAD:
+        ids = [hid for (hid,) in database.execute(_in_list_order(flt).limit(limit))]
+        return BROAD + 1, ids, False
+    count, ids = household_page(flt, 0, limit)
+    return count, ids, True
+
+
+def household_ids_page(flt: HouseholdFilter, offset: int, limit: int) -> list[int]:
+    """The ids of `limit` households from `offset` in the list's order, not counted: the
+    pages after the first as the list scrolls."""
+    words = _words_alone(flt)
+    if words is not None and _found_up_to(words[0], BROAD + 1) > BROAD:
+        query = _in_list_order(flt).limit(limit).offset(offset)
+        return [hid for (hid,) in database.execute(query)]
+    return household_page(flt, offset, limit)[1]
+
+
+def household_count(flt: HouseholdFilter) -> int:
+    """How many households `flt` matches, exactly (for a broad word of a county: a read of
+    every key it holds, some hundreds of milliseconds: made in a worker)."""
+    words = _words_alone(flt)
+    if words is None:
+        return household_page(flt, 0, 1)[0]
+    condition = None
+    for low, high in words[0]:
+        within = (SearchKey.key >= low) & (SearchKey.key < high)
+        condition = within if condition is None else (condition | within)
+    return SearchKey.select(pw.fn.COUNT(SearchKey.household.distinct())).where(condition).scalar()
 
 
 def household_ids(flt: HouseholdFilter) -> list[int]:

@@ -15,6 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "all_groups": ("全部组", "All groups"),
     "any_status": ("全部状态", "Any status"),
     "count": ("共{n}户", "{n} households"),
+    "count_over": ("超过{n}户（正在计数）", "over {n} households (counting)"),
     "col_number": ("户号", "No."),
     "col_village": ("村/组", "Village/group"),
     "col_head": ("户主", "Head"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -67,6 +67,7 @@ class HouseholdsScreen(Localised, Screen):
         super().__init__()
         self.filter = queries.HouseholdFilter()
         self.count = 0  # households the filter matches
+        self.exact = True  # False: at least `count`, the exact count being read
         self.pages: dict[int, list[int]] = {}  # their ids, a list page at a time, as read
 
     def compose(self) -> ComposeResult:
@@ -101,14 +102,39 @@ class HouseholdsScreen(Localised, Screen):
     # --- the list ---------------------------------------------------------------------
 
     def _read_ids(self) -> None:
-        """The count and the first page of the matching households: one query."""
-        self.count, first = queries.household_page(self.filter, 0, PAGE)
+        """The count and the first page of the matching households. A word that finds
+        thousands of a county's households shows its first page at once and "at least"
+        a count; the exact count is read in a worker, off the key's path."""
+        self.count, first, self.exact = queries.household_first(self.filter, PAGE)
         self.pages = {0: first}
+        if not self.exact:
+            self._count_exactly(self.filter)
+
+    @work(thread=True, exclusive=True, group="household-count", exit_on_error=False)
+    def _count_exactly(self, flt: queries.HouseholdFilter) -> None:
+        import peewee as pw
+
+        from fptui import db
+
+        try:
+            count = queries.household_count(flt)
+        except pw.DatabaseError:  # the list keeps "at least"; the next key tries again
+            return
+        finally:
+            db.close_database()  # this thread's own connection
+        self.app.call_from_thread(self._counted, flt, count)
+
+    def _counted(self, flt: queries.HouseholdFilter, count: int) -> None:
+        if flt != self.filter or self.exact or not self.is_mounted:
+            return  # another search since, or already exact
+        self.count, self.exact = count, True
+        self.query_one(VirtualList).recount(self.count)
+        self.query_one("#filters", Static).update(self._filters_text())
 
     def _page(self, page: int) -> list[int]:
         """The ids of one page of the list (a query when first needed)."""
         if page not in self.pages:
-            self.pages[page] = queries.household_page(self.filter, page * PAGE, PAGE)[1]
+            self.pages[page] = queries.household_ids_page(self.filter, page * PAGE, PAGE)
         return self.pages[page]
 
     def _fetch(self) -> Callable[[int, int], list[str]]:
@@ -155,7 +181,7 @@ class HouseholdsScreen(Localised, Screen):
             parts.append(group)
         if f.residence:
             parts.append(choice("residence", f.residence))
-        parts.append(t("count", n=self.count))
+        parts.append(t("count", n=self.count) if self.exact else t("count_over", n=queries.BROAD))
         return " · ".join(parts)
 
     def selected_household(self) -> int | None:

@@ -100,6 +100,13 @@ class VirtualList(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False)
         self.refresh()
 
+    def recount(self, count: int) -> None:
+        """The same rows, `count` of them now (an exact count after "at least"): the rows
+        read and on the screen stay; only the scroll range changes."""
+        self.count = count
+        self.cursor = min(self.cursor, max(count - 1, 0))
+        self.virtual_size = Size(self.size.width, count + self._top)
+
     def row(self, index: int) -> str | None:
         if not 0 <= index < self.count:
             return None
