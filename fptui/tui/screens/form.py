@@ -37,6 +37,7 @@ from fptui.schema import validate
 from fptui.tui import safety
 from fptui.tui.text import TEXT, Localised, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel, QuietFooter
+from fptui.tui.widgets.quiet import SteadyInput
 
 
 @dataclass
@@ -210,7 +211,7 @@ class FormScreen(Localised, Screen[Any]):
                 with Horizontal(classes="form-row"):
                     mark = "*" if f.field.required else " "
                     yield PlainLabel(f"{mark}{f.field.label(lang())}", classes="form-label")
-                    yield Input(
+                    yield SteadyInput(
                         value=f.initial,
                         id=f"in-{f.key}",
                         compact=True,
