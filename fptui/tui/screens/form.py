@@ -558,8 +558,8 @@ class FormScreen(Localised, Screen[Any]):
             if number is False or number is None or not box.is_attached:
                 return
             box.value = str(number)
-            box.focus()
-            self.focus_next()
+            # after the form is back, its focus as it was (the field): then the next
+            self.call_after_refresh(lambda: box.has_focus and self.focus_next())
 
         numbered = [(i, label) for i, (_, label) in enumerate(options, 1)]
         self.app.push_screen(Picker(f.field.label(lang()), numbered), chosen)
