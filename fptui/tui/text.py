@@ -92,6 +92,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_mother": ("本户没有可登记为母亲的妇女", "No woman of this household can be recorded"),
     "form_errors": ("有{n}处需要更正", "{n} fields need correcting"),
     "reload": ("重新载入", "Reload"),
+    # issue 15, minimal redraws: a long list of choices (a township's villages) is not
+    # shown beside its field but picked from F4's list, or typed (its name or number)
+    "pick_choice": ("从列表选择", "Choose from the list"),
+    "choose_long": ("输入名称或序号，F4 选择", "type a name or number, F4 lists"),
+    "choose_none": ("没有相符的，F4 选择", "none matches, F4 lists"),
+    "choose_in_f4": ("F4 列表中的一项", "one of F4's list"),
     "reload_hint": (
         "按 Ctrl+R 重新载入：显示最新内容，保留您改过的项，核对后再保存",
         "Ctrl+R reloads: the record as it is now, with your changes kept; check, then save",

@@ -200,3 +200,161 @@ async def test_a_message_beside_a_field_is_redrawn_when_it_changes(households):
             full = await as_fully_redrawn(pilot, seen, size)
             assert seen["terminal"].cells == full.cells
             assert any(str(msg.content)[:4] in full.line(y) for y in range(size[1]))
+
+
+# --- the other screens: a card's members, a picker, the follow-ups, a long choice ------
+
+
+@pytest.fixture
+def big_household(households):
+    """The first household with five members: a card whose table has rows to move in."""
+    from fptui.models import Household
+
+    home = Household.get(Household.number == "0001").id
+    for n, name in enumerate(("王甲", "王乙", "王丙", "王丁"), 1):
+        ledger.add_person(
+            home, {"name": name, "sex": "M", "birth_date": f"200{n}-01-01", "relation": "son"}
+        )
+    return households
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_down_and_up_in_a_household_card_redraw_the_two_members(big_household, size):
+    from fptui.tui.screens.household_card import HouseholdCardScreen
+
+    with counted(*size) as seen:
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await settled(pilot)
+            await pilot.press("enter")  # the first household, 0001
+            await settled(pilot)
+            card = app.screen
+            assert isinstance(card, HouseholdCardScreen)
+            table = card.query_one("#members")
+            for key, row in (("down", 1), ("down", 2), ("down", 3), ("up", 2), ("up", 1)):
+                size_sent, rows = await sent(pilot, seen, key)
+                assert table.cursor_row == row
+                assert size_sent <= DOWN_GOAL, (key, row, size_sent)
+                assert len(rows) == 2, rows  # the member left, the member reached
+            full = await as_fully_redrawn(pilot, seen, size)
+            assert seen["terminal"].cells == full.cells
+            await pilot.press("enter")  # the table still opens the member under the cursor
+            await pilot.pause()
+            assert app.screen.person_id == card.member_ids[1]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_down_in_a_picker_redraws_the_two_options(households, size):
+    from fptui.tui.screens.dialogs import Picker
+    from fptui.tui.widgets.quiet import QuietOptionList
+
+    chosen = []
+    with counted(*size) as seen:
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await settled(pilot)
+            options = [(i, f"第{i}村") for i in range(1, 61)]  # a township's 60 villages
+            app.push_screen(Picker("村", options), chosen.append)
+            await pilot.pause()
+            listed = app.screen.query_one(QuietOptionList)
+            for step in range(1, 6):
+                size_sent, rows = await sent(pilot, seen, "down")
+                assert listed.highlighted == step
+                assert size_sent <= DOWN_GOAL, (step, size_sent)
+                assert len(rows) == 2, rows
+            for _ in range(20):  # past the bottom: the list scrolls, and stays right
+                await pilot.press("down")
+            await pilot.pause()
+            full = await as_fully_redrawn(pilot, seen, size)
+            assert seen["terminal"].cells == full.cells
+            await pilot.press("enter")
+            await pilot.pause()
+            assert chosen == [26]
+
+
+@pytest.fixture
+def visits(households):
+    """Ten visits due: five births of February, each with its two visits."""
+    import datetime as dt
+
+    from fptui import clock
+    from fptui.models import Person
+
+    for n in range(1, 6):
+        mother = Person.get(Person.name == f"王{n}")
+        with clock.frozen(dt.date(2026, 2, 10 + n)):
+            ledger.record_birth(
+                {"mother": mother.id, "name": f"王小{n}", "sex": "F", "date": f"2026-02-{10 + n}"}
+            )
+    return households
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_down_in_the_follow_up_list_redraws_the_two_rows(visits, size):
+    from fptui.tui.screens.followups import FollowupsScreen
+
+    with counted(*size) as seen:
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await settled(pilot)
+            await pilot.press("f7")
+            await settled(pilot)
+            await pilot.press("4")  # every open visit
+            await settled(pilot)
+            assert isinstance(app.screen, FollowupsScreen)
+            lst = app.screen.query_one(VirtualList)
+            assert lst.count >= 6
+            for step in range(1, 6):
+                size_sent, rows = await sent(pilot, seen, "down")
+                assert lst.cursor == step
+                assert size_sent <= DOWN_GOAL, (step, size_sent)
+                assert len(rows) == 2, rows
+            full = await as_fully_redrawn(pilot, seen, size)
+            assert seen["terminal"].cells == full.cells
+
+
+@pytest.fixture
+def township(households):
+    """Twelve villages: more than are listed beside the village field."""
+    from fptui.models import Area
+
+    township = Area.get(Area.kind == "township")
+    for n in range(3, 13):
+        ledger.add_area("village", f"1401211012{n:02d}", f"新村{n}", township)
+    return households
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_entering_and_leaving_the_village_field_redraws_a_line_or_two(township, size):
+    with counted(*size) as seen:
+        app = FptuiApp()
+        async with app.run_test(size=size) as pilot:
+            await settled(pilot)
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            assert app.focused is form.input("village")
+            for key in ("tab", "shift+tab", "tab"):  # leave it blank, come back, leave
+                size_sent, rows = await sent(pilot, seen, key)
+                assert size_sent <= TAB_GOAL, (key, size_sent)
+                assert len(rows) <= 4, rows  # the two fields and the village's message
+            assert "必填" in str(form.query_one("#msg-village").render())
+            full = await as_fully_redrawn(pilot, seen, size)
+            assert seen["terminal"].cells == full.cells
+
+
+async def test_the_search_cursor_sends_nothing_while_no_key_is_pressed(households):
+    """A blinking cursor redraws its field twice a second: bytes on a 2G link with no
+    key pressed. The cursor is steady: an idle screen sends nothing."""
+    import asyncio
+
+    with counted(80, 24) as seen:
+        app = FptuiApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settled(pilot)
+            assert app.focused is not None and app.focused.id == "search"
+            before = seen["bytes"]
+            await asyncio.sleep(1.2)
+            await pilot.pause()
+            assert seen["bytes"] == before

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from fptui.tui.text import Localised, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
+from fptui.tui.widgets.quiet import QuietOptionList
 
 
 class Once(ModalScreen[Any]):
@@ -49,7 +50,7 @@ class Picker(Localised, Once):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield PlainLabel(self.title_text, classes="dialog-title")
-            yield OptionList(
+            yield QuietOptionList(
                 *(
                     Option(Text(f"{i + 1:>2} {label}"), id=str(i))
                     for i, label in enumerate(self.labels)

@@ -16,6 +16,7 @@ from fptui import clock
 from fptui.reads import queries
 from fptui.tui.text import Localised, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel
+from fptui.tui.widgets.quiet import SteadyInput
 
 
 def last_month() -> str:
@@ -38,7 +39,7 @@ class ExportScreen(Localised, Screen[None]):
     def compose(self) -> ComposeResult:
         yield PlainLabel(t("export_title"), classes="screen-title")
         yield Plain(t("export_month"))
-        yield Input(value=last_month(), id="month", compact=True)
+        yield SteadyInput(value=last_month(), id="month", compact=True)
         yield Plain("", id="export-unit")
         yield ProgressBar(total=9, show_eta=False, id="export-progress")
         yield Plain(t("export_hint"), id="export-result")

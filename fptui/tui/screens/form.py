@@ -35,8 +35,9 @@ from textual.widgets.input import Selection
 from fptui import clock, schema
 from fptui.schema import validate
 from fptui.tui import safety
-from fptui.tui.text import Localised, lang, t
+from fptui.tui.text import TEXT, Localised, lang, t
 from fptui.tui.widgets.plain import Plain, PlainLabel, QuietFooter
+from fptui.tui.widgets.quiet import SteadyInput
 
 
 @dataclass
@@ -97,9 +98,20 @@ def shown(value: Any, f: schema.Field) -> str:
     return str(value)
 
 
-def choice_hint(f: FormField) -> str:
+# More options than this are not listed beside their field (a township's 60 villages
+# wrapped over 20 lines, and redrawn whole as they came and went with an error): the
+# field says how to choose on one line, shows what the text typed matches, and F4 lists
+# them all in a picker.
+LONG_LIST = 9
+
+
+def choice_hint(f: FormField, typed: str = "") -> str:
+    """What is shown beside a field while it holds no error: its options (for a long
+    list, those the text `typed` matches, or how to choose), or the ways to type it."""
     if f.read_only:
         return ""
+    if f.options is not None and len(f.options) > LONG_LIST:
+        return _long_hint(f.options, typed.strip())
     if f.options is not None:
         return "  ".join(f"{i}={label}" for i, (_, label) in enumerate(f.options, 1))
     if f.field.type in ("choice", "bool"):
@@ -113,6 +125,30 @@ def choice_hint(f: FormField) -> str:
     return ""
 
 
+def _long_hint(options: list[tuple[Any, str]], typed: str) -> str:
+    """One line for a long list: the option the text typed names, else those whose label
+    holds it, else how to choose (the cadre types a name, or presses F4)."""
+    if not typed:
+        return t("choose_long")
+    chosen = _choose(options, typed)
+    if chosen is not _NOTHING:
+        return next(f"= {label}" for value, label in options if value == chosen)
+    matches = [f"{i}={label}" for i, (_, label) in enumerate(options, 1) if typed in label]
+    return "  ".join(matches) if matches else t("choose_none")
+
+
+def options_of(f: FormField) -> list[tuple[Any, str]]:
+    """The options F4 lists for a field: a record's, or a choice's labels; else none."""
+    if f.read_only:
+        return []
+    if f.options is not None:
+        return list(f.options)
+    if f.field.type in ("choice", "bool"):
+        options = schema.current().choices[f.field.choices or "yes_no"].options
+        return [(o.key, o.label(lang())) for o in options]
+    return []
+
+
 class FormScreen(Localised, Screen[Any]):
     """Tab, Shift+Tab and Enter move; Ctrl+S or F2 saves; Esc asks before dropping."""
 
@@ -122,6 +158,7 @@ class FormScreen(Localised, Screen[Any]):
         Binding("escape", "back", "back", key_display="Esc"),
         Binding("ctrl+r", "reload", "reload", key_display="Ctrl+R", priority=True),
         Binding("ctrl+z", "drop_draft", "drop_draft", key_display="Ctrl+Z", show=False),
+        Binding("f4", "pick", "pick_choice", key_display="F4", show=False),
     ]
 
     # Textual's Screen repaints itself whole, all 24 lines, whenever the focus moves; the
@@ -174,14 +211,14 @@ class FormScreen(Localised, Screen[Any]):
                 with Horizontal(classes="form-row"):
                     mark = "*" if f.field.required else " "
                     yield PlainLabel(f"{mark}{f.field.label(lang())}", classes="form-label")
-                    yield Input(
+                    yield SteadyInput(
                         value=f.initial,
                         id=f"in-{f.key}",
                         compact=True,
                         disabled=f.read_only,
                         select_on_focus=f.chooses,
                     )
-                    yield Plain(choice_hint(f), id=f"msg-{f.key}", classes="form-msg")
+                    yield Plain(choice_hint(f, f.initial), id=f"msg-{f.key}", classes=HINT)
         yield Plain("", id="form-preview")
         yield Plain("", id="form-error")
         yield QuietFooter(compact=True, show_command_palette=False)
@@ -219,7 +256,13 @@ class FormScreen(Localised, Screen[Any]):
         }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick":
+            return bool(self._focused_field() and options_of(self._focused_field()))
         return self.reload is not None if action == "reload" else True
+
+    def _focused_field(self) -> FormField | None:
+        focused = self.focused
+        return next((f for f in self.fields if focused and focused.id == f"in-{f.key}"), None)
 
     def dirty(self) -> bool:
         return any(self.input(f.key).value != f.initial for f in self.fields)
@@ -237,7 +280,10 @@ class FormScreen(Localised, Screen[Any]):
                 continue
             chosen = _choose(f.options, raw)
             if chosen is _NOTHING:
-                hint = schema.Text(choice_hint(f), choice_hint(f))
+                if len(f.options) > LONG_LIST:  # the one-line hint says no more than F4
+                    hint = schema.Text(*TEXT["choose_in_f4"])
+                else:
+                    hint = schema.Text(choice_hint(f), choice_hint(f))
                 errors[f.key] = validate.FieldError(
                     f.key, "field", "not_a_choice", f.field.label, {"options": hint}
                 )
@@ -326,7 +372,6 @@ class FormScreen(Localised, Screen[Any]):
             errors.setdefault(key, error)
         self.state.errors = errors
         keys = {f.key for f in self.fields}
-        kinds = ("error", "note")  # each message redrawn only if it changed (a slow link)
         for f in self.fields:
             msg = self.query_one(f"#msg-{f.key}", Plain)
             error = errors.get(f.key)
@@ -334,15 +379,21 @@ class FormScreen(Localised, Screen[Any]):
             if error is not None and (
                 everywhere or f.key in self.state.touched or f.key in self.state.refused
             ):
-                msg.show(error.message(lang()), "error", kinds)
+                msg.show(error.message(lang()), "error", KINDS)
             elif note is not None and error is None:
                 # beside the field; the save goes ahead
-                msg.show(note.message(lang()), "note", kinds)
+                msg.show(note.message(lang()), "note", KINDS)
             else:
-                msg.show(choice_hint(f), None, kinds)
+                self._show_hint(f)
         others = [e.message(lang()) for k, e in errors.items() if k not in keys]
         below = [*others, *self.state.refused_form] if everywhere else self.state.refused_form
         self.query_one("#form-error", Plain).show("\n".join(dict.fromkeys(below)))
+
+    def _show_hint(self, f: FormField) -> None:
+        """The field's hint beside it, on one line (never wrapping: the form below it
+        keeps its place), redrawn only if it changed."""
+        hint = choice_hint(f, self.input(f.key).value)
+        self.query_one(f"#msg-{f.key}", Plain).show(hint, "hint", KINDS)
 
     def _forget_changed_refusals(self) -> bool:
         """Drop the save step's refusals whose field's value changed; True if any was."""
@@ -389,6 +440,9 @@ class FormScreen(Localised, Screen[Any]):
         self._update_preview()
         if self._forget_changed_refusals():  # the value refused is gone, and its message
             self.show_errors(self.state.checked, everywhere=self.state.tried_to_save)
+        typed = next((f for f in self.fields if event.input.id == f"in-{f.key}"), None)
+        if typed is not None and typed.options is not None and len(typed.options) > LONG_LIST:
+            self._show_hint(typed)  # what the text typed so far matches, as it is typed
         dependent = [
             f for f in self.fields if f.options_for is not None and event.input.id != f"in-{f.key}"
         ]
@@ -396,9 +450,8 @@ class FormScreen(Localised, Screen[Any]):
             values, _ = self.values()
             for f in dependent:
                 f.options = f.options_for(values)
-                msg = self.query_one(f"#msg-{f.key}", Plain)
                 if f.key not in self.state.errors:
-                    msg.show(choice_hint(f))
+                    self._show_hint(f)
             for f in dependent:
                 if f.initial_for is not None:
                     self._put(f.key, f.initial_for(values))
@@ -490,15 +543,40 @@ class FormScreen(Localised, Screen[Any]):
     def action_drop_draft(self) -> None:
         safety.discard_restored(self)
 
+    def action_pick(self) -> None:
+        """F4: the focused field's options in a picker; the one chosen is put in the
+        field (as its number) and the cursor moves on, as after Enter."""
+        f = self._focused_field()
+        options = options_of(f) if f is not None else []
+        if f is None or not options:
+            return
+        from fptui.tui.screens.dialogs import Picker
+
+        box = self.input(f.key)
+
+        def chosen(number: int | bool | None) -> None:
+            if number is False or number is None or not box.is_attached:
+                return
+            box.value = str(number)
+            # after the form is back, its focus as it was (the field): then the next
+            self.call_after_refresh(lambda: box.has_focus and self.focus_next())
+
+        numbered = [(i, label) for i, (_, label) in enumerate(options, 1)]
+        self.app.push_screen(Picker(f.field.label(lang()), numbered), chosen)
+
 
 _NOTHING = object()
+HINT = "form-msg hint"
+KINDS = ("error", "note", "hint")  # a message's kinds: its colour, a hint on one line
 
 
 def _choose(options: list[tuple[Any, str]], typed: str) -> Any:
-    """The value of the option `typed` names: its number, or its label (or its start)."""
+    """The value of the option `typed` names: its number, or its label (or its first
+    word), or the start of one label only (`东营` for 东营村 when no other starts so)."""
     if typed.isdigit() and 1 <= int(typed) <= len(options):
         return options[int(typed) - 1][0]
     for value, label in options:
         if label == typed or label.split()[0] == typed:
             return value
-    return _NOTHING
+    starting = [value for value, label in options if label.startswith(typed)] if typed else []
+    return starting[0] if len(starting) == 1 else _NOTHING

@@ -16,6 +16,7 @@ from fptui.reads import queries
 from fptui.tui.lines import event_line
 from fptui.tui.text import Localised, choice, colon, lang, listing, t
 from fptui.tui.widgets.plain import Plain, PlainLabel, cells
+from fptui.tui.widgets.quiet import QuietTable
 from fptui.tui.widgets.score_panel import ScorePanel
 
 
@@ -40,7 +41,7 @@ class HouseholdCardScreen(Localised, Screen[None]):
     def compose(self) -> ComposeResult:
         yield PlainLabel("", id="card-title", classes="screen-title")
         yield Plain("", id="card-fields")
-        yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield QuietTable(id="members", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="timeline-box"):
             yield PlainLabel(t("open_followups"), classes="section-title")
             yield Plain("", id="card-followups")

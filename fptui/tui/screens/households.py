@@ -15,6 +15,7 @@ from fptui.cells import fit
 from fptui.reads import queries
 from fptui.tui.text import Localised, choice, t
 from fptui.tui.widgets.plain import Plain
+from fptui.tui.widgets.quiet import SteadyInput
 from fptui.tui.widgets.score_panel import ScorePanel
 from fptui.tui.widgets.virtual_list import PAGE, VirtualList
 
@@ -74,7 +75,7 @@ class HouseholdsScreen(Localised, Screen):
         # The rows are read before the first layout, so the list is painted once, full.
         self._read_ids()
         with Horizontal(id="list-top"):
-            yield Input(placeholder=t("search_hint"), id="search", compact=True)
+            yield SteadyInput(placeholder=t("search_hint"), id="search", compact=True)
             yield Plain(self._filters_text(), id="filters")
         yield Plain("" if self.count else self._empty_text(), id="empty")
         yield VirtualList(

@@ -159,19 +159,19 @@ class SetupScreen(FormScreen):
     async def action_add_village(self) -> None:
         """Ctrl+N: a line for another village, before the groups, with the cursor in it."""
         from textual.containers import Horizontal
-        from textual.widgets import Input
 
-        from fptui.tui.screens.form import choice_hint
+        from fptui.tui.screens.form import HINT, choice_hint
         from fptui.tui.text import lang
         from fptui.tui.widgets.plain import PlainLabel
+        from fptui.tui.widgets.quiet import SteadyInput
 
         self.villages += 1
         added = [FormField(FORM, _field(k)) for k in _village_keys(self.villages)]
         rows = [
             Horizontal(
                 PlainLabel(f"*{f.field.label(lang())}", classes="form-label"),
-                Input(id=f"in-{f.key}", compact=True, select_on_focus=False),
-                Plain(choice_hint(f), id=f"msg-{f.key}", classes="form-msg"),
+                SteadyInput(id=f"in-{f.key}", compact=True, select_on_focus=False),
+                Plain(choice_hint(f), id=f"msg-{f.key}", classes=HINT),
                 classes="form-row",
             )
             for f in added
