@@ -111,7 +111,8 @@ class FollowUp(BaseModel):
     kind = pw.CharField(max_length=24)
     due_on = pw.DateField(index=True)
     window_start = pw.DateField(null=True)
-    status = pw.CharField(max_length=10, default="open", index=True)  # open|done|cancelled
+    # open|done|cancelled; not indexed since v16 (db._v16_no_status_index)
+    status = pw.CharField(max_length=10, default="open")
     source_event = pw.ForeignKeyField(Event, null=True, on_delete="SET NULL")
     done_on = pw.DateField(null=True)
     done_by = pw.CharField(max_length=40, default="")
