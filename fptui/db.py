@@ -533,6 +533,7 @@ def _v16_smaller_audit(database: pw.Database) -> None:
         _v16_changes(database)
     for table, kept in _LEAN_INSERTS.items():
         _v16_lean_inserts(database, table, kept)
+    _v16_updates_placed(database)
     models.Audit._schema.create_indexes(safe=True)
     _audit_log_view(database)
 
@@ -625,6 +626,36 @@ def _v16_lean_inserts(database: pw.Database, table: str, kept: tuple[str, ...]) 
         if lean:
             database.cursor().executemany(
                 f'UPDATE "audit" SET "after" = {mark} WHERE "id" = {mark}', lean
+            )
+
+
+def _v16_updates_placed(database: pw.Database) -> None:
+    """An update of a row of _LEAN_INSERTS' tables no longer names in its after the
+    household the row is in (it did since v12 when the update left it): that is its
+    place. Taken out where it is the place and not a column the update changed."""
+    mark, last = database.param, 0
+    tables = ", ".join(f"'{t}'" for t in _LEAN_INSERTS)
+    while True:
+        rows = database.execute_sql(
+            f'SELECT "id", "place", "before", "after" FROM "audit" WHERE "id" > {mark} AND '
+            f'"table" IN ({tables}) AND "before" IS NOT NULL AND "after" IS NOT NULL '
+            f'ORDER BY "id" LIMIT {mark}',
+            (last, _AUDIT_CHUNK),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        changed = []
+        for row_id, place, before_text, after_text in rows:
+            before, after = json.loads(before_text), json.loads(after_text)
+            if not isinstance(before, dict) or not isinstance(after, dict):
+                continue
+            if place is not None and after.get("household") == place and "household" not in before:
+                del after["household"]
+                changed.append((_audit_json(after), row_id))
+        if changed:
+            database.cursor().executemany(
+                f'UPDATE "audit" SET "after" = {mark} WHERE "id" = {mark}', changed
             )
 
 

@@ -224,7 +224,9 @@ _DERIVED = ("search", "py_initials", "py_full")  # kept by the write path, not a
 
 # What an audit row keeps (schema v12, v16): an update, only the columns that changed,
 # before and after, the after also naming where the row is (these links, when the row
-# has them and they did not change) so the version refusal reads it; a delete, the whole
+# has them and they did not change; not the household of a row of LEAN_INSERTS' tables,
+# which is the audit row's place) and its version, which the version refusal reads; a
+# delete, the whole
 # row before; an insert, the row's values (without its id, the row's `record_id`, and
 # without empty values: None, "") -- except in the tables of LEAN_INSERTS, whose rows
 # the write path keeps and deletes only with an audit row: there the row itself holds
@@ -272,7 +274,9 @@ def stored(
     ]
     old = {k: before[k] for k in keys if k in before}
     new = {k: after[k] for k in keys if k in after}
-    new.update({k: after[k] for k in CONTEXT if k in after and k not in new})
+    # (the household a row of the tables of LEAN_INSERTS is in is its place: schema v16)
+    context = CONTEXT[1:] if table in LEAN_INSERTS else CONTEXT
+    new.update({k: after[k] for k in context if k in after and k not in new})
     return old, new
 
 

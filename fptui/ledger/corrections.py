@@ -200,7 +200,9 @@ def _undo(rows: list[tuple[Audit, type[pw.Model], dict[str, Any] | None]], reaso
             if state and entry.table == "person":
                 homes.add(state.get("household"))
         if before is not None and now:  # an update put back: kept as what changed
-            now, after = stored({**now, "id": entry.record_id}, {**after, "id": entry.record_id})
+            now, after = stored(
+                {**now, "id": entry.record_id}, {**after, "id": entry.record_id}, entry.table
+            )
         records.append(("void_event", entry.table, entry.record_id, now, after))
     write_audits(records)
     reindex_households(sorted(h for h in homes if h is not None))
