@@ -71,6 +71,12 @@ def main() -> None:
             f"  {table:<14} with its indexes {part * per / 1e6:6.1f} MB per 100,000 "
             f"({part / total:.0%})"
         )
+    # the audit is its rows and, since schema v16, its changes' rows (when, who, what)
+    log = parts.get("audit", 0) + parts.get("change", 0)
+    print(
+        f"  the audit log (audit and change) {log * per / 1e6:6.1f} MB per 100,000 "
+        f"({log / total:.0%})"
+    )
 
 
 if __name__ == "__main__":

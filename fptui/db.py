@@ -326,6 +326,8 @@ _AUDIT_CHUNK = 5000
 def _audit_stored(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
     """What an audit row of v12 keeps of an older one's whole rows (as changes.stored
     writes it; written out here, as a migration stays what it was)."""
+    if before is None and after is None:  # an insert of v16's, whose row holds its values
+        return None, None
     if before is None:  # an insert: its values, less the id (record_id) and empty ones
         after = after or {}
         return None, {k: v for k, v in after.items() if k != "id" and v is not None and v != ""}
@@ -386,34 +388,36 @@ VILLAGE_INDEXES: tuple[tuple[type[pw.Model], tuple[str, ...]], ...] = (
 )
 
 
-def audit_place(database: pw.Database) -> str:
-    """SQL for the household an audit row is about (a household's own rows: its id), else
-    the village or area it names (a close, an acknowledgement, a kept return) as minus its
-    id, apart from the households' ids; NULL when it names none (a restore, an area). Read
-    from the row's JSON, after before before, as the month's list reads it
-    (reads/reconcile.py). Indexed with the time (`audit_place`, schema v13), so a
-    village's changes of a month are found among its own rows: the query must spell the
-    expression as this gives it."""
+def _audit_place(database: pw.Database, of: str = "") -> str:
+    """SQL for the household an audit row of schema v12 to v15 is about (a household's own
+    rows: its id), else the village or area it names (a close, an acknowledgement, a kept
+    return) as minus its id, apart from the households' ids; NULL when it names none (a
+    restore, an area). Read from the row's JSON, after before before. Indexed with the
+    time by v13 (`audit_place`); v16 stores it in the row (Audit.place) from this. `of`:
+    the table's alias with its dot, where a query names it."""
     sqlite = isinstance(database, pw.SqliteDatabase)
 
     def value(column: str, key: str) -> str:
         if sqlite:
-            return f"json_extract(\"{column}\", '$.{key}')"
-        return f"CAST(CAST(\"{column}\" AS jsonb) ->> '{key}' AS integer)"
+            return f"json_extract({of}\"{column}\", '$.{key}')"
+        return f"CAST(CAST({of}\"{column}\" AS jsonb) ->> '{key}' AS integer)"
 
     named = ", ".join(
         ("" if key == "household" else "-") + value(column, key)
         for key in ("household", "village", "area")
         for column in ("after", "before")
     )
-    return f'CASE WHEN "table" = \'household\' THEN "record_id" ELSE COALESCE({named}) END'
+    return f'CASE WHEN {of}"table" = \'household\' THEN {of}"record_id" ELSE COALESCE({named}) END'
 
 
 def _audit_place_index(database: pw.Database) -> None:
     """The audit log by the household (or village) a row is about, then time: an
-    expression index, which the models cannot declare."""
+    expression index, which the models cannot declare. Not on an audit of v16's (a ledger
+    set back to v12 runs this step again), whose rows have their place as a column."""
+    if "at" not in {c.name for c in database.get_columns("audit")}:
+        return
     database.execute_sql(
-        f'CREATE INDEX IF NOT EXISTS "audit_place" ON "audit" (({audit_place(database)}), "at")'
+        f'CREATE INDEX IF NOT EXISTS "audit_place" ON "audit" (({_audit_place(database)}), "at")'
     )
 
 
@@ -469,8 +473,220 @@ def _v15_findings(database: pw.Database) -> None:
         models.Finding.insert_many(rows[i : i + 100]).execute()
 
 
-def _v16_no_status_index(database: pw.Database) -> None:
-    """v16: no index on a visit's status. Three values, most rows 'open': with no table
+# Tables whose inserts an audit row of v16 names without their values (the row holds
+# them), and what of them it keeps: the residence a person came into the ledger with is
+# what the status check compares the card with (reads/checks.py), so it stays written.
+_LEAN_INSERTS = {"household": (), "person": ("residence",), "event": (), "follow_up": ()}
+# Columns an audit row never held: derived ones (search text and keys) and the version.
+_NOT_AUDITED = {"search", "py_initials", "py_full", "version"}
+# Indexes v16 drops: pinyin keys no query reads (search goes through search_key since
+# v14), and links whose index is the first column of another index of the same table.
+_UNREAD_INDEXES = (
+    "person_py_initials",
+    "person_py_full",
+    "event_person_id",
+    "event_village_id",
+    "follow_up_household_id",
+    "household_village_id",
+    "area_parent_id",
+    "month_close_village_id",
+    "frozen_return_area_id",
+    "acknowledgement_village_id",
+)
+
+
+def _audit_log_view(database: pw.Database) -> None:
+    """The view audit_log: the audit as one row per row written with its change's time,
+    user and (where the row has none of its own) action, as before v16 (models.AuditLog)."""
+    create = (
+        'CREATE VIEW IF NOT EXISTS "audit_log"'
+        if isinstance(database, pw.SqliteDatabase)
+        else 'CREATE OR REPLACE VIEW "audit_log"'
+    )
+    database.execute_sql(
+        f'{create} AS SELECT a."id", c."at", c."user", a."change", '
+        'COALESCE(a."action", c."action") AS "action", a."table", a."record_id", a."place", '
+        'a."before", a."after" FROM "audit" a '
+        'JOIN "change" c ON c."id" = COALESCE(a."change", a."id")'
+    )
+
+
+def _v16_smaller_audit(database: pw.Database) -> None:
+    """v16: a smaller audit. When, who and what of a change are written once, in its row of
+    the new table change (its id the number its audit rows share: their first's id; a row
+    from before v7, its own id); an audit row keeps its action only where it differs from
+    its change's, and the place it is about (the household, else minus the village or
+    area) as a column, indexed with the change, instead of v13's index over its JSON and
+    time. An insert of a household, person, event or visit no longer copies the row that
+    holds its values: its values are the row as it is, taken back through the record's
+    later audit rows (a delete keeps the row it took away). Dropped only where that gives
+    back exactly what the insert's row says; otherwise (a row written past the write
+    path) the insert's values are kept. The view audit_log shows the rows as before.
+
+    A change's time and user are its first row's: rows of one change were stamped a
+    second apart at most (when its writing crossed a second), none by another user.
+    SQLite's file keeps its size until a VACUUM (as v12), its freed pages taking the next
+    rows. Indexes no query reads are dropped (_UNREAD_INDEXES)."""
+    for name in ("audit_at", "audit_place", *_UNREAD_INDEXES):
+        database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+    if "at" in {c.name for c in database.get_columns("audit")}:  # (not a ledger set back)
+        _v16_changes(database)
+    for table, kept in _LEAN_INSERTS.items():
+        _v16_lean_inserts(database, table, kept)
+    _v16_updates_placed(database)
+    models.Audit._schema.create_indexes(safe=True)
+    _audit_log_view(database)
+
+
+def _v16_changes(database: pw.Database) -> None:
+    """v16's change table, filled from the audit's rows, and the audit rewritten without
+    when and who, with its place."""
+    sqlite = isinstance(database, pw.SqliteDatabase)
+    database.execute_sql('DROP INDEX IF EXISTS "audit_record_id"')
+    database.execute_sql('DROP VIEW IF EXISTS "audit_log"')
+    database.create_tables([models.Change])
+    database.execute_sql(
+        'INSERT INTO "change" ("id", "at", "user", "action") SELECT "id", "at", "user", '
+        '"action" FROM "audit" WHERE "change" IS NULL OR "change" = "id"'
+    )
+    # a change whose first row is not there (none is ever deleted): its first row left
+    database.execute_sql(
+        'INSERT INTO "change" ("id", "at", "user", "action") SELECT f."change", a."at", '
+        'a."user", a."action" FROM (SELECT "change", MIN("id") AS "first" FROM "audit" '
+        'WHERE "change" IS NOT NULL GROUP BY "change") f JOIN "audit" a ON a."id" = f."first" '
+        'WHERE NOT EXISTS (SELECT 1 FROM "change" c WHERE c."id" = f."change")'
+    )
+    database.execute_sql('ALTER TABLE "audit" RENAME TO "audit_v15"')
+    if not sqlite:  # its primary key's index keeps its name: the new table's takes it
+        database.execute_sql('ALTER INDEX "audit_pkey" RENAME TO "audit_v15_pkey"')
+    models.Audit._schema.create_table()
+    database.execute_sql(
+        'INSERT INTO "audit" ("id", "change", "action", "table", "record_id", "place", '
+        '"before", "after") SELECT o."id", o."change", CASE WHEN o."action" = c."action" '
+        f'THEN NULL ELSE o."action" END, o."table", o."record_id", '
+        f"{_audit_place(database, 'o.')}, "
+        'o."before", o."after" FROM "audit_v15" o JOIN "change" c '
+        'ON c."id" = COALESCE(o."change", o."id")'
+    )
+    database.execute_sql('DROP TABLE "audit_v15"')
+    if not sqlite:  # the new table's sequence goes on from the rows it took over
+        database.execute_sql(
+            "SELECT setval(pg_get_serial_sequence('audit', 'id'), "
+            'COALESCE(MAX("id"), 0) + 1, false) FROM "audit"'
+        )
+
+
+def _v16_lean_inserts(database: pw.Database, table: str, kept: tuple[str, ...]) -> None:
+    """Take out of `table`'s insert rows the values its records give back: each record's
+    row as it is (or as its delete took it away), taken back through its later audit
+    rows' befores, newest first, to the moment of the insert; where that state is the
+    insert's values exactly (empty values count alike, as an insert left them out), the
+    insert keeps only `kept` (or nothing); else it is left as it was. 5,000 records at a
+    time, by id."""
+    mark = database.param
+    top = database.execute_sql(f'SELECT MAX("id") FROM "{table}"').fetchone()[0] or 0
+    top = max(
+        top,
+        database.execute_sql(
+            f'SELECT MAX("record_id") FROM "audit" WHERE "table" = {mark}', (table,)
+        ).fetchone()[0]
+        or 0,
+    )
+    for low in range(0, top + 1, 5000):
+        cursor = database.execute_sql(
+            f'SELECT * FROM "{table}" WHERE "id" BETWEEN {mark} AND {mark}', (low, low + 4999)
+        )
+        names = [_v16_field(d[0]) for d in cursor.description]
+        rows = {}
+        for values in cursor.fetchall():
+            row = dict(zip(names, (_v16_value(v) for v in values)))
+            rows[row["id"]] = {k: v for k, v in row.items() if k not in _NOT_AUDITED}
+        history: dict[int, list[tuple]] = {}
+        for row_id, record, before, after in database.execute_sql(
+            f'SELECT "id", "record_id", "before", "after" FROM "audit" WHERE "table" = {mark} '
+            f'AND "record_id" BETWEEN {mark} AND {mark} ORDER BY "id" DESC',
+            (table, low, low + 4999),
+        ).fetchall():
+            history.setdefault(record, []).append((row_id, before, after))
+        lean = []
+        for record, entries in history.items():
+            state: dict | None = rows.get(record)
+            for row_id, before_text, after_text in entries:  # newest first
+                before = json.loads(before_text) if before_text is not None else None
+                if before is None:  # an insert: the state now is the one it made
+                    after = json.loads(after_text) if after_text else {}
+                    if state is not None and _v16_same(state, after):
+                        values = {k: after[k] for k in kept if k in after}
+                        lean.append((_audit_json(values) if values else None, row_id))
+                    state = None  # the record was not there before it
+                elif "id" in before:  # a delete: the row it took away
+                    state = {k: v for k, v in before.items() if k not in _NOT_AUDITED}
+                elif state is not None:  # an update: its columns as they were
+                    state = {**state, **{k: v for k, v in before.items() if k != "version"}}
+        if lean:
+            database.cursor().executemany(
+                f'UPDATE "audit" SET "after" = {mark} WHERE "id" = {mark}', lean
+            )
+
+
+def _v16_updates_placed(database: pw.Database) -> None:
+    """An update of a row of _LEAN_INSERTS' tables no longer names in its after the
+    household the row is in (it did since v12 when the update left it): that is its
+    place. Taken out where it is the place and not a column the update changed."""
+    mark, last = database.param, 0
+    tables = ", ".join(f"'{t}'" for t in _LEAN_INSERTS)
+    while True:
+        rows = database.execute_sql(
+            f'SELECT "id", "place", "before", "after" FROM "audit" WHERE "id" > {mark} AND '
+            f'"table" IN ({tables}) AND "before" IS NOT NULL AND "after" IS NOT NULL '
+            f'ORDER BY "id" LIMIT {mark}',
+            (last, _AUDIT_CHUNK),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        changed = []
+        for row_id, place, before_text, after_text in rows:
+            before, after = json.loads(before_text), json.loads(after_text)
+            if not isinstance(before, dict) or not isinstance(after, dict):
+                continue
+            if place is not None and after.get("household") == place and "household" not in before:
+                del after["household"]
+                changed.append((_audit_json(after), row_id))
+        if changed:
+            database.cursor().executemany(
+                f'UPDATE "audit" SET "after" = {mark} WHERE "id" = {mark}', changed
+            )
+
+
+def _v16_field(column: str) -> str:
+    """A column's name as an audit row names it: a link by its field (household_id:
+    household)."""
+    return column[: -len("_id")] if column.endswith("_id") else column
+
+
+def _v16_value(value: object) -> object:
+    """A column's value as an audit row's JSON holds it (a date as its ISO text)."""
+    import datetime as dt
+
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _v16_same(state: dict, inserted: dict) -> bool:
+    """Whether a record's state is what its insert wrote, the version apart (an insert
+    left out empty values: None and "" count alike)."""
+
+    def empty(value: object) -> object:
+        return "" if value is None else value
+
+    keys = (state.keys() | inserted.keys()) - {"id", "version"}
+    return all(empty(state.get(k)) == empty(inserted.get(k)) for k in keys)
+
+
+def _v17_no_status_index(database: pw.Database) -> None:
+    """v17: no index on a visit's status. Three values, most rows 'open': with no table
     statistics (a ledger new or just built, before any ANALYZE), SQLite chose it over a
     person's own index for "this person's open visits", reading every open visit of the
     ledger on each event saved (a 1,000,000-person demo stalled on it)."""
@@ -494,7 +710,8 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     12: _v13_village_indexes,
     13: _v14_search_index,
     14: _v15_findings,
-    15: _v16_no_status_index,
+    15: _v16_smaller_audit,
+    16: _v17_no_status_index,
 }
 LATEST = 1 + len(MIGRATIONS)
 
@@ -514,7 +731,7 @@ def migrate(database: pw.Database) -> int:
             _search_key_layout(database)
             database.create_tables(models.MODELS)
             _v5_household_order(database)  # an expression index the models cannot declare
-            _audit_place_index(database)  # the same
+            _audit_log_view(database)
             _set_version(database, LATEST)
         return 0
     sqlite = isinstance(database, pw.SqliteDatabase)

@@ -25,14 +25,18 @@ class Area(BaseModel):
     kind = pw.CharField(max_length=12)  # county | township | village | group
     code = pw.CharField(max_length=12)
     name = pw.CharField(max_length=60)
-    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    # (its index is the first column of (parent, code)'s: schema v16 dropped its own)
+    parent = pw.ForeignKeyField(
+        "self", null=True, backref="children", on_delete="RESTRICT", index=False
+    )
 
     class Meta:
         indexes = ((("parent", "code"), True),)
 
 
 class Household(BaseModel):
-    village = pw.ForeignKeyField(Area, backref="households", on_delete="RESTRICT")
+    # found by (village, number)'s index (schema v16 dropped its own)
+    village = pw.ForeignKeyField(Area, backref="households", on_delete="RESTRICT", index=False)
     group = pw.ForeignKeyField(Area, null=True, on_delete="RESTRICT")
     number = pw.CharField(max_length=20)
     head = pw.DeferredForeignKey("Person", null=True, on_delete="SET NULL")
@@ -72,9 +76,10 @@ class Person(BaseModel):
     death_date = pw.DateField(null=True)
     disability_grade = pw.IntegerField(null=True)
     note = pw.CharField(max_length=200, default="")
-    # Search keys, stored so a search never converts names row by row (schema v2).
-    py_initials = pw.CharField(max_length=40, default="", index=True)
-    py_full = pw.CharField(max_length=160, default="", index=True)
+    # Search keys, stored so a search text is built without converting names again
+    # (schema v2); not indexed since v16: searches read search_key (schema v14).
+    py_initials = pw.CharField(max_length=40, default="")
+    py_full = pw.CharField(max_length=160, default="")
     # Schema v10: moved on by one with each change the write path makes to the row, so a
     # save over a record changed since it was read is refused (ledger/versions.py).
     version = pw.IntegerField(default=1, constraints=[pw.SQL("DEFAULT 1")])
@@ -84,9 +89,12 @@ class Event(BaseModel):
     """A ledger change, dated when it happened and when it was entered."""
 
     kind = pw.CharField(max_length=24, index=True)
-    person = pw.ForeignKeyField(Person, null=True, backref="events", on_delete="RESTRICT")
+    # person and village: found by the indexes below, which start with them (v16)
+    person = pw.ForeignKeyField(
+        Person, null=True, backref="events", on_delete="RESTRICT", index=False
+    )
     household = pw.ForeignKeyField(Household, backref="events", on_delete="RESTRICT")
-    village = pw.ForeignKeyField(Area, on_delete="RESTRICT")
+    village = pw.ForeignKeyField(Area, on_delete="RESTRICT", index=False)
     happened_on = pw.DateField(index=True)
     entered_on = pw.DateField()
     entered_by = pw.CharField(max_length=40)
@@ -107,11 +115,14 @@ class Event(BaseModel):
 
 class FollowUp(BaseModel):
     person = pw.ForeignKeyField(Person, backref="followups", on_delete="RESTRICT")
-    household = pw.ForeignKeyField(Household, backref="followups", on_delete="RESTRICT")
+    # found by (household, due_on)'s index (schema v16 dropped its own)
+    household = pw.ForeignKeyField(
+        Household, backref="followups", on_delete="RESTRICT", index=False
+    )
     kind = pw.CharField(max_length=24)
     due_on = pw.DateField(index=True)
     window_start = pw.DateField(null=True)
-    # open|done|cancelled; not indexed since v16 (db._v16_no_status_index)
+    # open|done|cancelled; not indexed since v17 (db._v17_no_status_index)
     status = pw.CharField(max_length=10, default="open")
     source_event = pw.ForeignKeyField(Event, null=True, on_delete="SET NULL")
     done_on = pw.DateField(null=True)
@@ -128,28 +139,67 @@ class FollowUp(BaseModel):
         indexes = ((("household", "due_on"), False),)
 
 
-class Audit(BaseModel):
-    """Who changed what, when, with what changed (JSON): an insert's row, a delete's row
-    before, an update's changed columns before and after (schema v12, ledger/changes.py)."""
+class Change(BaseModel):
+    """Schema v16: one saved change (one transaction): when, by whom, what it was. Its id
+    is the id of its first audit row, the number its rows share (`Audit.change`)."""
 
+    id = pw.IntegerField(primary_key=True)
     at = pw.DateTimeField()
     user = pw.CharField(max_length=40)
-    # Schema v7: the rows one save wrote share this number (the id of the first of them).
-    change = pw.IntegerField(null=True)
     action = pw.CharField(max_length=32)
+
+    class Meta:
+        indexes = ((("at",), False),)  # a month's changes
+
+
+class Audit(BaseModel):
+    """What one change did to one row (schema v16, ledger/changes.py): an update's changed
+    columns before and after, a delete's row before; an insert of a household, person,
+    event or visit names its row, which holds its values (the history of a record is its
+    row as it is, taken back through its later rows' befores), a person's also keeping
+    its residence; other inserts keep their row. When, who and the change's action are
+    its `Change`'s; `action` is the row's own only where it differs from the change's.
+    Read with those filled in through `AuditLog` (the view audit_log)."""
+
+    # Schema v7: the change this row belongs to (rows from before v7: NULL, each its own
+    # change, Change.id the row's id).
+    change = pw.IntegerField(null=True)
+    action = pw.CharField(max_length=32, null=True)
     table = pw.CharField(max_length=24)
     record_id = pw.IntegerField()
+    # The household the row is about (a household's own: its id), else minus the village
+    # or area it names; NULL when it names none (an area, a restore): a village's rows of
+    # the log are found through it (reads/reconcile.py).
+    place = pw.IntegerField(null=True)
     before = pw.TextField(null=True)
     after = pw.TextField(null=True)
 
     class Meta:
-        # (record_id): a record's rows, the table read from them (schema v12: ids are
-        # shared by few rows of other tables); (at): a month's changes (schema v7)
-        indexes = ((("record_id",), False), (("at",), False))
+        # (record_id): a record's rows (schema v12); (place, change): a village's rows of
+        # the log from a change on (schema v16)
+        indexes = ((("record_id",), False), (("place", "change"), False))
+
+
+class AuditLog(BaseModel):
+    """The audit log as one row per row written, when, who and action filled in from the
+    change (the view audit_log, schema v16): for reading, and for reading by hand."""
+
+    at = pw.DateTimeField()
+    user = pw.CharField(max_length=40)
+    change = pw.IntegerField(null=True)
+    action = pw.CharField(max_length=32)
+    table = pw.CharField(max_length=24)
+    record_id = pw.IntegerField()
+    place = pw.IntegerField(null=True)
+    before = pw.TextField(null=True)
+    after = pw.TextField(null=True)
+
+    class Meta:
+        table_name = "audit_log"
 
 
 class MonthClose(BaseModel):
-    village = pw.ForeignKeyField(Area, on_delete="RESTRICT")
+    village = pw.ForeignKeyField(Area, on_delete="RESTRICT", index=False)  # (village, month)
     month = pw.CharField(max_length=7)  # YYYY-MM
     closed_at = pw.DateTimeField()
     closed_by = pw.CharField(max_length=40)
@@ -165,7 +215,7 @@ class FrozenReturn(BaseModel):
     it (JSON), so a closed month exports the same figures however often: a village's
     at its close, the whole ledger's (area null) once every village closed the month."""
 
-    area = pw.ForeignKeyField(Area, null=True, on_delete="RESTRICT")
+    area = pw.ForeignKeyField(Area, null=True, on_delete="RESTRICT", index=False)  # (area, month)
     month = pw.CharField(max_length=7)  # YYYY-MM
     made_at = pw.DateTimeField()
     tables = pw.TextField()
@@ -179,7 +229,7 @@ class Acknowledgement(BaseModel):
     as `reconcile.warning_key` gives it), who accepted it and when; kept until the month
     closes, and after (ledger/acknowledgements.py)."""
 
-    village = pw.ForeignKeyField(Area, on_delete="RESTRICT")
+    village = pw.ForeignKeyField(Area, on_delete="RESTRICT", index=False)  # its 3 columns
     month = pw.CharField(max_length=7)  # YYYY-MM
     warning = pw.CharField(max_length=80)
     acknowledged_by = pw.CharField(max_length=40)
@@ -232,6 +282,7 @@ MODELS: list[type[BaseModel]] = [
     Person,
     Event,
     FollowUp,
+    Change,
     Audit,
     MonthClose,
     FrozenReturn,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from fptui import clock, db, idcard, ledger, schema
-from fptui.models import Area, Audit, Event, Household, Person
+from fptui.models import Area, AuditLog, Event, Household, Person
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -67,7 +67,7 @@ def snapshot() -> dict[str, list[tuple]]:
     """Every row of the ledger's tables, to show a refused change wrote nothing."""
     return {
         model.__name__: list(model.select().order_by(model.id).tuples())
-        for model in (Area, Household, Person, Event, Audit)
+        for model in (Area, Household, Person, Event, AuditLog)
     }
 
 
@@ -101,3 +101,38 @@ def family(ledger_db: Village) -> dict:
         },
     )
     return {"household": Household.get_by_id(household.id), "husband": husband, "wife": wife}
+
+
+def audit_as_before_v16(database) -> None:
+    """Lay the audit out as schema v15 had it (when, who and action in every row, no
+    change table, no place), from the rows as the view audit_log shows them, values as
+    written; the rows keep their ids. For tests that set a ledger back to an older
+    version and let the migrations bring it forward again."""
+    sqlite = SQLITE
+    key = "INTEGER NOT NULL PRIMARY KEY" if sqlite else "SERIAL PRIMARY KEY"
+    database.execute_sql(
+        'CREATE TABLE "audit_v15" ("id" '
+        + key
+        + ', "at" '
+        + ("DATETIME" if sqlite else "TIMESTAMP")
+        + ' NOT NULL, "user" VARCHAR(40) NOT NULL, "change" INTEGER, "action" VARCHAR(32) '
+        'NOT NULL, "table" VARCHAR(24) NOT NULL, "record_id" INTEGER NOT NULL, '
+        '"before" TEXT, "after" TEXT)'
+    )
+    database.execute_sql(
+        'INSERT INTO "audit_v15" ("id", "at", "user", "change", "action", "table", '
+        '"record_id", "before", "after") SELECT "id", "at", "user", "change", "action", '
+        '"table", "record_id", "before", "after" FROM "audit_log"'
+    )
+    database.execute_sql('DROP VIEW "audit_log"')
+    database.execute_sql('DROP TABLE "audit"')
+    database.execute_sql('DROP TABLE "change"')
+    database.execute_sql('ALTER TABLE "audit_v15" RENAME TO "audit"')
+    if not sqlite:
+        database.execute_sql('ALTER INDEX "audit_v15_pkey" RENAME TO "audit_pkey"')
+        database.execute_sql(
+            "SELECT setval(pg_get_serial_sequence('audit', 'id'), "
+            'COALESCE(MAX("id"), 0) + 1, false) FROM "audit"'
+        )
+    database.execute_sql('CREATE INDEX "audit_record_id" ON "audit" ("record_id")')
+    database.execute_sql('CREATE INDEX "audit_at" ON "audit" ("at")')

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from fptui import clock, ledger
-from fptui.models import Acknowledgement, Audit, MonthClose
+from fptui.models import Acknowledgement, AuditLog, MonthClose
 from fptui.reads import reconcile
 from fptui.schema.validate import InvalidInput
 
@@ -45,8 +45,8 @@ def warned(family, ledger_db):
     }
 
 
-def audits(action: str) -> list[Audit]:
-    return list(Audit.select().where(Audit.action == action).order_by(Audit.id))
+def audits(action: str) -> list[AuditLog]:
+    return list(AuditLog.select().where(AuditLog.action == action).order_by(AuditLog.id))
 
 
 def test_an_acknowledgement_is_stored_with_who_and_when_and_audited(warned):
@@ -96,7 +96,7 @@ def test_a_closed_month_refuses_acknowledgements_and_says_which_month(warned):
     with clock.frozen(D(2026, 3, 4)):
         ledger.acknowledge_warning(v, MONTH, key)
         ledger.close_month(v, MONTH)
-        before = list(Audit.select().tuples())
+        before = list(AuditLog.select().tuples())
         error = refused(
             ledger.acknowledge_warning, v, MONTH, key, field="month", rule="already_closed"
         )
@@ -105,7 +105,7 @@ def test_a_closed_month_refuses_acknowledgements_and_says_which_month(warned):
         refused(
             ledger.withdraw_acknowledgement, v, MONTH, key, field="month", rule="already_closed"
         )
-        assert list(Audit.select().tuples()) == before  # nothing written
+        assert list(AuditLog.select().tuples()) == before  # nothing written
         assert Acknowledgement.select().count() == 1  # kept: part of what the close recorded
 
 
@@ -157,7 +157,7 @@ def test_acknowledgements_passed_to_the_close_are_stored_too(warned):
     (kept,) = Acknowledgement.select()  # the current warning only, not a stray key
     assert (kept.village_id, kept.month, kept.warning) == (v, MONTH, key)
     assert kept.acknowledged_at == dt.datetime(2026, 3, 4, 8, 0)
-    close = Audit.get(Audit.action == "close_month")
+    close = AuditLog.get(AuditLog.action == "close_month")
     (stored,) = audits("acknowledge_warning")
     assert stored.change == close.change  # one change: the close
 
@@ -187,10 +187,14 @@ def test_a_reopen_drops_the_months_acknowledgements_audited_with_its_reason(warn
         ledger.close_month(v, MONTH)
         ledger.reopen_month(v, MONTH, "漏报出生")
         assert Acknowledgement.select().count() == 0
-        dropped = Audit.get((Audit.table == "acknowledgement") & (Audit.action == "reopen_month"))
+        dropped = AuditLog.get(
+            (AuditLog.table == "acknowledgement") & (AuditLog.action == "reopen_month")
+        )
         assert json.loads(dropped.before)["warning"] == key
         assert json.loads(dropped.after) == {"reason": "漏报出生"}
-        reopened = Audit.get((Audit.table == "month_close") & (Audit.action == "reopen_month"))
+        reopened = AuditLog.get(
+            (AuditLog.table == "month_close") & (AuditLog.action == "reopen_month")
+        )
         assert dropped.change == reopened.change
         # looked at again before the next close
         with pytest.raises(InvalidInput) as caught:

@@ -28,7 +28,7 @@ def test_a_backup_restores_to_an_identical_ledger(family, tmp_path, capsys):
     assert "restored" in capsys.readouterr().out
     db.open_database(database)
     after = snapshot()
-    trace = after["Audit"].pop()  # the restore's own row (test_restore.py)
+    trace = after["AuditLog"].pop()  # the restore's own row (test_restore.py)
     assert trace[4:6] == ("restore", "ledger")
     assert after == before
     assert Person.get_by_id(family["wife"].id).name == "李秀英"

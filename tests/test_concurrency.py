@@ -21,7 +21,7 @@ import pytest
 from conftest import PG_URL, snapshot, sqlite_only
 
 from fptui import db, ledger
-from fptui.models import Audit, Event, Household, Person, database
+from fptui.models import AuditLog, Event, Household, Person, database
 from fptui.schema.validate import InvalidInput
 
 # One cadre's process: open the ledger, make the changes `job` lists (each a ledger call
@@ -119,7 +119,7 @@ def test_ten_processes_saving_at_once_all_succeed(ledger_db):
                 for _ in range(2)
             ]
         )
-    before = Audit.select().count()
+    before = AuditLog.select().count()
     start = time.time() + 1.5  # every process imported and connected: they start together
     processes = [
         cadre(
@@ -142,7 +142,7 @@ def test_ten_processes_saving_at_once_all_succeed(ledger_db):
     found = [r for p in processes for r in results(p)]
     failed = [r for r in found if "ok" not in r]
     assert failed == [] and len(found) == workers * saves
-    assert Audit.select().count() > before + workers * saves - 1
+    assert AuditLog.select().count() > before + workers * saves - 1
 
 
 @pytest.fixture
@@ -217,7 +217,9 @@ def test_every_change_to_a_record_moves_its_version_on_by_one(family):
     assert went.version == 1
     ledger.edit_event(went.id, {"destination": "北京"})
     assert version(Event, went.id) == 2
-    audited = Audit.select().where(Audit.table == "event").order_by(Audit.id.desc()).first()
+    audited = (
+        AuditLog.select().where(AuditLog.table == "event").order_by(AuditLog.id.desc()).first()
+    )
     assert json.loads(audited.after)["version"] == 2
 
 

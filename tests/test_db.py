@@ -11,7 +11,7 @@ import pytest
 from conftest import sqlite_only
 
 from fptui import db
-from fptui.models import Audit, Event, Household, Person
+from fptui.models import AuditLog, Event, Household, Person
 from fptui.pinyin import search_keys
 from fptui.reads.queries import HouseholdFilter, household_ids
 
@@ -95,7 +95,7 @@ def test_a_version_1_database_is_migrated_keeping_every_row(tmp_path):
         "张三丰": ("zsf", "zhangsanfeng", "here"),
         "吕小绿": ("lxl", "lvxiaolv lvxiaolu", "out"),  # 绿 lv, or lu as in 鸭绿江
     }
-    assert Event.select().count() == 1 and Audit.select().count() == 1
+    assert Event.select().count() == 1 and AuditLog.select().count() == 1
     assert (
         Household.get_by_id(1).search
         == " #0001 张三丰 zsf zhangsanfeng 吕小绿 lxl lvxiaolv lvxiaolu "

@@ -12,7 +12,7 @@ from conftest import sqlite_only
 
 from fptui import cli, db, demo, idcard
 from fptui.dates import age_on
-from fptui.models import Area, Audit, Event, FollowUp, Household, Person, Setting
+from fptui.models import Area, AuditLog, Event, FollowUp, Household, Person, Setting
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -156,8 +156,8 @@ def test_deliberate_faults_are_made_and_recorded(township):
 def test_every_change_has_an_audit_record(township):
     path, _ = township
     db.open_database(path)
-    assert Audit.select().where(Audit.table == "event").count() == Event.select().count()
-    assert Audit.select().where(Audit.user == "demo").count() == Audit.select().count()
+    assert AuditLog.select().where(AuditLog.table == "event").count() == Event.select().count()
+    assert AuditLog.select().where(AuditLog.user == "demo").count() == AuditLog.select().count()
 
 
 def test_fptui_demo_no_open_prints_a_summary(tmp_path, capsys):

@@ -13,7 +13,7 @@ from conftest import TODAY as FAMILY_DAY
 from conftest import snapshot, sqlite_only
 
 from fptui import cli, clock, db, demo, idcard, ledger
-from fptui.models import Audit, FollowUp, Household, Person
+from fptui.models import AuditLog, FollowUp, Household, Person
 from fptui.models import Finding as Kept
 from fptui.reads import checks, reconcile, score
 from fptui.schema.validate import InvalidInput
@@ -354,7 +354,7 @@ def test_check_reads_them_and_check_full_puts_them_right(family, ledger_db, caps
     out = capsys.readouterr()
     assert "1 added, 0 removed" in out.err and "married_no_date" in out.out
     db.open_database(url)
-    audit = Audit.get(Audit.action == "check_full")
+    audit = AuditLog.get(AuditLog.action == "check_full")
     assert (audit.table, json.loads(audit.after)["added"]) == ("finding", 1)
     assert cli.main(["--db", url, "check", "--full"]) == 1
     assert "0 added, 0 removed" in capsys.readouterr().err

@@ -10,7 +10,7 @@ import pytest
 from conftest import snapshot
 
 from fptui import clock, ledger, schema
-from fptui.models import Audit, FollowUp
+from fptui.models import AuditLog, FollowUp
 from fptui.reads import followups
 from fptui.schema import SchemaError
 from fptui.schema.validate import InvalidInput
@@ -87,7 +87,9 @@ def test_a_death_cancels_every_open_follow_up_of_the_person(home):
         ledger.record_death(wife, {"date": "2026-03-02"})
     assert visits(wife, "open") == []
     assert {f.reason for f in visits(wife)} == {"death"}
-    assert Audit.select().where(Audit.action == "cancel_followup").count() == len(visits(wife))
+    assert AuditLog.select().where(AuditLog.action == "cancel_followup").count() == len(
+        visits(wife)
+    )
 
 
 def test_a_move_away_cancels_them_too(home):
@@ -164,7 +166,7 @@ def test_done_on_time_and_late_are_told_apart(home):
         "tester",
     )
     after = json.loads(
-        Audit.get(Audit.action == "mark_followup_done", Audit.record_id == week.id).after
+        AuditLog.get(AuditLog.action == "mark_followup_done", AuditLog.record_id == week.id).after
     )
     assert after["status"] == "done" and after["done_on"] == "2026-03-06"
 
@@ -227,7 +229,7 @@ def test_rescheduling_needs_a_reason_and_moves_the_due_date(home):
         ledger.reschedule_followup(week.id, {"due": "2026-03-12", "reason": "产妇回娘家"})
     moved = FollowUp.get_by_id(week.id)
     assert (moved.due_on, moved.reason) == (D(2026, 3, 12), "产妇回娘家")
-    assert Audit.get(Audit.action == "reschedule_followup").record_id == week.id
+    assert AuditLog.get(AuditLog.action == "reschedule_followup").record_id == week.id
 
 
 def test_editing_an_events_date_moves_the_visits_it_set(home):
@@ -237,8 +239,8 @@ def test_editing_an_events_date_moves_the_visits_it_set(home):
         )
         ledger.edit_event(event.id, {"date": "2026-03-03"})
     assert [f.due_on for f in visits(home["wife"].id)] == [D(2026, 3, 10), D(2026, 4, 14)]
-    assert Audit.select().where(Audit.action == "move_followup").count() == 2
-    assert json.loads(Audit.get(Audit.action == "edit_event").before)["happened_on"] == (
+    assert AuditLog.select().where(AuditLog.action == "move_followup").count() == 2
+    assert json.loads(AuditLog.get(AuditLog.action == "edit_event").before)["happened_on"] == (
         "2026-03-01"
     )
 

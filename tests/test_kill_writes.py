@@ -185,7 +185,7 @@ def test_a_killed_restore_leaves_the_ledger_as_it_was_or_the_backup_restored(tow
         try:
             note = con.execute("SELECT note FROM person WHERE id = ?", (marked,)).fetchone()[0]
             rows = con.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
-            last = con.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            last = con.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         finally:
             con.close()
         which = "two" if note == "two" else "one"

@@ -9,14 +9,14 @@ import pytest
 from conftest import TODAY, snapshot
 
 from fptui import clock, idcard, ledger
-from fptui.models import Audit, Event, Household, Person
+from fptui.models import AuditLog, Event, Household, Person
 from fptui.schema.validate import InvalidInput
 
 
-def audits(action: str | None = None) -> list[Audit]:
-    query = Audit.select().order_by(Audit.id)
+def audits(action: str | None = None) -> list[AuditLog]:
+    query = AuditLog.select().order_by(AuditLog.id)
     if action:
-        query = query.where(Audit.action == action)
+        query = query.where(AuditLog.action == action)
     return list(query)
 
 
@@ -54,7 +54,8 @@ def test_add_household_writes_the_row_and_its_audit_record(ledger_db):
     assert row.created_on == TODAY
     (audit,) = audits("add_household")
     assert audit.user == "tester" and audit.table == "household" and audit.before is None
-    assert json.loads(audit.after)["number"] == "0007"
+    # the row holds what the insert wrote (schema v16): the audit row names it
+    assert (audit.record_id, audit.place, audit.after) == (household.id, household.id, None)
     assert audit.at.date() == TODAY
 
 
@@ -179,7 +180,10 @@ def test_add_person_stores_pinyin_search_keys_and_fills_sex_and_birth_from_the_i
     row = Person.get_by_id(person.id)
     assert (row.py_initials, row.py_full) == ("zsf", "zhangsanfeng")
     assert (row.sex, row.birth_date) == ("F", dt.date(2001, 7, 9))
-    assert json.loads(audits("add_person")[-1].after)["name"] == "张三丰"
+    # the insert's audit row keeps the residence it came in with; the row, the rest
+    audit = audits("add_person")[-1]
+    assert (audit.record_id, audit.place) == (person.id, family["household"].id)
+    assert json.loads(audit.after) == {"residence": "here"}
 
 
 @pytest.mark.parametrize(
@@ -682,10 +686,12 @@ def test_open_ledger_loads_households_with_links_and_audits_each_row(ledger_db):
     father = Person.get(Person.name == "王大")
     assert (son.mother.name, son.father.name, father.spouse.name) == ("李二", "王大", "李二")
     assert Household.get(Household.number == "0001").head_id == father.id
-    assert Audit.select().where(Audit.action == "open_ledger").count() == 6
-    assert (
-        json.loads(Audit.get(Audit.record_id == son.id, Audit.table == "person").after)["mother"]
-        == son.mother_id
+    assert AuditLog.select().where(AuditLog.action == "open_ledger").count() == 6
+    audit = AuditLog.get(AuditLog.record_id == son.id, AuditLog.table == "person")
+    assert (audit.action, json.loads(audit.after), audit.place) == (
+        "open_ledger",
+        {"residence": "here"},
+        son.household_id,
     )
 
 
@@ -794,14 +800,18 @@ def _prepare(family, kind):
 @pytest.mark.parametrize("kind", sorted(ledger.current().event_kinds))
 def test_every_event_kind_writes_its_event_and_audit_records_in_one_go(family, kind):
     person, target, values = _prepare(family, kind)
-    before_audits = Audit.select().count()
+    before_audits = AuditLog.select().count()
     before_events = Event.select().count()
     event = ledger.record_event(kind, values, person=person, household=target)
     assert Event.select().count() == before_events + 1
     assert (event.kind, event.happened_on) == (kind, dt.date(2026, 3, 1))
-    new = list(Audit.select().where(Audit.id > 0).order_by(Audit.id))[before_audits:]
+    new = list(AuditLog.select().where(AuditLog.id > 0).order_by(AuditLog.id))[before_audits:]
     assert [a.action for a in new if a.table == "event"] == [f"record_{kind}"]
-    assert all(a.user == "tester" and a.after for a in new)
+    assert all(a.user == "tester" for a in new)
+    assert all(a.after for a in new if a.before is not None)  # an update's, what changed
+    # each row is about the household it is in (the month's list finds it by that)
+    assert [a.place for a in new if a.table == "event"] == [event.household_id]
+    assert all(a.place and a.place > 0 for a in new if a.table == "person")
     changed = [a for a in new if a.table == "person"]
     form = ledger.current().forms[kind]
     if form.sets or form.marital_to or form.subject in ("birth", "new_person"):

@@ -9,7 +9,7 @@ import pytest
 from conftest import SQLITE, sqlite_only
 
 from fptui import backup, clock, ledger
-from fptui.models import Audit, MonthClose, Person
+from fptui.models import AuditLog, MonthClose, Person
 from fptui.reads import period
 from fptui.schema.validate import InvalidInput
 
@@ -44,7 +44,7 @@ def test_a_balanced_month_closes_with_its_figures_frozen_and_a_backup(family, le
         "acknowledged": [],
     }
     assert (row.closed_by, row.closed_at.date()) == ("tester", D(2026, 3, 3))
-    assert Audit.get(Audit.action == "close_month").record_id == row.id
+    assert AuditLog.get(AuditLog.action == "close_month").record_id == row.id
     if SQLITE:  # PostgreSQL is backed up by its server (pg_dump), not by fptui
         assert len(list(backup.backups_dir(tmp_path / "ledger.db").glob("*.db"))) == 1
     refused(ledger.close_month, v, "2026-02", rule="already_closed")
@@ -144,7 +144,7 @@ def test_reopening_needs_a_reason_and_is_audited(family, ledger_db):
         assert period.closed(v, "2026-02") is not None
         ledger.reopen_month(v, "2026-02", "漏报一例出生，更正后重新结账")
         assert period.closed(v, "2026-02") is None
-        audit = Audit.get(Audit.action == "reopen_month")
+        audit = AuditLog.get(AuditLog.action == "reopen_month")
         assert "漏报一例出生" in audit.before
         refused(ledger.reopen_month, v, "2026-02", "再开", rule="not_closed")
 
@@ -222,7 +222,7 @@ def test_a_status_changed_without_an_event_is_corrected_by_recording_the_event(f
         assert "move_out" in queries.events_for(Person.get_by_id(wife))
         assert "death" not in queries.events_for(Person.get_by_id(wife))
         ledger.record_move_out(wife, {"date": "2026-03-20", "to_place": "北京"})
-        assert Audit.get(Audit.action == "record_move_out").record_id
+        assert AuditLog.get(AuditLog.action == "record_move_out").record_id
         assert checks.run(village=v, only=["status_without_event"]) == []
         assert period.balance(v, "2026-03").difference == 0
         # once in line, the same event is refused as before: she has moved away

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fptui import clock, ledger
-from fptui.models import Audit, Person
+from fptui.models import AuditLog, Person
 from fptui.reads import followups, reconcile
 
 D = dt.date
@@ -52,8 +52,8 @@ def test_each_save_is_one_change_with_who_when_and_what(family, ledger_db):
     # the child, the event, the spouse's… every row it wrote, counted on one line
     assert (
         first.rows
-        == Audit.select()
-        .where(Audit.change == Audit.get(Audit.action == "record_birth").change)
+        == AuditLog.select()
+        .where(AuditLog.change == AuditLog.get(AuditLog.action == "record_birth").change)
         .count()
         > 2
     )
@@ -69,7 +69,7 @@ def test_a_change_inside_a_batch_is_still_its_own(family, ledger_db):
     with ledger.batch():
         ledger.edit_person(family["wife"].id, {"phone": "13800000000"})
         ledger.edit_person(family["husband"].id, {"phone": "13900000000"})
-    numbers = [a.change for a in Audit.select().where(Audit.action == "edit_person")]
+    numbers = [a.change for a in AuditLog.select().where(AuditLog.action == "edit_person")]
     assert len(set(numbers)) == 2 and None not in numbers
 
 

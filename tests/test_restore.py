@@ -13,7 +13,7 @@ import pytest
 from conftest import snapshot, sqlite_only
 
 from fptui import backup, cli, db, ledger
-from fptui.models import Audit, Person
+from fptui.models import Audit, AuditLog, Person
 
 pytestmark = sqlite_only  # SQLite files
 
@@ -147,7 +147,7 @@ def test_the_restored_ledger_says_who_restored_what_and_what_it_replaced(
     out = capsys.readouterr().out
     assert f"{past} audit rows" in out
     db.open_database(ledger_path)
-    trace = Audit.select().order_by(Audit.id.desc()).first()
+    trace = AuditLog.select().order_by(AuditLog.id.desc()).first()
     assert (trace.action, trace.table, trace.user) == ("restore", "ledger", _account())
     assert trace.user != "someone-else"
     after = json.loads(trace.after)
@@ -188,7 +188,7 @@ def test_backup_and_restore_take_an_sqlite_url(family, tmp_path, capsys):
     assert "restored" in capsys.readouterr().out
     db.open_database(url)
     after = snapshot()
-    after["Audit"].pop()
+    after["AuditLog"].pop()
     assert after == before
 
 

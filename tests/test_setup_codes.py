@@ -8,7 +8,7 @@ import pytest
 from conftest import snapshot
 
 from fptui import cli, db, ledger
-from fptui.models import Area, Audit
+from fptui.models import Area, AuditLog
 from fptui.schema.validate import InvalidInput
 
 
@@ -142,11 +142,11 @@ def test_a_name_already_used_in_the_same_parent_is_refused(areas):
 
 
 def test_set_up_uses_what_is_there_and_adds_the_rest_in_one_change(areas):
-    before = Audit.select().count()
+    before = AuditLog.select().count()
     done = ledger.set_up(("140121", "清徐县"), ("101", "东于镇"), [("203", "新村")], 2)
     assert done.township.id == areas.township.id and done.added == 3
     assert [v.code for v in done.villages] == ["140121101203"]
-    added = list(Audit.select().where(Audit.id > before))
+    added = list(AuditLog.select().where(AuditLog.id > before))
     assert len(added) == 3 and len({a.change for a in added}) == 1
     again = ledger.set_up(("140121", "清徐县"), ("140121101", "东于镇"), [("203", "新村")], 2)
     assert again.added == 0 and again.villages[0].id == done.villages[0].id

@@ -8,7 +8,7 @@ import pytest
 from conftest import SQLITE, snapshot
 
 from fptui import clock, ledger
-from fptui.models import Area, Audit, Event, FollowUp, Household, Person
+from fptui.models import Area, Audit, AuditLog, Event, FollowUp, Household, Person
 from fptui.reads import checks
 from fptui.schema.validate import InvalidInput
 
@@ -41,7 +41,7 @@ def test_a_death_recorded_for_the_wrong_person_is_voided(family):
     # the event is gone and he is alive: every table as it was
     assert rows_without_audit() == before
     assert Person.get_by_id(husband).version == 3  # added, died, put back
-    voids = list(Audit.select().where(Audit.action == "void_event"))
+    voids = list(AuditLog.select().where(AuditLog.action == "void_event"))
     assert {a.table for a in voids} == {"event", "person"}
     assert all("录错了人" in a.after for a in voids)
     assert checks.run(only=["status_without_event"]) == []

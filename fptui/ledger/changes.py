@@ -132,7 +132,7 @@ def batch() -> Iterator[None]:
 # The change being saved: its audit rows share a number (the id of its first row), so the
 # log reads as one line per thing a cadre did. Nested calls belong to the outer change;
 # `batch()` is not a change of its own, each call inside it is.
-_open_change: contextvars.ContextVar[list[int | None] | None] = contextvars.ContextVar(
+_open_change: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
     "fptui_change", default=None
 )
 
@@ -140,12 +140,18 @@ _open_change: contextvars.ContextVar[list[int | None] | None] = contextvars.Cont
 @contextmanager
 def change() -> Iterator[None]:
     """One transaction, one change: what every write function runs in."""
-    if _open_change.get() is not None:
-        with _transaction():
-            yield
+    holder = _open_change.get()
+    if holder is not None:
+        was = list(holder)
+        try:
+            with _transaction():
+                yield
+        except BaseException:
+            holder[:] = was  # its savepoint rolled back: the change's row it wrote too
+            raise
         return
     global _touched
-    token = _open_change.set([None])
+    token = _open_change.set([None, None])  # its number and action, once written
     before, _touched = _touched, set()  # the live score's, untaken; this change's apart
     try:
         with _transaction():
@@ -198,7 +204,7 @@ def settle_findings() -> None:
         _keep_findings(households)
 
 
-def _change_holder() -> list[int | None] | None:
+def _change_holder() -> list[Any] | None:
     return _open_change.get()
 
 
@@ -216,13 +222,25 @@ def dumps(value: Any) -> str:
 
 _DERIVED = ("search", "py_initials", "py_full")  # kept by the write path, not audited
 
-# What an audit row keeps (schema v12): an insert, the row's values (what a void takes
-# away, the state the row came into the ledger with), without its id (the row's
-# `record_id`) and without empty values (None, ""); a delete, the whole row before; an
-# update, only the columns that changed, before and after, the after also naming where
-# the row is (these links, when the row has them and they did not change) so the month's
-# list places it and the version refusal reads it. JSON without spaces.
+# What an audit row keeps (schema v12, v16): an update, only the columns that changed,
+# before and after, the after also naming where the row is (these links, when the row
+# has them and they did not change; not the household of a row of LEAN_INSERTS' tables,
+# which is the audit row's place) and its version, which the version refusal reads; a
+# delete, the whole
+# row before; an insert, the row's values (without its id, the row's `record_id`, and
+# without empty values: None, "") -- except in the tables of LEAN_INSERTS, whose rows
+# the write path keeps and deletes only with an audit row: there the row itself holds
+# what the insert wrote (its history is the row as it is, taken back through its later
+# audit rows' befores), and the insert keeps only the columns named, which the checks
+# compare the row with (the residence a person came into the ledger with). JSON
+# without spaces. When, who and the change's action are the change's own row's.
 CONTEXT = ("household", "village", "person", "parent", "area", "version")
+LEAN_INSERTS: dict[str, tuple[str, ...]] = {
+    "household": (),
+    "person": ("residence",),
+    "event": (),
+    "follow_up": (),
+}
 
 
 def audit_json(value: dict[str, Any] | None) -> str | None:
@@ -237,12 +255,16 @@ _AUDIT_JSON = json.JSONEncoder(
 
 
 def stored(
-    before: dict[str, Any] | None, after: dict[str, Any]
-) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """What an audit row keeps of a write whose row was `before` and is `after`: see
-    CONTEXT above. Only whole rows (with their id) are taken apart: a record a writer
-    made itself (a void's, a reopen's, a restore's) is kept as given."""
+    before: dict[str, Any] | None, after: dict[str, Any], table: str | None = None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """What an audit row of `table` keeps of a write whose row was `before` and is
+    `after`: see LEAN_INSERTS above. Only whole rows (with their id) are taken apart: a
+    record a writer made itself (a void's, a reopen's, a restore's) is kept as given."""
     if before is None:  # an insert
+        kept = LEAN_INSERTS.get(table or "")
+        if kept is not None:
+            values = {k: after[k] for k in kept if after.get(k) is not None and after[k] != ""}
+            return None, values or None
         return None, {k: v for k, v in after.items() if k != "id" and v is not None and v != ""}
     if not after or "id" not in before or "id" not in after:
         return before, after  # a delete's row before; a record a writer made (a void's)
@@ -252,8 +274,27 @@ def stored(
     ]
     old = {k: before[k] for k in keys if k in before}
     new = {k: after[k] for k in keys if k in after}
-    new.update({k: after[k] for k in CONTEXT if k in after and k not in new})
+    # (the household a row of the tables of LEAN_INSERTS is in is its place: schema v16)
+    context = CONTEXT[1:] if table in LEAN_INSERTS else CONTEXT
+    new.update({k: after[k] for k in context if k in after and k not in new})
     return old, new
+
+
+def place(
+    table: str, record_id: int, before: dict[str, Any] | None, after: dict[str, Any]
+) -> int | None:
+    """What an audit row is about (Audit.place): a household's own row, its id; else the
+    household the row names, else minus the village or area it names (a close, an
+    acknowledgement, a kept return), apart from the households' ids; None when it names
+    none (an area, a restore). The after's before the before's, as schema v13 read it."""
+    if table == "household":
+        return record_id
+    for key, sign in (("household", 1), ("village", -1), ("area", -1)):
+        for row in (after, before):
+            value = row.get(key) if row else None
+            if isinstance(value, int) and not isinstance(value, bool):
+                return sign * value
+    return None
 
 
 def changed_columns(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -318,35 +359,57 @@ def audit(action: str, row: pw.Model, before: dict[str, Any] | None) -> None:
 def write_audits(
     records: list[tuple[str, str, int, dict[str, Any] | None, dict[str, Any]]],
 ) -> None:
-    """Insert audit rows (action, table, record id, before, after) stamped now, by the user,
-    each keeping what changed (`stored`).
+    """Insert audit rows (action, table, record id, before, after), each keeping what
+    changed (`stored`) and its place; the first of a change writes the change's row (now,
+    by the user, its action), numbered by the id its first audit row takes.
 
-    A prepared statement, not Audit.create: it runs for every row a change touches, and
+    Prepared statements, not Audit.create: they run for every row a change touches, and
     building each INSERT through the query builder cost more than the change itself.
     """
+    if not records:
+        return
     for _action, table, record_id, before, after in records:
         _note_touched(table, record_id, before, after)
-    at, user, mark = clock.now().strftime("%Y-%m-%d %H:%M:%S"), current_user(), database.param
-    insert = (
-        f'INSERT INTO audit (at, "user", change, action, "table", record_id, before, after) '
-        f"VALUES ({', '.join([mark] * 8)})"
-    )
-
-    def values(change: int | None, record: tuple) -> tuple:
-        action, table, record_id, before, after = record
-        before, after = stored(before, after)
-        return (at, user, change, action, table, record_id, audit_json(before), audit_json(after))
-
+    mark = database.param
     holder = _change_holder()
-    if holder is not None and holder[0] is None and records:
-        # The change's number is its first row's id, as the database gave it (a sequence
-        # on PostgreSQL, where another session may be writing too).
-        (first,) = database.execute_sql(
-            f"{insert} RETURNING id", values(None, records[0])
+    number, first = (holder[0], holder[1]) if holder is not None else (None, None)
+    rows = []
+    for action, table, record_id, before, after in records:
+        kept_before, kept_after = stored(before, after, table)
+        rows.append(
+            [
+                number,
+                None if action == (first or records[0][0]) else action,
+                table,
+                record_id,
+                place(table, record_id, before, after),
+                audit_json(kept_before),
+                audit_json(kept_after),
+            ]
+        )
+    columns = '"change", "action", "table", "record_id", "place", "before", "after"'
+    values = ", ".join([mark] * 7)
+    if number is None:
+        # A new change, numbered by the id its first audit row takes: the sequence's next
+        # on PostgreSQL (where another session may be writing too); on SQLite, whose
+        # changes run one at a time, the rowid the table gives next.
+        if isinstance(database.obj, pw.SqliteDatabase):
+            next_id = '(SELECT COALESCE(MAX("id"), 0) + 1 FROM "audit")'
+        else:
+            next_id = "nextval(pg_get_serial_sequence('audit', 'id'))"
+        first = records[0][0]
+        (number,) = database.execute_sql(
+            f'INSERT INTO "change" ("id", "at", "user", "action") '
+            f'VALUES ({next_id}, {mark}, {mark}, {mark}) RETURNING "id"',
+            (clock.now().strftime("%Y-%m-%d %H:%M:%S"), current_user(), first),
         ).fetchone()
-        database.execute_sql(f"UPDATE audit SET change = {mark} WHERE id = {mark}", (first, first))
-        holder[0] = first
-        records = records[1:]
-    change = holder[0] if holder is not None else None
-    if records:
-        database.cursor().executemany(insert, [values(change, r) for r in records])
+        if holder is not None:
+            holder[:] = [number, first]
+        for row in rows:
+            row[0] = number
+        database.execute_sql(
+            f'INSERT INTO "audit" ("id", {columns}) VALUES ({mark}, {values})', [number, *rows[0]]
+        )
+        rows = rows[1:]
+    if rows:
+        database.cursor().executemany(f'INSERT INTO "audit" ({columns}) VALUES ({values})', rows)

@@ -10,7 +10,15 @@ from typing import Any
 
 import peewee as pw
 
-from fptui.ledger.changes import audit, change, dumps, snapshot, stored, write_audits
+from fptui.ledger.changes import (
+    LEAN_INSERTS,
+    audit,
+    change,
+    dumps,
+    snapshot,
+    stored,
+    write_audits,
+)
 from fptui.ledger.events import check_dated_in_order
 from fptui.ledger.households import reindex_households
 from fptui.ledger.rows import by_id
@@ -150,7 +158,7 @@ def void_event(event_id: Any, reason: str) -> None:
                 latest.add((entry.table, entry.record_id))
                 if not _same(now, entry) or _written_since(entry, now):
                     moved_on += 1
-            current_rows.append((entry, model))
+            current_rows.append((entry, model, now))
         if moved_on:
             raise refuse("event", label, "ledger", "void_later_changes", count=moved_on)
         try:
@@ -159,16 +167,18 @@ def void_event(event_id: Any, reason: str) -> None:
             raise refuse("event", label, "ledger", "void_later_changes", count=1) from None
 
 
-def _undo(rows: list[tuple[Audit, type[pw.Model]]], reason: str) -> None:
-    """Put back every row of a change, newest first, with a `void_event` audit row each.
+def _undo(rows: list[tuple[Audit, type[pw.Model], dict[str, Any] | None]], reason: str) -> None:
+    """Put back every row of a change, newest first, with a `void_event` audit row each:
+    an insert's row deleted (its audit row keeps the whole row it takes away), an
+    update's columns put back.
 
     A row put back is a change of its own: its version moves on (versions.py), it does
     not go back to the one it had."""
     records = []
     homes: set[int] = set()
     versions: dict[tuple[str, int], int] = {}
-    for entry, model in rows:
-        now = json.loads(entry.after) if entry.after else None  # as checked above
+    for entry, model, row in rows:
+        now = row if entry.before is None else json.loads(entry.after or "{}") or None
         before = json.loads(entry.before) if entry.before is not None else None
         # an update's row keeps the columns it changed: they go back, the rest stay
         after = {**(now or {}), **before, "void_reason": reason} if before else None
@@ -190,20 +200,29 @@ def _undo(rows: list[tuple[Audit, type[pw.Model]]], reason: str) -> None:
             if state and entry.table == "person":
                 homes.add(state.get("household"))
         if before is not None and now:  # an update put back: kept as what changed
-            now, after = stored({**now, "id": entry.record_id}, {**after, "id": entry.record_id})
+            now, after = stored(
+                {**now, "id": entry.record_id}, {**after, "id": entry.record_id}, entry.table
+            )
         records.append(("void_event", entry.table, entry.record_id, now, after))
     write_audits(records)
     reindex_households(sorted(h for h in homes if h is not None))
 
 
 def _same(now: dict[str, Any] | None, entry: Audit) -> bool:
-    """A row as it is against what an audit row says the write left: an insert's whole
-    row, where a column it left out (empty, or one the writer did not set, as the visits'
-    prepared inserts) counts as empty; an update's columns it changed."""
-    then = json.loads(entry.after) if entry.after else None
-    if now is None or not then:  # gone since, or a delete's row
+    """A row as it is against what an audit row says the write left: the columns it
+    holds (an update's it changed; an insert's, its whole row, or in the tables whose
+    rows hold their inserts' values (changes.LEAN_INSERTS) those it keeps), where a
+    column an insert left out (empty, or one the writer did not set, as the visits'
+    prepared inserts) counts as empty. A delete's leaves no row."""
+    then = json.loads(entry.after) if entry.after else {}
+    if entry.before is None:  # an insert: its row must be there
+        if now is None:
+            return False
+        keys = then.keys() if entry.table in LEAN_INSERTS else now.keys() | then.keys()
+    elif now is None or not then:  # gone since, or a delete's row
         return now is None and not then
-    keys = now.keys() | then.keys() if entry.before is None else then.keys()
+    else:
+        keys = then.keys()
     # a version says nothing the other columns do not (and older rows lack it)
     # (an insert's row leaves its id to `record_id`)
     return all(
@@ -217,12 +236,13 @@ def _empty(value: Any) -> Any:
 
 def _written_since(entry: Audit, now: dict[str, Any] | None) -> bool:
     """Whether a later change left the row otherwise than this write did, in a column
-    its audit row does not hold (an update's holds only the columns it changed): the row
-    as it is, taken back through the later audit rows' befores, is the row as this write
-    left it; a column where that differs from the row now was changed since. A change
-    undone since (a later event voided) leaves nothing."""
-    if entry.before is None or now is None:
-        return False  # an insert's row is compared whole; a row gone is compared above
+    its audit row does not hold (an update's holds only the columns it changed, an
+    insert of changes.LEAN_INSERTS' tables next to none): the row as it is, taken back
+    through the later audit rows' befores, is the row as this write left it; a column
+    where that differs from the row now was changed since. A change undone since (a
+    later event voided) leaves nothing."""
+    if now is None or (entry.before is None and entry.table not in LEAN_INSERTS):
+        return False  # a row gone is compared above; another insert's row, whole
     later = (
         Audit.select(Audit.before)
         .where(

@@ -19,7 +19,7 @@ from typing import Any
 import peewee as pw
 
 from fptui.ledger.changes import changed_columns
-from fptui.models import Audit, Event, Household, Person
+from fptui.models import AuditLog, Event, Household, Person
 from fptui.schema import Text, current
 from fptui.schema.validate import refuse
 
@@ -70,9 +70,9 @@ def changes_since(row: pw.Model, expected: int) -> tuple[list[Text], list[str], 
     order), who changed them and when last, from the row's newest audit rows."""
     table = row._meta.table_name
     entries = (
-        Audit.select(Audit.at, Audit.user, Audit.before, Audit.after)
-        .where((Audit.table == table) & (Audit.record_id == row.id))
-        .order_by(Audit.id.desc())
+        AuditLog.select(AuditLog.at, AuditLog.user, AuditLog.before, AuditLog.after)
+        .where((AuditLog.table == table) & (AuditLog.record_id == row.id))
+        .order_by(AuditLog.id.desc())
         .limit(_NEWEST)
     )
     keys: list[str] = []

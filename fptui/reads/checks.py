@@ -667,7 +667,7 @@ def expected_residence(person_id: int) -> str | None:
         .order_by(Audit.id.desc())  # the newest: SQLite reuses a voided row's id
         .first()
     )
-    return json.loads(first.after).get("residence") if first is not None else None
+    return json.loads(first.after or "{}").get("residence") if first is not None else None
 
 
 def restores_missing_event(person: Person, form: Any) -> bool:

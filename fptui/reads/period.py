@@ -153,14 +153,14 @@ def added_without_event(village: int, close: MonthClose) -> list[int]:
     open_ledger), not by an event (a birth, a move in): who the register gained without a
     flow to count them. "After" by the audit log's order, not its clock: the same second
     may hold both."""
-    from fptui.models import Audit, Household, Person
+    from fptui.models import AuditLog, Household, Person
 
     closed_row = (
-        Audit.select(pw.fn.MAX(Audit.id))
+        AuditLog.select(pw.fn.MAX(AuditLog.id))
         .where(
-            (Audit.table == "month_close")
-            & (Audit.record_id == close.id)
-            & (Audit.action == "close_month")
+            (AuditLog.table == "month_close")
+            & (AuditLog.record_id == close.id)
+            & (AuditLog.action == "close_month")
         )
         .scalar()
     )
@@ -176,18 +176,20 @@ def added_without_event(village: int, close: MonthClose) -> list[int]:
     found = set()
     for i in range(0, len(village_persons), 500):
         first = (
-            Audit.select(Audit.record_id, Audit.after)
+            AuditLog.select(AuditLog.record_id, AuditLog.after)
             .where(
-                (Audit.table == "person")
-                & Audit.record_id.in_(village_persons[i : i + 500])
-                & Audit.before.is_null()
-                & (Audit.id > (closed_row or 0))
-                & Audit.action.in_(("add_person", "open_ledger"))
+                (AuditLog.table == "person")
+                & AuditLog.record_id.in_(village_persons[i : i + 500])
+                & AuditLog.before.is_null()
+                & (AuditLog.id > (closed_row or 0))
+                & AuditLog.action.in_(("add_person", "open_ledger"))
             )
             .tuples()
         )
         found |= {
-            pid for pid, after in first if json.loads(after).get("residence", "here") in REGISTERED
+            pid
+            for pid, after in first
+            if json.loads(after or "{}").get("residence", "here") in REGISTERED
         }
     return sorted(found)
 
@@ -214,19 +216,19 @@ def entry_marks(event_ids: Iterable[int]) -> dict[int, int]:
 
 
 def _marks(table: str, ids: list[int], action: str | None = None) -> dict[int, int]:
-    from fptui.models import Audit
+    from fptui.models import AuditLog
 
     out: dict[int, int] = {}
     for start in range(0, len(ids), 500):
-        query = Audit.select(Audit.record_id, pw.fn.MAX(Audit.id)).where(
-            (Audit.table == table)
-            & Audit.before.is_null()
-            & Audit.record_id.in_(ids[start : start + 500])
+        query = AuditLog.select(AuditLog.record_id, pw.fn.MAX(AuditLog.id)).where(
+            (AuditLog.table == table)
+            & AuditLog.before.is_null()
+            & AuditLog.record_id.in_(ids[start : start + 500])
         )
         if action is not None:
-            query = query.where(Audit.action == action)
+            query = query.where(AuditLog.action == action)
         # the newest: SQLite gives a deleted row's id to the next one made
-        out.update(query.group_by(Audit.record_id).tuples())
+        out.update(query.group_by(AuditLog.record_id).tuples())
     return out
 
 

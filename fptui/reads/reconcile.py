@@ -16,8 +16,17 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from fptui import clock, db
-from fptui.models import Acknowledgement, Audit, Household, MonthClose, Person
+from fptui import clock
+from fptui.models import (
+    Acknowledgement,
+    Audit,
+    Event,
+    FollowUp,
+    Household,
+    MonthClose,
+    Person,
+)
+from fptui.models import Change as Saved
 from fptui.reads import checks, followups, period
 from fptui.reads.calendar import Period
 
@@ -214,29 +223,41 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
         .tuples()
     )
     # Only the village's own rows of the log are read, by the index of the household (or
-    # village) each row is about and its time (db.audit_place, schema v13), and the rows
-    # about no household (a restore, an area); what is left is decided below as ever.
-    place = pw.SQL(f"({db.audit_place(Audit._meta.database.obj)})")
-    when = Audit.at.between(start, until or dt.datetime(9999, 12, 31))
-    columns = (
-        Audit.id,
-        Audit.at,
-        Audit.user,
-        Audit.change,
-        Audit.action,
-        Audit.table,
-        Audit.record_id,
-        Audit.before,
-        Audit.after,
+    # village) each row is about and its change (Audit.place, schema v16), from the first
+    # change saved since the month began (change numbers grow as changes are saved; their
+    # time is checked for each row), and the rows about no household (a restore, an
+    # area); what is left is decided below as ever.
+    first = Saved.select(pw.fn.MIN(Saved.id)).where(Saved.at >= start).scalar()
+    if first is None:
+        return []
+    action = pw.fn.COALESCE(Audit.action, Saved.action)
+    base = (
+        Audit.select(
+            Audit.id,
+            Saved.at,
+            Saved.user,
+            Audit.change,
+            action,
+            Audit.table,
+            Audit.record_id,
+            Audit.place,
+            Audit.before,
+            Audit.after,
+        )
+        .join(Saved, on=(Saved.id == pw.fn.COALESCE(Audit.change, Audit.id)))
+        .where(Saved.at.between(start, until or dt.datetime(9999, 12, 31)))
     )
-    keys = sorted({*homes, -village})  # its households, and itself (db.audit_place)
-    found = {row[0]: row for row in Audit.select(*columns).where(place.is_null() & when).tuples()}
-    for i in range(0, len(keys), 500):
-        query = Audit.select(*columns).where(place.in_(keys[i : i + 500]) & when)
-        found.update((row[0], row) for row in query.tuples())
+    # (rows from before schema v7 have no change number: their change is their own id)
+    since = ((Audit.change >= first), (Audit.change.is_null() & (Audit.id >= first)))
+    keys = sorted({*homes, -village})  # its households, and itself (Audit.place)
+    found = {}
+    for places in [None, *(keys[i : i + 500] for i in range(0, len(keys), 500))]:
+        where = Audit.place.is_null() if places is None else Audit.place.in_(places)
+        for after_first in since:
+            found.update((row[0], row) for row in base.where(where & after_first).tuples())
     rows = [found[i][1:] for i in sorted(found)]
     groups: dict[tuple, list] = {}
-    for at, user, change, action, table, record_id, before, after in rows:
+    for at, user, change, action, table, record_id, place, before, after in rows:
         data = {**json.loads(before or "{}"), **json.loads(after or "{}")}
         if table == "household":
             home = record_id
@@ -252,15 +273,25 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
             if village not in (record_id, data.get("parent")):
                 continue
             home = None
-        else:
-            home = data.get("household")
+        else:  # an insert names its household by its place (schema v16), not its values
+            home = data.get("household", place if place is not None and place > 0 else None)
         if home is not None and home not in homes:
             continue
         person = record_id if table == "person" else data.get("person")
         key = (change, at, user) if change is not None else (None, at, user)
-        groups.setdefault(key, []).append((table, action, home, person, data))
+        groups.setdefault(key, []).append((table, action, home, person, data, record_id))
+    main = {
+        key: next((r for r in items if r[0] == "event"), items[0]) for key, items in groups.items()
+    }
+    # the person of an event or a visit whose insert names only its row: the row's
+    unnamed = [(r[0], r[5]) for r in main.values() if r[3] is None and r[0] in _OF_PERSON]
+    of_person = persons_of(unnamed)
+    main = {
+        key: (*r[:3], r[3] if r[3] is not None else of_person.get((r[0], r[5])), r[4])
+        for key, r in main.items()
+    }
     names: dict[int, str] = {}
-    wanted = {row[3] for rows_ in groups.values() for row in rows_ if row[3]}
+    wanted = {row[3] for row in main.values() if row[3]}
     ids = sorted(wanted)
     for i in range(0, len(ids), 500):
         names.update(
@@ -268,7 +299,7 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
         )
     out = []
     for (_change, at, user), items in groups.items():
-        table, action, home, person, data = next((r for r in items if r[0] == "event"), items[0])
+        table, action, home, person, data = main[(_change, at, user)]
         out.append(
             Change(
                 at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at)),
@@ -284,4 +315,37 @@ def changes(village: int, month: str, until: dt.datetime | None = None) -> list[
         )
     out.reverse()  # newest first; by time, as records are not always saved in order
     out.sort(key=lambda c: c.at, reverse=True)
+    return out
+
+
+# The tables whose rows name a person (a link the insert's audit row leaves to the row).
+_OF_PERSON = {"event": Event, "follow_up": FollowUp}
+
+
+def persons_of(records: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """The person each (table, id) of an event or a visit is about: its row's, or for a
+    row deleted since (a voided event's), the row its delete took away (audit)."""
+    out: dict[tuple[str, int], int] = {}
+    for table, model in _OF_PERSON.items():
+        ids = sorted({i for t, i in records if t == table})
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            query = model.select(model.id, model.person).where(model.id.in_(part))
+            out.update(((table, rid), person) for rid, person in query.tuples() if person)
+            gone = [rid for rid in part if (table, rid) not in out]
+            if not gone:
+                continue
+            deletes = (
+                Audit.select(Audit.record_id, Audit.before)
+                .where(
+                    (Audit.table == table)
+                    & Audit.record_id.in_(gone)
+                    & Audit.before.is_null(False)
+                )
+                .order_by(Audit.id)
+            )
+            for rid, before in deletes.tuples():
+                person = json.loads(before).get("person")
+                if person is not None:
+                    out.setdefault((table, rid), person)
     return out

@@ -8,7 +8,7 @@ import pytest
 from conftest import PG_URL, TODAY, _empty_pg, snapshot
 
 from fptui import clock, db, ledger, schema
-from fptui.models import Area, Audit
+from fptui.models import Area, AuditLog
 from fptui.tui import text
 from fptui.tui.app import FptuiApp
 from fptui.tui.screens.dialogs import ConfirmDiscard
@@ -77,7 +77,7 @@ async def test_the_set_up_form_is_the_first_screen_and_saving_shows_the_village(
     assert (township.code, township.parent.code) == ("140121101", "140121")
     groups = Area.select().where(Area.parent == village).order_by(Area.code)
     assert [g.name for g in groups] == ["第1村民小组", "第2村民小组", "第3村民小组"]
-    audits = list(Audit.select().where(Audit.action == "add_area"))
+    audits = list(AuditLog.select().where(AuditLog.action == "add_area"))
     assert len(audits) == 6 and len({a.change for a in audits}) == 1  # one change
 
 

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from fptui import clock, db, ledger
-from fptui.models import Acknowledgement, Audit, MonthClose
+from fptui.models import Acknowledgement, AuditLog, MonthClose
 from fptui.reads import period, reconcile
 from fptui.tui import text
 from fptui.tui.app import FptuiApp
@@ -140,7 +140,9 @@ async def test_space_again_withdraws_the_acknowledgement_audited(warned, size):
         assert warning_lines(app)[0].startswith(" [ ] ")
         assert "2条未确认" in text_of(app, "#rc-state")
         assert Acknowledgement.select().count() == 0
-        assert [a.action for a in Audit.select().where(Audit.table == "acknowledgement")] == [
+        assert [
+            a.action for a in AuditLog.select().where(AuditLog.table == "acknowledgement")
+        ] == [
             "acknowledge_warning",
             "withdraw_acknowledgement",
         ]

@@ -10,7 +10,7 @@ import pytest
 from conftest import sqlite_only
 
 from fptui import clock, ledger
-from fptui.models import Audit, MonthClose, Person
+from fptui.models import AuditLog, MonthClose, Person
 from fptui.reads import period
 from fptui.tui.app import FptuiApp
 from fptui.tui.screens.dialogs import Confirm, Picker
@@ -214,7 +214,7 @@ async def test_months_move_with_brackets_and_a_closed_one_reopens_with_a_reason(
             assert isinstance(app.screen, ReconcileScreen)
             assert period.closed(v, "2026-03") is None
             assert "未结账" in text_of(app, "#rc-title")
-            assert "漏报出生" in Audit.get(Audit.action == "reopen_month").before
+            assert "漏报出生" in AuditLog.get(AuditLog.action == "reopen_month").before
 
 
 @pytest.mark.parametrize("size", SIZES)
