@@ -124,6 +124,7 @@ class _P:
     pregnant: bool = False
     registered: bool = False  # the current pregnancy is registered (孕产建册)
     moved_on: dt.date | None = None  # the date of the last move recorded (out, back)
+    surname: str = ""  # a father's, given to his child: not read back from the ledger
 
 
 class _Builder:
@@ -378,9 +379,10 @@ class _Builder:
             Person.residence,
             Person.marital_status,
             Person.spouse,
+            Person.name,
         )
         for p in query.tuples().iterator():
-            self.people[p[0]] = _P(p[0], p[1], p[2], p[3], p[4], p[5], p[6])
+            self.people[p[0]] = _P(*p[:7], surname=p[7][0])
         for p in Person.select(Person.mother, Person.birth_date).where(
             Person.mother.is_null(False)
         ):
@@ -412,6 +414,19 @@ def _entry_day(rng: random.Random, happened: dt.date, today: dt.date) -> dt.date
         else (rng.randrange(30, 70))
     )
     return min(happened + dt.timedelta(days=delay), today)
+
+
+# Reads the simulation repeats, as plain SQL: peewee builds a query anew on every call,
+# which cost more than running it (both are read inside the demo's own transaction).
+# The birth event a live outcome just recorded: the newest birth.
+_LAST_BIRTH = (
+    "SELECT person_id, household_id FROM event WHERE kind = 'birth' ORDER BY id DESC LIMIT 1"
+)
+# A parent's children alive (here, out, or migrants here): the reward's eligibility.
+_CHILDREN_AT_HOME = (
+    "SELECT sex FROM person WHERE (mother_id = ? OR father_id = ?) "
+    "AND residence IN ('here', 'out', 'in_migrant')"
+)
 
 
 class _Simulation:
@@ -589,7 +604,7 @@ class _Simulation:
             return
         sex = "M" if self.rng.random() < 0.53 else "F"
         father = mother.spouse if mother.spouse in self.b.people else None
-        surname = Person.get_by_id(father).name[0] if father else None
+        surname = self.b.people[father].surname if father else None
         values = {
             "mother": mother.id,
             "father": father,
@@ -610,18 +625,20 @@ class _Simulation:
                     "place": values["place"],
                 },
             )
-            event = Event.select().where(Event.kind == "birth").order_by(Event.id.desc()).get()
+            child, home = database.execute_sql(_LAST_BIRTH).fetchone()
         else:
             if self.rng.random() < 0.3:
                 values["id_number"] = self.b.id_number(day, sex)
             event = ledger.record_birth(values)
+            child, home = event.person_id, event.household_id
         mother.last_birth = day
-        self.b.people[event.person_id] = _P(
-            event.person_id,
+        self.b.people[child] = _P(
+            child,
             sex,
             day,
-            event.household_id,
+            home,
             "in_migrant" if mother.residence == "in_migrant" else "here",
+            surname=values["name"][0],
         )
 
     def death(self, p: _P, day: dt.date) -> None:
@@ -727,12 +744,14 @@ class _Simulation:
         )
         sex = self.rng.choice("MF")
         birth = day - dt.timedelta(days=self.rng.randrange(20 * 365, 45 * 365))
+        origin = self.rng.choice(PLACES)
+        name = b.name(sex)
         event = ledger.register_migrant(
             household,
             {
                 "date": day,
-                "origin": self.rng.choice(PLACES),
-                "name": b.name(sex),
+                "origin": origin,
+                "name": name,
                 "sex": sex,
                 "birth_date": birth,
                 "relation": "head",
@@ -740,7 +759,9 @@ class _Simulation:
                 "phone": b.phone() if self.rng.random() < 0.95 else None,
             },
         )
-        b.people[event.person_id] = _P(event.person_id, sex, birth, household.id, "in_migrant")
+        b.people[event.person_id] = _P(
+            event.person_id, sex, birth, household.id, "in_migrant", surname=name[0]
+        )
 
     def contraception(self, p: _P, day: dt.date) -> None:
         if p.residence in ("here", "out", "in_migrant"):
@@ -757,14 +778,7 @@ class _Simulation:
         for one the rules do not confirm: the roster errors the score counts)."""
         if p.residence not in ("here", "out"):
             return
-        kids = list(
-            Person.select(Person.sex)
-            .where(
-                ((Person.mother == p.id) | (Person.father == p.id))
-                & Person.residence.in_(("here", "out", "in_migrant"))
-            )
-            .tuples()
-        )
+        kids = database.execute_sql(_CHILDREN_AT_HOME, (p.id, p.id)).fetchall()
         eligible = len(kids) == 1 or (len(kids) == 2 and all(k == ("F",) for k in kids))
         if eligible or self.rng.random() < 0.02:
             ledger.confirm_benefit(
@@ -917,24 +931,28 @@ def _build(path: Path, persons: int, seed: int, today: dt.date | None) -> Summar
     builder = _Builder(seed, persons, today)
     n_villages = max(3, round(persons / 1700))
     ledger.set_user("demo")
-    with clock.frozen(builder.opened), ledger.batch():
-        county = ledger.add_area("county", *COUNTY)
-        township = ledger.add_area("township", *TOWNSHIP, parent=county)
-        for i in range(n_villages):
-            name = VILLAGE_NAMES[i % len(VILLAGE_NAMES)]
-            if i >= len(VILLAGE_NAMES):
-                name = name.replace("村", f"{i // len(VILLAGE_NAMES) + 1}村")
-            village = ledger.add_area("village", f"{TOWNSHIP[0]}{201 + i:03d}", name, township)
-            groups = [
-                ledger.add_area("group", str(g), f"第{g}村民小组", village)
-                for g in range(1, builder.rng.randrange(4, 9))
-            ]
-            share = persons // n_villages + (1 if i < persons % n_villages else 0)
-            builder.open_village(village, groups, share)
-    builder.remember()
-    simulation = _Simulation(builder)
     try:
+        # One batch from the opening to the faults: the findings of the households it
+        # touches are kept when the close needs them (_close_earlier_month), not also
+        # once after the opening, which the two years of events change everywhere.
         with ledger.batch():
+            with clock.frozen(builder.opened):
+                county = ledger.add_area("county", *COUNTY)
+                township = ledger.add_area("township", *TOWNSHIP, parent=county)
+                for i in range(n_villages):
+                    name = VILLAGE_NAMES[i % len(VILLAGE_NAMES)]
+                    if i >= len(VILLAGE_NAMES):
+                        name = name.replace("村", f"{i // len(VILLAGE_NAMES) + 1}村")
+                    code = f"{TOWNSHIP[0]}{201 + i:03d}"
+                    village = ledger.add_area("village", code, name, township)
+                    groups = [
+                        ledger.add_area("group", str(g), f"第{g}村民小组", village)
+                        for g in range(1, builder.rng.randrange(4, 9))
+                    ]
+                    share = persons // n_villages + (1 if i < persons % n_villages else 0)
+                    builder.open_village(village, groups, share)
+            builder.remember()
+            simulation = _Simulation(builder)
             simulation.run()
             with clock.frozen(today):
                 closed = _close_earlier_month(today)
