@@ -403,6 +403,12 @@ def _years_after(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, month=3, day=1)
 
 
+def _aged(first: dt.date, years: int) -> dt.date:
+    """The last birthday of one `years` old or more on `first` (the first of a month):
+    `age_on(birth, first) >= years` exactly when `birth <= _aged(first, years)`."""
+    return first.replace(year=first.year - years)
+
+
 def _entry_day(rng: random.Random, happened: dt.date, today: dt.date) -> dt.date:
     """When a cadre typed in an event: mostly within days, some weeks late."""
     roll = rng.random()
@@ -516,31 +522,40 @@ class _Simulation:
                 "elders",
             )
         }
+        # Ages compared as dates (born on or before the day `years` before `first`: at
+        # least that old), not counted for each person each month.
+        f20, f22, f33, f41 = _aged(first, 20), _aged(first, 22), _aged(first, 33), _aged(first, 41)
+        f18, f50, f51, f60 = _aged(first, 18), _aged(first, 50), _aged(first, 51), _aged(first, 60)
+        alive, fertile, mothers = pools["alive"], pools["fertile"], pools["mothers"]
+        migrants, out, here = pools["migrants"], pools["out"], pools["here"]
+        single, married = pools["single"], pools["married"]
+        workers, elders = pools["workers"], pools["elders"]
         for p in self.b.people.values():
-            if p.residence not in ("here", "out", "in_migrant"):
+            residence = p.residence
+            if residence not in ("here", "out", "in_migrant"):
                 continue
-            age = age_on(p.birth, first)
+            birth = p.birth
             wed = p.marital in ("first", "remarried")
-            pools["alive"].append(p)
-            if p.sex == "F" and wed and 20 <= age <= 49 and not p.pregnant:
-                pools["fertile"].append(p)
-                if age <= 40 and (p.last_birth is None or (first - p.last_birth).days > 600):
-                    pools["mothers"].append(p)
-            if p.residence == "in_migrant":
-                pools["migrants"].append(p)
+            alive.append(p)
+            if p.sex == "F" and wed and f50 < birth <= f20 and not p.pregnant:
+                fertile.append(p)
+                if birth > f41 and (p.last_birth is None or (first - p.last_birth).days > 600):
+                    mothers.append(p)
+            if residence == "in_migrant":
+                migrants.append(p)
                 continue
-            if p.residence == "out":
-                pools["out"].append(p)
+            if residence == "out":
+                out.append(p)
                 continue
-            pools["here"].append(p)
-            if p.marital == "never" and 22 <= age <= 32:
-                pools["single"].append(p)
+            here.append(p)
+            if p.marital == "never" and f33 < birth <= f22:
+                single.append(p)
             if wed:
-                pools["married"].append(p)
-            if 18 <= age <= 50:
-                pools["workers"].append(p)
-            if age >= 60:
-                pools["elders"].append(p)
+                married.append(p)
+            if f51 < birth <= f18:
+                workers.append(p)
+            if birth <= f60:
+                elders.append(p)
         return pools
 
     def plan_month(self, first: dt.date, last: dt.date) -> None:
@@ -567,7 +582,11 @@ class _Simulation:
             elif due > last:
                 still.append((due, mother_id, outcome))
         self.pending = still
-        weights = [0.2 + max(0, age_on(p.birth, first) - 55) ** 2 / 60 for p in people]
+        old = _aged(first, 56)  # the weight grows past 55
+        weights = [
+            0.2 + (age_on(p.birth, first) - 55) ** 2 / 60 if p.birth <= old else 0.2
+            for p in people
+        ]
         deaths = max(0, round(len(people) * 0.0065 / 12 + rng.random() - 0.5))
         for p in {p.id: p for p in rng.choices(people, weights, k=deaths)}.values():
             self.at(self.day_in(first, last), lambda d, p=p: self.death(p, d))
