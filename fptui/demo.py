@@ -473,7 +473,7 @@ class _Simulation:
             (FollowUp.status == "open")
             # visits falling due after today stay open: the "due this week" list has work
             & (FollowUp.due_on <= min(last + dt.timedelta(days=10), self.b.today))
-        )
+        ).order_by(FollowUp.id)  # the visits drawn for in one order, whatever the plan
         done = []
         for fid, due_on, start in due.tuples():
             roll = rng.random()
@@ -970,6 +970,7 @@ def _build(path: Path, persons: int, seed: int, today: dt.date | None) -> Summar
                     ]
                     share = persons // n_villages + (1 if i < persons % n_villages else 0)
                     builder.open_village(village, groups, share)
+            database.execute_sql("ANALYZE")
             builder.remember()
             simulation = _Simulation(builder)
             simulation.run()
