@@ -469,11 +469,15 @@ class _Simulation:
         rng = self.rng
         with clock.frozen(first):
             ledger.ensure_monthly_followups(first)
-        due = FollowUp.select(FollowUp.id, FollowUp.due_on, FollowUp.window_start).where(
-            (FollowUp.status == "open")
-            # visits falling due after today stay open: the "due this week" list has work
-            & (FollowUp.due_on <= min(last + dt.timedelta(days=10), self.b.today))
-        ).order_by(FollowUp.id)  # the visits drawn for in one order, whatever the plan
+        due = (
+            FollowUp.select(FollowUp.id, FollowUp.due_on, FollowUp.window_start)
+            .where(
+                (FollowUp.status == "open")
+                # visits falling due after today stay open: the "due this week" list has work
+                & (FollowUp.due_on <= min(last + dt.timedelta(days=10), self.b.today))
+            )
+            .order_by(FollowUp.id)  # the visits drawn for in one order, whatever the plan
+        )
         done = []
         for fid, due_on, start in due.tuples():
             roll = rng.random()
