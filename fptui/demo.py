@@ -124,6 +124,7 @@ class _P:
     pregnant: bool = False
     registered: bool = False  # the current pregnancy is registered (孕产建册)
     moved_on: dt.date | None = None  # the date of the last move recorded (out, back)
+    surname: str = ""  # a father's, given to his child: not read back from the ledger
 
 
 class _Builder:
@@ -378,9 +379,10 @@ class _Builder:
             Person.residence,
             Person.marital_status,
             Person.spouse,
+            Person.name,
         )
         for p in query.tuples().iterator():
-            self.people[p[0]] = _P(p[0], p[1], p[2], p[3], p[4], p[5], p[6])
+            self.people[p[0]] = _P(*p[:7], surname=p[7][0])
         for p in Person.select(Person.mother, Person.birth_date).where(
             Person.mother.is_null(False)
         ):
@@ -401,6 +403,12 @@ def _years_after(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, month=3, day=1)
 
 
+def _aged(first: dt.date, years: int) -> dt.date:
+    """The last birthday of one `years` old or more on `first` (the first of a month):
+    `age_on(birth, first) >= years` exactly when `birth <= _aged(first, years)`."""
+    return first.replace(year=first.year - years)
+
+
 def _entry_day(rng: random.Random, happened: dt.date, today: dt.date) -> dt.date:
     """When a cadre typed in an event: mostly within days, some weeks late."""
     roll = rng.random()
@@ -412,6 +420,19 @@ def _entry_day(rng: random.Random, happened: dt.date, today: dt.date) -> dt.date
         else (rng.randrange(30, 70))
     )
     return min(happened + dt.timedelta(days=delay), today)
+
+
+# Reads the simulation repeats, as plain SQL: peewee builds a query anew on every call,
+# which cost more than running it (both are read inside the demo's own transaction).
+# The birth event a live outcome just recorded: the newest birth.
+_LAST_BIRTH = (
+    "SELECT person_id, household_id FROM event WHERE kind = 'birth' ORDER BY id DESC LIMIT 1"
+)
+# A parent's children alive (here, out, or migrants here): the reward's eligibility.
+_CHILDREN_AT_HOME = (
+    "SELECT sex FROM person WHERE (mother_id = ? OR father_id = ?) "
+    "AND residence IN ('here', 'out', 'in_migrant')"
+)
 
 
 class _Simulation:
@@ -448,10 +469,14 @@ class _Simulation:
         rng = self.rng
         with clock.frozen(first):
             ledger.ensure_monthly_followups(first)
-        due = FollowUp.select(FollowUp.id, FollowUp.due_on, FollowUp.window_start).where(
-            (FollowUp.status == "open")
-            # visits falling due after today stay open: the "due this week" list has work
-            & (FollowUp.due_on <= min(last + dt.timedelta(days=10), self.b.today))
+        due = (
+            FollowUp.select(FollowUp.id, FollowUp.due_on, FollowUp.window_start)
+            .where(
+                (FollowUp.status == "open")
+                # visits falling due after today stay open: the "due this week" list has work
+                & (FollowUp.due_on <= min(last + dt.timedelta(days=10), self.b.today))
+            )
+            .order_by(FollowUp.id)  # the visits drawn for in one order, whatever the plan
         )
         done = []
         for fid, due_on, start in due.tuples():
@@ -501,31 +526,40 @@ class _Simulation:
                 "elders",
             )
         }
+        # Ages compared as dates (born on or before the day `years` before `first`: at
+        # least that old), not counted for each person each month.
+        f20, f22, f33, f41 = _aged(first, 20), _aged(first, 22), _aged(first, 33), _aged(first, 41)
+        f18, f50, f51, f60 = _aged(first, 18), _aged(first, 50), _aged(first, 51), _aged(first, 60)
+        alive, fertile, mothers = pools["alive"], pools["fertile"], pools["mothers"]
+        migrants, out, here = pools["migrants"], pools["out"], pools["here"]
+        single, married = pools["single"], pools["married"]
+        workers, elders = pools["workers"], pools["elders"]
         for p in self.b.people.values():
-            if p.residence not in ("here", "out", "in_migrant"):
+            residence = p.residence
+            if residence not in ("here", "out", "in_migrant"):
                 continue
-            age = age_on(p.birth, first)
+            birth = p.birth
             wed = p.marital in ("first", "remarried")
-            pools["alive"].append(p)
-            if p.sex == "F" and wed and 20 <= age <= 49 and not p.pregnant:
-                pools["fertile"].append(p)
-                if age <= 40 and (p.last_birth is None or (first - p.last_birth).days > 600):
-                    pools["mothers"].append(p)
-            if p.residence == "in_migrant":
-                pools["migrants"].append(p)
+            alive.append(p)
+            if p.sex == "F" and wed and f50 < birth <= f20 and not p.pregnant:
+                fertile.append(p)
+                if birth > f41 and (p.last_birth is None or (first - p.last_birth).days > 600):
+                    mothers.append(p)
+            if residence == "in_migrant":
+                migrants.append(p)
                 continue
-            if p.residence == "out":
-                pools["out"].append(p)
+            if residence == "out":
+                out.append(p)
                 continue
-            pools["here"].append(p)
-            if p.marital == "never" and 22 <= age <= 32:
-                pools["single"].append(p)
+            here.append(p)
+            if p.marital == "never" and f33 < birth <= f22:
+                single.append(p)
             if wed:
-                pools["married"].append(p)
-            if 18 <= age <= 50:
-                pools["workers"].append(p)
-            if age >= 60:
-                pools["elders"].append(p)
+                married.append(p)
+            if f51 < birth <= f18:
+                workers.append(p)
+            if birth <= f60:
+                elders.append(p)
         return pools
 
     def plan_month(self, first: dt.date, last: dt.date) -> None:
@@ -552,7 +586,11 @@ class _Simulation:
             elif due > last:
                 still.append((due, mother_id, outcome))
         self.pending = still
-        weights = [0.2 + max(0, age_on(p.birth, first) - 55) ** 2 / 60 for p in people]
+        old = _aged(first, 56)  # the weight grows past 55
+        weights = [
+            0.2 + (age_on(p.birth, first) - 55) ** 2 / 60 if p.birth <= old else 0.2
+            for p in people
+        ]
         deaths = max(0, round(len(people) * 0.0065 / 12 + rng.random() - 0.5))
         for p in {p.id: p for p in rng.choices(people, weights, k=deaths)}.values():
             self.at(self.day_in(first, last), lambda d, p=p: self.death(p, d))
@@ -589,7 +627,7 @@ class _Simulation:
             return
         sex = "M" if self.rng.random() < 0.53 else "F"
         father = mother.spouse if mother.spouse in self.b.people else None
-        surname = Person.get_by_id(father).name[0] if father else None
+        surname = self.b.people[father].surname if father else None
         values = {
             "mother": mother.id,
             "father": father,
@@ -610,18 +648,20 @@ class _Simulation:
                     "place": values["place"],
                 },
             )
-            event = Event.select().where(Event.kind == "birth").order_by(Event.id.desc()).get()
+            child, home = database.execute_sql(_LAST_BIRTH).fetchone()
         else:
             if self.rng.random() < 0.3:
                 values["id_number"] = self.b.id_number(day, sex)
             event = ledger.record_birth(values)
+            child, home = event.person_id, event.household_id
         mother.last_birth = day
-        self.b.people[event.person_id] = _P(
-            event.person_id,
+        self.b.people[child] = _P(
+            child,
             sex,
             day,
-            event.household_id,
+            home,
             "in_migrant" if mother.residence == "in_migrant" else "here",
+            surname=values["name"][0],
         )
 
     def death(self, p: _P, day: dt.date) -> None:
@@ -727,12 +767,14 @@ class _Simulation:
         )
         sex = self.rng.choice("MF")
         birth = day - dt.timedelta(days=self.rng.randrange(20 * 365, 45 * 365))
+        origin = self.rng.choice(PLACES)
+        name = b.name(sex)
         event = ledger.register_migrant(
             household,
             {
                 "date": day,
-                "origin": self.rng.choice(PLACES),
-                "name": b.name(sex),
+                "origin": origin,
+                "name": name,
                 "sex": sex,
                 "birth_date": birth,
                 "relation": "head",
@@ -740,7 +782,9 @@ class _Simulation:
                 "phone": b.phone() if self.rng.random() < 0.95 else None,
             },
         )
-        b.people[event.person_id] = _P(event.person_id, sex, birth, household.id, "in_migrant")
+        b.people[event.person_id] = _P(
+            event.person_id, sex, birth, household.id, "in_migrant", surname=name[0]
+        )
 
     def contraception(self, p: _P, day: dt.date) -> None:
         if p.residence in ("here", "out", "in_migrant"):
@@ -757,14 +801,7 @@ class _Simulation:
         for one the rules do not confirm: the roster errors the score counts)."""
         if p.residence not in ("here", "out"):
             return
-        kids = list(
-            Person.select(Person.sex)
-            .where(
-                ((Person.mother == p.id) | (Person.father == p.id))
-                & Person.residence.in_(("here", "out", "in_migrant"))
-            )
-            .tuples()
-        )
+        kids = database.execute_sql(_CHILDREN_AT_HOME, (p.id, p.id)).fetchall()
         eligible = len(kids) == 1 or (len(kids) == 2 and all(k == ("F",) for k in kids))
         if eligible or self.rng.random() < 0.02:
             ledger.confirm_benefit(
@@ -917,24 +954,29 @@ def _build(path: Path, persons: int, seed: int, today: dt.date | None) -> Summar
     builder = _Builder(seed, persons, today)
     n_villages = max(3, round(persons / 1700))
     ledger.set_user("demo")
-    with clock.frozen(builder.opened), ledger.batch():
-        county = ledger.add_area("county", *COUNTY)
-        township = ledger.add_area("township", *TOWNSHIP, parent=county)
-        for i in range(n_villages):
-            name = VILLAGE_NAMES[i % len(VILLAGE_NAMES)]
-            if i >= len(VILLAGE_NAMES):
-                name = name.replace("村", f"{i // len(VILLAGE_NAMES) + 1}村")
-            village = ledger.add_area("village", f"{TOWNSHIP[0]}{201 + i:03d}", name, township)
-            groups = [
-                ledger.add_area("group", str(g), f"第{g}村民小组", village)
-                for g in range(1, builder.rng.randrange(4, 9))
-            ]
-            share = persons // n_villages + (1 if i < persons % n_villages else 0)
-            builder.open_village(village, groups, share)
-    builder.remember()
-    simulation = _Simulation(builder)
     try:
+        # One batch from the opening to the faults: the findings of the households it
+        # touches are kept when the close needs them (_close_earlier_month), not also
+        # once after the opening, which the two years of events change everywhere.
         with ledger.batch():
+            with clock.frozen(builder.opened):
+                county = ledger.add_area("county", *COUNTY)
+                township = ledger.add_area("township", *TOWNSHIP, parent=county)
+                for i in range(n_villages):
+                    name = VILLAGE_NAMES[i % len(VILLAGE_NAMES)]
+                    if i >= len(VILLAGE_NAMES):
+                        name = name.replace("村", f"{i // len(VILLAGE_NAMES) + 1}村")
+                    code = f"{TOWNSHIP[0]}{201 + i:03d}"
+                    village = ledger.add_area("village", code, name, township)
+                    groups = [
+                        ledger.add_area("group", str(g), f"第{g}村民小组", village)
+                        for g in range(1, builder.rng.randrange(4, 9))
+                    ]
+                    share = persons // n_villages + (1 if i < persons % n_villages else 0)
+                    builder.open_village(village, groups, share)
+            database.execute_sql("ANALYZE")
+            builder.remember()
+            simulation = _Simulation(builder)
             simulation.run()
             with clock.frozen(today):
                 closed = _close_earlier_month(today)

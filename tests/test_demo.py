@@ -160,6 +160,51 @@ def test_every_change_has_an_audit_record(township):
     assert AuditLog.select().where(AuditLog.user == "demo").count() == AuditLog.select().count()
 
 
+def test_search_keys_are_those_the_write_path_rebuilds(township):
+    """The demo's search texts and keys are what a repair (`reindex_households`, every
+    household's afresh) writes: no batch or shortcut of the build left one stale. Save
+    in the homes of the ID numbers the faults wrote straight to the table, as an old
+    system's import would: their texts still hold the numbers as the ledger wrote them."""
+    from fptui import ledger
+    from fptui.models import SearchKey, database
+
+    def index() -> tuple[dict, dict]:
+        texts = dict(Household.select(Household.id, Household.search).tuples())
+        keys: dict[int, set] = {}
+        for household, key in SearchKey.select(SearchKey.household_id, SearchKey.key).tuples():
+            keys.setdefault(household, set()).add(bytes(key))
+        return texts, keys
+
+    path, summary = township
+    db.open_database(path)
+    faulty = set()
+    for line in summary.faults:
+        if "ID number" in line or "ID check" in line:
+            faulty |= {int(n) for n in re.findall(r"\d+", line.split("(")[1])}
+    homes = {h for (h,) in Person.select(Person.household).where(Person.id.in_(faulty)).tuples()}
+    texts, keys = index()
+    assert len(keys) == len(texts)  # every household has its keys
+    with database.atomic() as transaction:
+        ledger.reindex_households()
+        again_texts, again_keys = index()
+        transaction.rollback()
+    stale = {h for h in texts if texts[h] != again_texts[h] or keys[h] != again_keys[h]}
+    assert stale <= homes and len(homes) >= 2
+
+
+def test_the_built_ledger_is_a_ledger_as_fptui_opens_one(township):
+    """The build's own settings (no journal sync, its statistics) leave the file as any
+    ledger: in WAL mode, with the tables' statistics for the planner."""
+    path, _ = township
+    db.close_database()
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'person'").fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_fptui_demo_no_open_prints_a_summary(tmp_path, capsys):
     path = tmp_path / "cli.db"
     assert cli.main(["demo", "--db", str(path), "--persons", "300", "--no-open"]) == 0

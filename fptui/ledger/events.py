@@ -199,7 +199,7 @@ def _birth(form: Form, data: dict[str, Any], household_id: Any = None) -> Event:
         raise refuse("date", form.field("date").label, "ledger", "before_mother_birth")
     if data.get("father"):
         _parent(data["father"], form.field("father").label, "father", "M")
-    household = get_household(household_id) if household_id else mother.household
+    household = get_household(household_id if household_id else mother.household_id)
     data["birth_order"] = birth_order_for(mother.id)
     relation = _child_relation(mother)
     if relation == "child":
@@ -276,7 +276,7 @@ def record_event(
             spouse = _spouse_for(subject, form, data)
             if data.get("father"):
                 _parent(data["father"], form.field("father").label, "father", "M")
-            target = subject.household
+            target = get_household(subject.household_id)  # not peewee's lazy read: see rows.py
             _apply(subject, form, data, f"record_{kind}_person")
             if spouse is not None:
                 _mirror_spouse(subject, spouse, form, data["date"])
