@@ -44,14 +44,16 @@ def _matching(flt: HouseholdFilter) -> pw.ModelSelect:
     range of the search keys' index (search.py), the filters in the same query."""
     query = Household.select(Household.id)
     words = ranges(flt.query)
-    for alternatives in words:
-        condition = None
-        for low, high in alternatives:
-            within = (SearchKey.key >= low) & (SearchKey.key < high)
-            condition = within if condition is None else (condition | within)
-        query = query.where(
-            Household.id.in_(SearchKey.select(SearchKey.household).where(condition))
-        )
+    if len(words) > 1:
+        # The narrowest word by its keys, the others tested on the few households it
+        # finds (their search text): not every household a broad word holds read.
+        narrow = min(range(len(words)), key=lambda i: _found_up_to(words[i], BROAD + 1))
+        query = query.where(_held(words[narrow]))
+        likes = [w for i, w in enumerate(patterns(flt.query)) if i != narrow]
+        for alternatives in likes:
+            query = query.where(_like(alternatives))
+    elif words:
+        query = query.where(_held(words[0]))
     if flt.village is not None:
         query = query.where(Household.village == flt.village)
     if flt.group is not None:
@@ -68,10 +70,31 @@ def _matching(flt: HouseholdFilter) -> pw.ModelSelect:
     return query.order_by(village, pw.fn.LENGTH(Household.number), Household.number)
 
 
+def _held(word: list[tuple[bytes, bytes]]) -> pw.Expression:
+    """Households holding a key in one of the word's ranges."""
+    condition = None
+    for low, high in word:
+        within = (SearchKey.key >= low) & (SearchKey.key < high)
+        condition = within if condition is None else (condition | within)
+    return Household.id.in_(SearchKey.select(SearchKey.household).where(condition))
+
+
+def _like(alternatives: list[str]) -> pw.Node:
+    """A household's search text matching one of a word's LIKE patterns (search.py)."""
+    condition = None
+    for pattern in alternatives:
+        like = pw.NodeList((Household.search, pw.SQL("LIKE"), pattern, pw.SQL("ESCAPE"), "\\"))
+        condition = like if condition is None else (condition | like)
+    return condition
+
+
 def _words_alone(flt: HouseholdFilter) -> list[list[tuple[bytes, bytes]]] | None:
-    """The key ranges of a search of one word and no filter (the whole ledger), else None."""
+    """The key ranges of a search of the whole ledger (no filter) each of whose words
+    finds more than BROAD households, else None: then the list's index is read in order."""
     words = ranges(flt.query)
-    if len(words) == 1 and (flt.village, flt.group, flt.residence) == (None, None, None):
+    if not words or (flt.village, flt.group, flt.residence) != (None, None, None):
+        return None
+    if all(_found_up_to(word, BROAD + 1) > BROAD for word in words):
         return words
     return None
 
@@ -88,29 +111,27 @@ def _found_up_to(word: list[tuple[bytes, bytes]], most: int) -> int:
 
 
 def _in_list_order(flt: HouseholdFilter) -> pw.ModelSelect:
-    """The households whose search text holds the word (search.py's patterns, which the
-    keys index), read in the list's order by its index: a broad word fills a page after
-    a few hundred households."""
-    condition = None
-    for pattern in patterns(flt.query)[0]:
-        like = pw.NodeList((Household.search, pw.SQL("LIKE"), pattern, pw.SQL("ESCAPE"), "\\"))
-        condition = like if condition is None else (condition | like)
-    return (
-        Household.select(Household.id)
-        .where(condition)
-        .order_by(Household.village, pw.fn.LENGTH(Household.number), Household.number)
-    )
+    """The households whose search text holds every word (search.py's patterns, which the
+    keys index), read in the list's order by its index: a broad search fills a page
+    after a few hundred households."""
+    query = Household.select(Household.id)
+    for alternatives in patterns(flt.query):
+        query = query.where(_like(alternatives))
+    return query.order_by(Household.village, pw.fn.LENGTH(Household.number), Household.number)
 
 
 def household_first(flt: HouseholdFilter, limit: int = 100) -> tuple[int, list[int], bool]:
     """What a search key shows at once: the count, the first `limit` households, and
     whether the count is exact. A word that finds more than `BROAD` households of the
-    whole ledger gives `BROAD + 1` (at least that many) and False: `household_count`
-    tells how many, off the key's path."""
-    words = _words_alone(flt)
-    if words is not None and _found_up_to(words[0], BROAD + 1) > BROAD:
+    whole ledger gives `BROAD + 1` (at least that many) and False; broad words together,
+    the page read (at least that many) and False: `household_count` tells how many, off
+    the key's path."""
+    if _words_alone(flt) is not None:
         ids = [hid for (hid,) in database.execute(_in_list_order(flt).limit(limit))]
-        return BROAD + 1, ids, False
+        if len(ids) < limit:  # broad words, few households holding them all: all read
+            return len(ids), ids, True
+        # at least: one broad word's households, or a page of those holding them all
+        return (BROAD + 1 if len(ranges(flt.query)) == 1 else len(ids)), ids, False
     count, ids = household_page(flt, 0, limit)
     return count, ids, True
 
@@ -118,8 +139,7 @@ def household_first(flt: HouseholdFilter, limit: int = 100) -> tuple[int, list[i
 def household_ids_page(flt: HouseholdFilter, offset: int, limit: int) -> list[int]:
     """The ids of `limit` households from `offset` in the list's order, not counted: the
     pages after the first as the list scrolls."""
-    words = _words_alone(flt)
-    if words is not None and _found_up_to(words[0], BROAD + 1) > BROAD:
+    if _words_alone(flt) is not None:
         query = _in_list_order(flt).limit(limit).offset(offset)
         return [hid for (hid,) in database.execute(query)]
     return household_page(flt, offset, limit)[1]
@@ -129,7 +149,7 @@ def household_count(flt: HouseholdFilter) -> int:
     """How many households `flt` matches, exactly (for a broad word of a county: a read of
     every key it holds, some hundreds of milliseconds: made in a worker)."""
     words = _words_alone(flt)
-    if words is None:
+    if words is None or len(words) > 1:
         return household_page(flt, 0, 1)[0]
     condition = None
     for low, high in words[0]:

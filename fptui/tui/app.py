@@ -260,10 +260,14 @@ class FptuiApp(Localised, App[None]):
         worker. Saves made while a refresh runs join the next one."""
         # The households saved are kept by the write path: not imported yet, nothing was
         # saved (a search key calls this: it must not import the write path).
+        # (a module the score's worker is still importing has its functions only once
+        # it is done: until then nothing was saved either)
         changes = sys.modules.get("fptui.ledger.changes")
-        if changes is not None:
-            self._score_touched = self._score_touched | changes.take_touched()
-            self._score_villages = self._score_villages | changes.take_touched_villages()
+        take_touched = getattr(changes, "take_touched", None)
+        take_villages = getattr(changes, "take_touched_villages", None)
+        if take_touched is not None and take_villages is not None:
+            self._score_touched = self._score_touched | take_touched()
+            self._score_villages = self._score_villages | take_villages()
         if self._score_busy or not self.live.loaded or not self._score_touched:
             return  # still loading or refreshing: the households touched wait for it
         households, self._score_touched = self._score_touched, set()

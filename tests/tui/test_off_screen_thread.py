@@ -297,3 +297,23 @@ async def test_keys_work_while_the_month_is_counted_and_the_latest_wins(warned, 
         monkeypatch.setattr(screen_module.reconcile, "reconcile", real)
         assert screen.month == "2026-01"
         shows_as_counted_now(screen)
+
+
+async def test_a_key_while_the_write_path_is_still_being_imported(ledger_db, monkeypatch):
+    """The score's worker imports the write path after the first paint: a search key in
+    that moment finds its module half made (no functions yet) and goes on, as nothing
+    was saved (it once ended the app with an AttributeError)."""
+    import sys
+    import types
+
+    from tests.tui.waiting import workers_done
+
+    half = types.ModuleType("fptui.ledger.changes")  # as sys.modules holds it mid-import
+    app = FptuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await workers_done(app)
+        monkeypatch.setitem(sys.modules, "fptui.ledger.changes", half)
+        await pilot.press(*"wang")
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen.query_one("#search").value == "wang"

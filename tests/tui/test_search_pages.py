@@ -57,6 +57,7 @@ async def test_a_broad_word_shows_its_first_page_then_its_exact_count(
     """A word that finds more than BROAD households shows "over BROAD" with its first
     page at once; the exact count follows from a worker, the cursor where it was."""
     from fptui.reads import queries
+    from fptui.tui.screens import households
     from tests.tui.waiting import workers_done
 
     monkeypatch.setattr(queries, "BROAD", 10)
@@ -82,6 +83,7 @@ async def test_a_broad_word_shows_its_first_page_then_its_exact_count(
         lst = screen.query_one(VirtualList)
         assert lst.row(0).split()[0] == "1"  # the first page at once, in the list's order
         await pilot.press("down", "down")
+        await pilot.pause(households.COUNT_AFTER + 0.1)  # the typing paused: counted
         await workers_done(app)
         await pilot.pause()
         assert held == ["w"]
@@ -95,6 +97,7 @@ async def test_a_broad_word_shows_its_first_page_then_its_exact_count(
         assert lst.row(lst.cursor).split()[0] == str(MORE)
         # a narrow word (a household number): counted at once again
         await pilot.press("escape", *"125")
+        await pilot.pause(households.COUNT_AFTER + 0.1)
         await workers_done(app)
         await pilot.pause()
         assert lst.count == 1
@@ -109,7 +112,7 @@ async def test_over_broad_is_said_while_counting(ledger_db, monkeypatch):
     # the count never arrives here: the worker is not started
     monkeypatch.setattr(households.HouseholdsScreen, "_count_exactly", lambda self, flt: None)
     village = ledger_db.village.id
-    for n in range(1, 6):
+    for n in range(1, MORE + 1):  # more than a page: not all read with the first
         household = ledger.add_household({"village": village, "number": str(n)})
         ledger.add_person(
             household, {"name": "王芳", "sex": "F", "birth_date": "1980-01-01", "relation": "head"}

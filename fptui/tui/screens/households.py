@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from fptui.cells import fit
@@ -18,6 +19,9 @@ from fptui.tui.widgets.plain import Plain
 from fptui.tui.widgets.quiet import SteadyInput
 from fptui.tui.widgets.score_panel import ScorePanel
 from fptui.tui.widgets.virtual_list import PAGE, VirtualList
+
+# Seconds after the last key before a broad search's exact count is read (in a worker).
+COUNT_AFTER = 0.3
 
 # Column widths in terminal cells; the address takes what is left.
 WIDTHS = (8, 16, 10, 4)
@@ -69,6 +73,7 @@ class HouseholdsScreen(Localised, Screen):
         self.filter = queries.HouseholdFilter()
         self.count = 0  # households the filter matches
         self.exact = True  # False: at least `count`, the exact count being read
+        self._count_timer: Timer | None = None
         self.pages: dict[int, list[int]] = {}  # their ids, a list page at a time, as read
 
     def compose(self) -> ComposeResult:
@@ -108,8 +113,12 @@ class HouseholdsScreen(Localised, Screen):
         a count; the exact count is read in a worker, off the key's path."""
         self.count, first, self.exact = queries.household_first(self.filter, PAGE)
         self.pages = {0: first}
-        if not self.exact:
-            self._count_exactly(self.filter)
+        if self._count_timer is not None:
+            self._count_timer.stop()
+            self._count_timer = None
+        if not self.exact:  # once the typing pauses: not a count for every key typed
+            flt = self.filter
+            self._count_timer = self.set_timer(COUNT_AFTER, lambda: self._count_exactly(flt))
 
     @work(thread=True, exclusive=True, group="household-count", exit_on_error=False)
     def _count_exactly(self, flt: queries.HouseholdFilter) -> None:
@@ -182,7 +191,7 @@ class HouseholdsScreen(Localised, Screen):
             parts.append(group)
         if f.residence:
             parts.append(choice("residence", f.residence))
-        parts.append(t("count", n=self.count) if self.exact else t("count_over", n=queries.BROAD))
+        parts.append(t("count", n=self.count) if self.exact else t("count_over", n=self.count - 1))
         return " · ".join(parts)
 
     def selected_household(self) -> int | None:
