@@ -55,21 +55,40 @@ class Finding:
         return f"{self.code}:{self.person or self.household}"
 
 
+def villages_of(found: list[Finding]) -> dict[int | None, list[Finding]]:
+    """Findings by the village of their household (of their person's, if named by the
+    person only)."""
+    homes = {f.household for f in found if f.household is not None}
+    alone = {f.person for f in found if f.household is None and f.person is not None}
+    of_person: dict[int, int] = {}
+    for i in range(0, len(alone), 500):
+        part = sorted(alone)[i : i + 500]
+        of_person.update(
+            Person.select(Person.id, Person.household).where(Person.id.in_(part)).tuples()
+        )
+    homes |= set(of_person.values())
+    village: dict[int, int] = {}
+    for i in range(0, len(homes), 500):
+        part = sorted(homes)[i : i + 500]
+        village.update(
+            Household.select(Household.id, Household.village)
+            .where(Household.id.in_(part))
+            .tuples()
+        )
+    out: dict[int | None, list] = {}
+    for f in found:
+        home = f.household if f.household is not None else of_person.get(f.person)
+        out.setdefault(village.get(home), []).append(f)
+    return out
+
+
 def by_village(findings: list[Finding], villages: list[int]) -> dict[int, list[Finding]]:
-    """The findings about each village's own households (a finding named by its person
-    only is filed under the person's household)."""
-    homes = dict(
-        Household.select(Household.id, Household.village)
-        .where(Household.village.in_(villages))
-        .tuples()
-    )
+    """The findings about each of `villages`' own households (a finding named by its
+    person only is filed under the person's household)."""
     out: dict[int, list[Finding]] = {v: [] for v in villages}
-    for f in findings:
-        home = f.household
-        if home is None and f.person is not None:
-            home = Person.get_by_id(f.person).household_id
-        if homes.get(home) in out:
-            out[homes[home]].append(f)
+    for village, found in villages_of(findings).items():
+        if village in out:
+            out[village] = found
     return out
 
 

@@ -186,33 +186,6 @@ def timely_entry(scope: Scope) -> Parts:
     return {v: count(part) for v, part in scope.split(rows, lambda r: r[6]).items()}
 
 
-def villages_of_findings(found: list) -> dict[int | None, list]:
-    """Findings by the village of their household (of their person's, if named by the
-    person only)."""
-    homes = {f.household for f in found if f.household is not None}
-    alone = {f.person for f in found if f.household is None and f.person is not None}
-    of_person: dict[int, int] = {}
-    for i in range(0, len(alone), 500):
-        part = sorted(alone)[i : i + 500]
-        of_person.update(
-            Person.select(Person.id, Person.household).where(Person.id.in_(part)).tuples()
-        )
-    homes |= set(of_person.values())
-    village: dict[int, int] = {}
-    for i in range(0, len(homes), 500):
-        part = sorted(homes)[i : i + 500]
-        village.update(
-            Household.select(Household.id, Household.village)
-            .where(Household.id.in_(part))
-            .tuples()
-        )
-    out: dict[int | None, list] = {}
-    for f in found:
-        home = f.household if f.household is not None else of_person.get(f.person)
-        out.setdefault(village.get(home), []).append(f)
-    return out
-
-
 @figure("logic_errors")
 def logic_errors(scope: Scope) -> Parts:
     from fptui.reads import checks
@@ -228,7 +201,7 @@ def logic_errors(scope: Scope) -> Parts:
         by_village: dict[int | None, list] = {scope.village: errors}
     else:
         by_village = {v: [] for v in scope.villages}
-        for v, part in villages_of_findings(errors).items():
+        for v, part in checks.villages_of(errors).items():
             by_village.setdefault(v, []).extend(part)
     return {
         v: Figure(len(part), len(part), [Case(f.message, f.household, f.person) for f in part])

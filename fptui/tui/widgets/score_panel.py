@@ -44,7 +44,7 @@ class LiveScore:
 
         self.village, self.today = village, clock.today()
         found = checks.kept(village)
-        by_village = {village: found} if village is not None else score.villages_of_findings(found)
+        by_village = {village: found} if village is not None else checks.villages_of(found)
         self.caches = {}
         for v in self._villages(village) + list(by_village):
             cache = self.caches.setdefault(v, checks.Cache(v))
